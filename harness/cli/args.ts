@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+
+export type Format = 'table' | 'markdown' | 'json';
+
+export interface RunArgs {
+  command: 'run';
+  scenariosDir: string;
+  scenarios: string[];
+  builder: 'buildkit' | 'classic';
+  outDir: string;
+  keepImages: boolean;
+  smoke: boolean;
+  format: Format;
+  profile?: string;
+  config?: string;
+}
+
+export interface ReportArgs {
+  command: 'report';
+  file: string;
+  format: Format;
+}
+
+export type Command = RunArgs | ReportArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
+
+const FORMATS: Format[] = ['table', 'markdown', 'json'];
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} ${value} is not one of: ${allowed.join(', ')}`, `pass --${flag} ${allowed[0]}`);
+  }
+  return value as T;
+}
+
+export function parseCommand(argv: string[], env: Record<string, string | undefined> = {}): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: command === 'report',
+      strict: true,
+      options: {
+        scenarios: { type: 'string', default: 'scenarios' },
+        scenario: { type: 'string', multiple: true, default: [] },
+        builder: { type: 'string', default: 'buildkit' },
+        out: { type: 'string', default: 'results' },
+        'keep-images': { type: 'boolean', default: false },
+        'no-smoke': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'table' },
+        profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message, 'run `stagebench --help` for the flags');
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help' };
+  const format = oneOf('format', v.format as string, FORMATS);
+  switch (command) {
+    case 'run':
+      return {
+        command,
+        scenariosDir: v.scenarios as string,
+        scenarios: v.scenario as string[],
+        builder: oneOf('builder', v.builder as string, ['buildkit', 'classic'] as const),
+        outDir: v.out as string,
+        keepImages: v['keep-images'] as boolean,
+        smoke: !(v['no-smoke'] as boolean),
+        format,
+        ...(v.profile ? { profile: v.profile as string } : {}),
+        ...(v.config ? { config: v.config as string } : {}),
+      };
+    case 'report':
+      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, format };
+    case 'clean':
+      return { command };
+    default:
+      throw new UsageError(`unknown command "${command}"`, 'run `stagebench --help` for the commands');
+  }
+}

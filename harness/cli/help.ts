@@ -1,0 +1,32 @@
+export const HELP = `stagebench: what does this Dockerfile choice cost? Builds each scenario's Dockerfile variants through
+the Docker Engine API and compares image size, layers and build time.
+
+Usage:
+  stagebench run [flags]              build and measure every scenario, write results, print the table
+  stagebench report [file] [--format] render a results file again (default results/latest.json)
+  stagebench clean                    remove every image and container stagebench labelled (e.g. after --keep-images)
+  stagebench --help | --version
+
+Flags for run:
+  --scenarios <dir>          folder with one sub-folder per scenario            (default: scenarios)
+  --scenario <name>          only this scenario; repeat for more                (default: all)
+  --builder buildkit|classic Engine builder: BuildKit (version=2) or classic    (default: buildkit)
+  --out <dir>                where latest.json, latest.md and runs/ go          (default: results)
+  --format table|markdown|json  what goes to stdout                             (default: table)
+  --profile <name>           build-arg mapping and services from the config file (env STAGEBENCH_PROFILE)
+  --config <file>            config file                                        (default: stagebench.config.json if present)
+  --keep-images              keep the built images (tagged stagebench/<scenario>:<variant>)
+  --no-smoke                 skip the smoke checks declared in scenario.json
+
+A scenario is a folder holding Dockerfile.single (variant "single") and Dockerfile (variant "multi");
+any Dockerfile.<v> adds variant <v>. An optional scenario.json sets build args, target, network and a smoke check.
+
+Exit codes:
+  0  every variant built (and passed its smoke check)
+  1  reserved for size regressions against a baseline
+  2  usage or configuration error (nothing was built)
+  3  engine or build error: the engine is unreachable, or a variant failed to build or its smoke check
+  130 interrupted (Ctrl-C); results measured so far are kept
+
+Environment: DOCKER_HOST selects the engine (unix://, tcp://, ssh://); NO_COLOR turns colour off.
+`;

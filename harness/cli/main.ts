@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigFileSchema } from '../config/schemas.js';
+import { loadJsonFile } from '../config/load.js';
+import { DockerEngine } from '../engine/docker-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { ConfigError, ExitCode, StagebenchError } from '../errors.js';
+import { LABEL, runBench } from '../measure/run-bench.js';
+import { startServices } from '../measure/services.js';
+import { gitState } from '../results/git.js';
+import { readResults, writeAtomic } from '../results/io.js';
+import type { Results } from '../results/schema.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { createProgress, type TextSink } from '../report/progress.js';
+import { renderTerminal } from '../report/terminal.js';
+import { discoverScenarios } from '../scenarios/discover.js';
+import { type Format, parseCommand, type RunArgs } from './args.js';
+import { HELP } from './help.js';
+
+export interface CliIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: TextSink & { isTTY?: boolean };
+  stderr: TextSink & { isTTY?: boolean };
+  /** Calls the handler on Ctrl-C or SIGTERM; returns a function that stops listening. */
+  onInterrupt(handler: () => void): () => void;
+  /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */
+  engine?: Engine;
+}
+
+const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
+
+/** Renders results for stdout in the format asked. */
+function render(results: Results, format: Format, color: boolean): string {
+  if (format === 'json') return `${JSON.stringify(results, null, 2)}\n`;
+  if (format === 'markdown') return renderMarkdown(results);
+  return renderTerminal(results, { color });
+}
+
+/** Exit code of a finished run: the only place a run's outcome becomes a number. */
+export function exitCodeOf(results: Results): number {
+  if (results.run.status === 'interrupted') return ExitCode.interrupted;
+  const broken = results.scenarios.some((s) => s.variants.some((v) => v.status === 'failed' || v.smoke?.status === 'failed'));
+  return broken ? ExitCode.engine : ExitCode.ok;
+}
+
+async function loadProfile(args: RunArgs, cwd: string) {
+  const file = args.config ? resolve(cwd, args.config) : join(cwd, 'stagebench.config.json');
+  if (!args.profile) return undefined;
+  if (!existsSync(file)) {
+    throw new ConfigError(`--profile ${args.profile} needs a config file, and ${file} does not exist`, 'create stagebench.config.json (see the README) or pass --config <file>');
+  }
+  const config = await loadJsonFile(file, ConfigFileSchema, 'config file');
+  const profile = config.profiles?.[args.profile];
+  if (!profile) {
+    const known = Object.keys(config.profiles ?? {});
+    throw new ConfigError(`profile "${args.profile}" is not in ${file}`, `use one of: ${known.join(', ') || '(none defined)'}`);
+  }
+  return { name: args.profile, ...profile, configDir: dirname(file) };
+}
+
+async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<number> {
+  const scenarios = await discoverScenarios(resolve(io.cwd, args.scenariosDir), args.scenarios);
+  const profile = await loadProfile(args, io.cwd);
+  const color = !!io.stdout.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json';
+  const live = !!io.stderr.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json';
+  const progress = createProgress(io.stderr, live);
+  const controller = new AbortController();
+  const stopListening = io.onInterrupt(() => {
+    progress.line('interrupted: cancelling the running build, keeping the results so far, cleaning up');
+    controller.abort();
+  });
+  const outDir = resolve(io.cwd, args.outDir);
+  await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
+  const stopServices = profile?.services ? await startServices(profile.services, profile.configDir, (l) => progress.line(l)) : async () => {};
+  try {
+    const results = await runBench(engine, {
+      scenarios,
+      builder: args.builder,
+      outDir,
+      keepImages: args.keepImages,
+      smoke: args.smoke,
+      profile,
+      git: await gitState(io.cwd),
+      toolVersion: packageJson.version,
+      signal: controller.signal,
+      progress,
+      onWrite: (file, results) => writeAtomic(file.replace(/\.json$/, '.md'), renderMarkdown(results)),
+    });
+    progress.stop();
+    io.stdout.write(render(results, args.format, color));
+    io.stderr.write(`results: ${join(args.outDir, 'latest.json')} and ${join(args.outDir, 'latest.md')}\n`);
+    return exitCodeOf(results);
+  } finally {
+    progress.stop();
+    stopListening();
+    await stopServices();
+  }
+}
+
+/** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */
+export async function run(io: CliIo): Promise<number> {
+  try {
+    const command = parseCommand(io.argv, io.env);
+    switch (command.command) {
+      case 'help':
+        io.stdout.write(HELP);
+        return ExitCode.ok;
+      case 'version':
+        io.stdout.write(`${packageJson.version}\n`);
+        return ExitCode.ok;
+      case 'report': {
+        const results = await readResults(resolve(io.cwd, command.file));
+        io.stdout.write(render(results, command.format, !!io.stdout.isTTY && io.env.NO_COLOR === undefined));
+        return ExitCode.ok;
+      }
+      case 'clean': {
+        const engine = io.engine ?? new DockerEngine(io.env);
+        const problems = await engine.cleanup([LABEL, 'true'], [], 0);
+        for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
+        return problems.length > 0 ? ExitCode.engine : ExitCode.ok;
+      }
+      case 'run':
+        return await runCommand(command, io, io.engine ?? new DockerEngine(io.env));
+    }
+  } catch (err) {
+    if (err instanceof StagebenchError) {
+      io.stderr.write(`stagebench: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+      return err.exitCode;
+    }
+    io.stderr.write(`stagebench: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return ExitCode.engine;
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const stringMap = z.record(z.string(), z.string());
+
+/** Options that decide how one Dockerfile is built. Merged: scenario < profile < variant. */
+export const BuildOptionsSchema = z.strictObject({
+  buildArgs: stringMap.optional(),
+  target: z.string().min(1).optional(),
+  /** BuildKit accepts only these; "host" is what a loopback package proxy needs. */
+  network: z.enum(['default', 'host', 'none']).optional(),
+});
+export type BuildOptions = z.infer<typeof BuildOptionsSchema>;
+
+export const SmokeSchema = z
+  .strictObject({
+    /** Poll http://127.0.0.1:<port><path> until it answers 2xx. The container runs with host networking. */
+    http: z
+      .strictObject({
+        path: z.string().startsWith('/'),
+        /** The port the app listens on, or... */
+        port: z.int().min(1).max(65535).optional(),
+        /** ...the env var stagebench sets to a free port it picked. */
+        portEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+      })
+      .refine((h) => (h.port === undefined) !== (h.portEnv === undefined), {
+        message: 'give exactly one of "port" and "portEnv"',
+      })
+      .optional(),
+    /** Run this command in the image instead (no network) and expect exitCode. */
+    command: z.array(z.string()).min(1).optional(),
+    exitCode: z.int().min(0).max(255).optional(),
+    env: stringMap.optional(),
+    timeoutMs: z.int().positive().max(600_000).optional(),
+  })
+  .refine((s) => (s.http === undefined) !== (s.command === undefined), {
+    message: 'give exactly one of "http" and "command"',
+  });
+export type Smoke = z.infer<typeof SmokeSchema>;
+
+/** scenarios/<name>/scenario.json (optional). */
+export const ScenarioFileSchema = z.strictObject({
+  description: z.string().optional(),
+  ...BuildOptionsSchema.shape,
+  /** Per-profile overrides, e.g. host networking only where a loopback proxy is used. */
+  profiles: z.record(z.string(), BuildOptionsSchema).optional(),
+  /** Per-variant overrides, keyed by variant id (single, multi, or <v> of Dockerfile.<v>). */
+  variants: z.record(z.string(), BuildOptionsSchema).optional(),
+  smoke: SmokeSchema.optional(),
+});
+export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
+
+export const ServiceSchema = z.strictObject({
+  name: z.string().min(1),
+  /** argv run from the config file's folder before the first build; must return once the service is ready. */
+  start: z.array(z.string()).min(1),
+  /** argv run when the run ends, whatever happened. */
+  stop: z.array(z.string()).min(1).optional(),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+export const ProfileSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Values for ARGs; passed only to Dockerfiles that declare the ARG, so unrelated builds are unaffected. */
+  buildArgs: stringMap.optional(),
+  services: z.array(ServiceSchema).optional(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** stagebench.config.json (optional). */
+export const ConfigFileSchema = z.strictObject({
+  profiles: z.record(z.string(), ProfileSchema).optional(),
+});
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;

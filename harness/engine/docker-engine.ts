@@ -1,0 +1,215 @@
+import Docker from 'dockerode';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { EngineError, errorMessage } from '../errors.js';
+import { packContext } from './build-context.js';
+import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeContainer, SmokeRequest } from './engine.js';
+import { readJsonLines } from './json-lines.js';
+import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
+import { authFor } from './registry-auth.js';
+
+const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+interface ModemError extends Error {
+  code?: string;
+  statusCode?: number;
+  json?: { message?: string } | null;
+}
+
+/** The daemon's own words for a non-200 answer, without docker-modem's "(HTTP code 400) unexpected - " prefix. */
+function engineMessage(err: ModemError): string {
+  return (err.json?.message ?? err.message).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
+
+export class DockerEngine implements Engine {
+  private readonly docker: Docker;
+  private readonly address: string;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {
+    // docker-modem reads DOCKER_HOST (and TLS variables) itself; the address is kept for error messages.
+    this.docker = new Docker();
+    const modem = this.docker.modem as unknown as { socketPath?: string; host?: string; port?: number };
+    this.address = env.DOCKER_HOST ?? (modem.socketPath ? `unix://${modem.socketPath}` : `${modem.host}:${modem.port}`);
+  }
+
+  private unreachable(err: unknown): EngineError {
+    const code = (err as ModemError).code;
+    const hint =
+      code === 'EACCES'
+        ? `run as a user allowed to use ${this.address} (root or the docker group)`
+        : 'start the Docker daemon, or set DOCKER_HOST to the address of a running engine';
+    return new EngineError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, hint, { cause: err });
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      throw new EngineError(`${what} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
+    }
+  }
+
+  async facts(): Promise<EngineFacts> {
+    const [version, info] = await this.call('reading the engine version', () => Promise.all([this.docker.version(), this.docker.info()]));
+    const driverStatus: [string, string][] = info.DriverStatus ?? [];
+    const containerd = driverStatus.some(([k, v]) => k === 'driver-type' && v.startsWith('io.containerd.snapshotter'));
+    return {
+      serverVersion: version.Version,
+      apiVersion: version.ApiVersion,
+      storageDriver: info.Driver,
+      imageStore: containerd ? 'containerd' : 'graphdriver',
+      os: version.Os,
+      arch: version.Arch,
+      ncpu: info.NCPU,
+      kernelVersion: version.KernelVersion ?? '',
+    };
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if ((err as ModemError).statusCode === 404) return false;
+      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      throw err;
+    }
+  }
+
+  async pull(ref: string, signal?: AbortSignal): Promise<void> {
+    const auth = authFor(ref, this.env);
+    const stream = await this.call(`pulling ${ref}`, () => this.docker.pull(ref, { ...(auth ? { authconfig: auth } : {}), abortSignal: signal }));
+    let failure: string | undefined;
+    await readJsonLines(stream as unknown as Readable, (msg) => {
+      const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
+      if (detail) failure = detail;
+    });
+    if (failure) throw new Error(failure);
+  }
+
+  async build(req: BuildRequest): Promise<BuildOutcome> {
+    const started = performance.now();
+    const parser = new BuildStreamParser();
+    let imageAt: number | undefined;
+    let lastStep: string | undefined;
+    const options: Record<string, unknown> = {
+      t: req.tag,
+      dockerfile: req.dockerfile,
+      version: req.builder === 'buildkit' ? '2' : '1',
+      labels: req.labels,
+      buildargs: req.buildArgs,
+      // Classic only: never leave a failed step's container behind.
+      rm: '1',
+      forcerm: '1',
+      ...(req.target ? { target: req.target } : {}),
+      ...(req.network && req.network !== 'default' ? { networkmode: req.network } : {}),
+    };
+    try {
+      const context = await packContext(req.contextDir, req.dockerfile);
+      // modem.dial rather than buildImage: buildImage opens a BuildKit session for version "2", which a tar
+      // context does not need, and packs the context its own way (see docs/engine.md).
+      const stream = await new Promise<Readable>((resolve, reject) =>
+        this.docker.modem.dial(
+          {
+            path: '/build?',
+            method: 'POST',
+            options,
+            file: context,
+            isStream: true,
+            abortSignal: req.signal,
+            statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+          },
+          (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as Readable)),
+        ),
+      );
+      await readJsonLines(stream, (msg) => {
+        if (parser.push(msg as BuildMessage)) imageAt = performance.now();
+        const step = parser.currentStep;
+        if (step && step !== lastStep) req.onStep?.((lastStep = step));
+      });
+    } catch (err) {
+      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      const message = req.signal?.aborted ? 'interrupted: the build was cancelled' : engineMessage(err as ModemError);
+      parser.push({ errorDetail: { message } });
+    }
+    const parsed = parser.finish();
+    return { ...parsed, buildMs: parsed.failure || imageAt === undefined ? undefined : Math.round(imageAt - started) };
+  }
+
+  async inspect(imageId: string): Promise<ImageFacts> {
+    const image = this.docker.getImage(imageId);
+    const [info, history] = await this.call(`inspecting image ${imageId}`, () => Promise.all([image.inspect(), image.history()]));
+    return {
+      id: info.Id,
+      sizeBytes: info.Size,
+      layerCount: info.RootFS?.Layers?.length ?? 0,
+      historyCount: (history as unknown[]).length,
+      repoTags: (info.RepoTags ?? []).filter((t: string) => t !== '<none>:<none>'),
+      createdMs: Date.parse(info.Created),
+    };
+  }
+
+  async startContainer(req: SmokeRequest): Promise<SmokeContainer> {
+    const container = await this.call(`starting a container of ${req.image}`, async () => {
+      const c = await this.docker.createContainer({
+        Image: req.image,
+        Labels: req.labels,
+        Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
+        ...(req.cmd ? { Cmd: req.cmd } : {}),
+        HostConfig: { NetworkMode: req.network, AutoRemove: false },
+      });
+      await c.start();
+      return c;
+    });
+    return {
+      exited: container.wait().then((r: { StatusCode: number }) => r.StatusCode),
+      logTail: async () => {
+        const buf = (await container.logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
+        return demuxLines(buf);
+      },
+      remove: async () => {
+        await container.remove({ force: true }).catch(() => undefined);
+      },
+    };
+  }
+
+  async cleanup(runLabel: [string, string], intermediates: string[], since: number): Promise<string[]> {
+    const problems: string[] = [];
+    const filters = JSON.stringify({ label: [`${runLabel[0]}=${runLabel[1]}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    for (const c of containers) {
+      await this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => problems.push(`container ${c.Id.slice(0, 12)}: ${errorMessage(e)}`));
+    }
+    // Removing one image can take labelled parents with it: a 404 later in the list is success.
+    const gone = (err: unknown) => (err as ModemError).statusCode === 404;
+    for (const img of await this.docker.listImages({ all: true, filters })) {
+      await this.docker.getImage(img.Id).remove({ force: true }).catch((e) => gone(e) || problems.push(`image ${img.Id}: ${engineMessage(e)}`));
+    }
+    // Classic stage results carry no labels. Remove only ours: untagged and created during this run; one
+    // still used as a parent (409) stays.
+    for (const id of intermediates) {
+      try {
+        const info = await this.docker.getImage(id).inspect();
+        const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
+        if (!tagged && Date.parse(info.Created) >= since - 1000) await this.docker.getImage(id).remove();
+      } catch (err) {
+        if (!gone(err) && (err as ModemError).statusCode !== 409) problems.push(`image ${id}: ${engineMessage(err as ModemError)}`);
+      }
+    }
+    return problems;
+  }
+}
+
+/** Docker's multiplexed log format (8-byte frame headers) to text lines. */
+function demuxLines(buf: Buffer): string[] {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buf.length && (buf[offset] === 1 || buf[offset] === 2)) {
+    const size = buf.readUInt32BE(offset + 4);
+    parts.push(buf.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  const text = offset === 0 ? buf.toString('utf8') : parts.join('');
+  return text.split('\n').filter((l) => l.trim() !== '').slice(-20);
+}

@@ -1,0 +1,79 @@
+import type { BuildFailure, ParsedBuild } from './parse-build-stream.js';
+
+export type Builder = 'buildkit' | 'classic';
+
+/** What defines the meaning of the numbers: recorded with every result. */
+export interface EngineFacts {
+  serverVersion: string;
+  apiVersion: string;
+  storageDriver: string;
+  /** `containerd` when the engine uses the containerd image store, whose Size means something else. */
+  imageStore: 'graphdriver' | 'containerd';
+  os: string;
+  arch: string;
+  ncpu: number;
+  kernelVersion: string;
+}
+
+export interface BuildRequest {
+  contextDir: string;
+  dockerfile: string;
+  builder: Builder;
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  target?: string;
+  network?: 'default' | 'host' | 'none';
+  signal?: AbortSignal;
+  onStep?: (step: string) => void;
+}
+
+export interface BuildOutcome extends ParsedBuild {
+  /** Wall time from before the context is packed to the final image-id message. */
+  buildMs?: number;
+}
+
+export interface ImageFacts {
+  id: string;
+  sizeBytes: number;
+  layerCount: number;
+  historyCount: number;
+  repoTags: string[];
+  createdMs: number;
+}
+
+export interface SmokeRequest {
+  image: string;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  /** Replaces the image's CMD. */
+  cmd?: string[];
+  /** host: the container shares the host's loopback, so the probe never leaves 127.0.0.1. */
+  network: 'host' | 'none';
+}
+
+export interface SmokeContainer {
+  /** Resolves with the exit status when the container stops. */
+  exited: Promise<number>;
+  logTail(): Promise<string[]>;
+  remove(): Promise<void>;
+}
+
+/** The Docker boundary: everything stagebench asks of the engine, and nothing else. */
+export interface Engine {
+  /** Describes the engine; throws EngineError when it cannot be reached. */
+  facts(): Promise<EngineFacts>;
+  hasImage(ref: string): Promise<boolean>;
+  /** Pulls an image; rejects with the registry's message. */
+  pull(ref: string, signal?: AbortSignal): Promise<void>;
+  build(req: BuildRequest): Promise<BuildOutcome>;
+  inspect(imageId: string): Promise<ImageFacts>;
+  startContainer(req: SmokeRequest): Promise<SmokeContainer>;
+  /**
+   * Removes what a run made: images and containers carrying its run label, and the given unlabelled
+   * intermediates of its own builds (classic stage results) when still untagged and created during the run.
+   */
+  cleanup(runLabel: [string, string], intermediates: string[], since: number): Promise<string[]>;
+}
+
+export type { BuildFailure };

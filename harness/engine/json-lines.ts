@@ -1,0 +1,36 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+
+/**
+ * Reads a newline-delimited JSON response stream. Decodes UTF-8 across chunk boundaries (a character split
+ * between chunks stays whole) and reports lines that are not JSON instead of throwing inside the handler.
+ */
+export function readJsonLines(stream: Readable, onMessage: (msg: Record<string, unknown>) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    const flush = (text: string) => {
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) emit(line);
+    };
+    const emit = (line: string) => {
+      if (line.trim() === '') return;
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        msg = { stream: `${line}\n` };
+      }
+      onMessage(msg);
+    };
+    stream.on('data', (chunk: Buffer) => flush(decoder.write(chunk)));
+    stream.on('end', () => {
+      flush(decoder.end());
+      emit(pending);
+      resolve();
+    });
+    stream.on('error', reject);
+    stream.on('close', () => reject(new Error('the engine closed the response stream early')));
+  });
+}

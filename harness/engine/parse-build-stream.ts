@@ -1,0 +1,175 @@
+import { decodeTrace } from './buildkit-trace.js';
+
+/** One JSON message of the POST /build response stream. */
+export interface BuildMessage {
+  stream?: string;
+  id?: string;
+  aux?: unknown;
+  error?: string;
+  errorDetail?: { code?: number; message?: string };
+}
+
+export interface BuildFailure {
+  /** The Dockerfile step that failed, as the builder named it, when known. */
+  step?: string;
+  message: string;
+  /** Exit status of a failing RUN, when the builder reported one. */
+  exitCode?: number;
+  /** The last lines the failing step printed. */
+  logTail: string[];
+}
+
+export interface StepRecord {
+  name: string;
+  cached: boolean;
+  /** BuildKit only: daemon-clock times of the vertex. */
+  startedMs?: number;
+  completedMs?: number;
+}
+
+export interface ParsedBuild {
+  /** The image the build produced: the last image-id message (classic sends one per stage). */
+  imageId?: string;
+  /** Every image id announced, in order (classic: one per stage). */
+  auxIds: string[];
+  /** Classic intermediate images (` ---> <id>` lines), needed to clean up after a failed build. */
+  intermediateIds: string[];
+  steps: StepRecord[];
+  warnings: string[];
+  failure?: BuildFailure;
+}
+
+const LOG_TAIL_LINES = 20;
+const MAX_LINE = 400;
+const ANSI = /\u001b\[[0-9;]*m/g;
+const CLASSIC_STEP = /^Step \d+\/\d+ : (.*)$/;
+const CLASSIC_ID = /^ ---> ([0-9a-f]{12,64})$/;
+const EXIT_CODE = /(?:exit code|non-zero code): (\d+)/;
+
+function pushTail(tail: string[], text: string): void {
+  for (const line of text.replace(ANSI, '').split('\n')) {
+    if (line.trim() === '') continue;
+    tail.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+    if (tail.length > LOG_TAIL_LINES) tail.shift();
+  }
+}
+
+/**
+ * Folds the messages of one build, classic (`stream` text) or BuildKit (`moby.buildkit.trace` protobuf),
+ * into what happened. A failure inside a 200 response is found here, never taken for success.
+ */
+export class BuildStreamParser {
+  private readonly result: ParsedBuild = { auxIds: [], intermediateIds: [], steps: [], warnings: [] };
+  private partialLine = '';
+  private classicLog: string[] = [];
+  private readonly vertexes = new Map<string, StepRecord & { error?: string }>();
+  private readonly vertexLogs = new Map<string, string[]>();
+  private lastStarted?: string;
+
+  /** The step running now, for progress display. */
+  get currentStep(): string | undefined {
+    if (this.lastStarted) return this.vertexes.get(this.lastStarted)?.name;
+    return this.result.steps.at(-1)?.name;
+  }
+
+  /** Feeds one message; returns true when it announced an image id (the clock stops there). */
+  push(msg: BuildMessage): boolean {
+    if (msg.errorDetail || msg.error) {
+      this.fail(msg.errorDetail?.message ?? msg.error ?? 'build failed');
+      return false;
+    }
+    if (msg.id === 'moby.buildkit.trace' && typeof msg.aux === 'string') {
+      this.onTrace(msg.aux);
+      return false;
+    }
+    const auxId = (msg.aux as { ID?: unknown } | undefined)?.ID;
+    if (typeof auxId === 'string') {
+      this.result.auxIds.push(auxId);
+      this.result.imageId = auxId;
+      return true;
+    }
+    if (typeof msg.stream === 'string') this.onClassicText(msg.stream);
+    return false;
+  }
+
+  finish(): ParsedBuild {
+    if (this.partialLine) this.onClassicLine(this.partialLine);
+    this.partialLine = '';
+    const steps = [...this.vertexes.values()].map(({ name, cached, startedMs, completedMs }) => ({
+      name,
+      cached,
+      startedMs,
+      completedMs,
+    }));
+    if (steps.length > 0) this.result.steps = steps;
+    if (!this.result.failure && !this.result.imageId) {
+      this.fail('the build stream ended without an image id');
+    }
+    return this.result;
+  }
+
+  private onClassicText(text: string): void {
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) this.onClassicLine(line);
+  }
+
+  private onClassicLine(line: string): void {
+    const step = CLASSIC_STEP.exec(line);
+    if (step?.[1]) {
+      this.result.steps.push({ name: step[1], cached: false });
+      this.classicLog = [];
+      return;
+    }
+    const id = CLASSIC_ID.exec(line);
+    if (id?.[1]) {
+      this.result.intermediateIds.push(id[1]);
+      return;
+    }
+    if (line === ' ---> Using cache') {
+      const current = this.result.steps.at(-1);
+      if (current) current.cached = true;
+      return;
+    }
+    if (line.startsWith('[Warning]')) {
+      this.result.warnings.push(line);
+      return;
+    }
+    if (/^( ---> Running in |Removing intermediate container |Successfully (built|tagged) )/.test(line)) return;
+    pushTail(this.classicLog, line);
+  }
+
+  private onTrace(aux: string): void {
+    const update = decodeTrace(aux);
+    for (const v of update.vertexes) {
+      const known = this.vertexes.get(v.digest);
+      // Each vertex message is a full snapshot; `cached` arrives only with completion.
+      this.vertexes.set(v.digest, {
+        name: v.name || known?.name || v.digest,
+        cached: v.cached || (known?.cached ?? false),
+        startedMs: known?.startedMs ?? v.startedMs,
+        completedMs: v.completedMs ?? known?.completedMs,
+        error: v.error ?? known?.error,
+      });
+      if (v.startedMs !== undefined && v.completedMs === undefined) this.lastStarted = v.digest;
+    }
+    for (const log of update.logs) {
+      const tail = this.vertexLogs.get(log.vertex) ?? [];
+      pushTail(tail, log.text);
+      this.vertexLogs.set(log.vertex, tail);
+    }
+  }
+
+  private fail(message: string): void {
+    const failed = [...this.vertexes.entries()].find(([, v]) => v.error);
+    const exitText = failed?.[1].error ?? message;
+    const exit = EXIT_CODE.exec(exitText)?.[1];
+    this.result.failure = {
+      step: failed ? failed[1].name : this.result.steps.at(-1)?.name,
+      message: message.trim(),
+      // Only a process exit status; errorDetail.code is not one for non-RUN failures.
+      exitCode: exit !== undefined ? Number(exit) : undefined,
+      logTail: failed ? (this.vertexLogs.get(failed[0]) ?? []) : [...this.classicLog],
+    };
+  }
+}

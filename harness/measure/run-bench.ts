@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Profile } from '../config/schemas.js';
+import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
+import type { Builder, Engine } from '../engine/engine.js';
+import { errorMessage } from '../errors.js';
+import { writeResults } from '../results/io.js';
+import { METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
+import { compareToSingle } from '../results/summarize.js';
+import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
+import { smokeCheck } from './smoke.js';
+
+export const LABEL = 'org.stagebench';
+export const RUN_LABEL = 'org.stagebench.run';
+
+export interface Progress {
+  /** A variant starts building. */
+  variant(scenario: string, variant: string, index: number, total: number): void;
+  /** The running build reached a step. */
+  step(name: string): void;
+  /** A finished variant, or a note about the run. */
+  line(text: string): void;
+}
+
+export interface BenchOptions {
+  scenarios: Scenario[];
+  builder: Builder;
+  outDir: string;
+  keepImages: boolean;
+  smoke: boolean;
+  profile?: { name: string } & Profile;
+  git: Results['git'];
+  toolVersion: string;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Called after every scenario with the file just written. */
+  onWrite?: (file: string, results: Results) => Promise<void>;
+}
+
+/** A docker reference component: lower-case, [a-z0-9._-]. */
+const refPart = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'x';
+
+/** Profile ARG values reach only Dockerfiles that declare the ARG; scenario.json values always apply. */
+export function effectiveBuildArgs(declared: Set<string>, profileArgs: Record<string, string>, scenarioArgs: Record<string, string>): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profileArgs)) if (declared.has(k)) args[k] = v;
+  return { ...args, ...scenarioArgs };
+}
+
+interface VariantRun {
+  result: VariantResult;
+  /** Unlabelled images this build made (classic stage results and intermediates). */
+  intermediates: string[];
+}
+
+async function ensureBases(engine: Engine, refs: string[], signal: AbortSignal, progress: Progress): Promise<{ pullMs?: number; error?: string }> {
+  let pullMs: number | undefined;
+  for (const ref of refs) {
+    if (await engine.hasImage(ref)) continue;
+    progress.step(`pulling base image ${ref}`);
+    const t0 = performance.now();
+    try {
+      await engine.pull(ref, signal);
+    } catch (err) {
+      return {
+        error:
+          `base image "${ref}" is not on the engine and could not be pulled (${errorMessage(err)}). ` +
+          `Pull or load it yourself (docker pull / docker load), or map the Dockerfile's ARG to a local image with a --profile.`,
+      };
+    }
+    pullMs = (pullMs ?? 0) + Math.round(performance.now() - t0);
+  }
+  return { pullMs };
+}
+
+async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, runId: string, opts: BenchOptions): Promise<VariantRun> {
+  const options = variantOptions(scenario, variant.id, opts.profile?.name);
+  const parsed = parseDockerfile(await readFile(join(scenario.dir, variant.dockerfile), 'utf8'));
+  const buildArgs = effectiveBuildArgs(parsed.declaredArgs, opts.profile?.buildArgs ?? {}, options.buildArgs ?? {});
+  const images = stageImages(parsed, buildArgs, options.target);
+  const result: VariantResult = {
+    id: variant.id,
+    dockerfile: variant.dockerfile,
+    status: 'failed',
+    buildArgs,
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.network ? { network: options.network } : {}),
+    baseImages: images.finalBases,
+  };
+  const bases = await ensureBases(engine, images.allBases, opts.signal, opts.progress);
+  if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
+  if (bases.error) {
+    result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
+    return { result, intermediates: [] };
+  }
+
+  const tag = `stagebench/${refPart(scenario.name)}:${refPart(variant.id)}`;
+  const labels = { [LABEL]: 'true', [RUN_LABEL]: runId, [`${LABEL}.scenario`]: scenario.name, [`${LABEL}.variant`]: variant.id };
+  const build = await engine.build({
+    contextDir: scenario.dir,
+    dockerfile: variant.dockerfile,
+    builder: opts.builder,
+    tag,
+    labels,
+    buildArgs,
+    target: options.target,
+    network: options.network,
+    signal: opts.signal,
+    onStep: (s) => opts.progress.step(s),
+  });
+  const intermediates = [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds];
+  if (build.warnings.length > 0) result.warnings = build.warnings;
+  result.steps = build.steps.map((s) => ({
+    name: s.name,
+    cached: s.cached,
+    ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
+  }));
+  if (build.failure || !build.imageId) {
+    result.error = build.failure ?? { message: 'no image id', logTail: [] };
+    return { result, intermediates };
+  }
+  const image = await engine.inspect(build.imageId);
+  Object.assign(result, {
+    status: 'ok',
+    imageId: image.id,
+    imageTag: tag,
+    sizeBytes: image.sizeBytes,
+    layerCount: image.layerCount,
+    historyCount: image.historyCount,
+    buildMs: build.buildMs,
+  });
+  if (opts.smoke && scenario.file.smoke && !opts.signal.aborted) {
+    opts.progress.step('smoke check');
+    result.smoke = await smokeCheck(engine, image.id, scenario.file.smoke, labels);
+  }
+  return { result, intermediates };
+}
+
+/**
+ * Builds every variant of every scenario, measures it, and writes the results after each scenario, so an
+ * interruption or a later failure loses nothing already measured. Build failures are values in the results;
+ * only an unreachable engine or an unwritable output folder throws.
+ */
+export async function runBench(engine: Engine, opts: BenchOptions): Promise<Results> {
+  const engineFacts = await engine.facts();
+  const runId = randomBytes(6).toString('hex');
+  const since = Date.now();
+  const results: Results = {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date(since).toISOString(),
+    tool: { name: 'stagebench', version: opts.toolVersion },
+    run: { id: runId, status: 'running' },
+    git: opts.git,
+    engine: engineFacts,
+    builder: opts.builder,
+    ...(opts.profile ? { profile: opts.profile.name } : {}),
+    methods: METHODS,
+    scenarios: [],
+  };
+  if (engineFacts.imageStore === 'containerd') {
+    opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see docs/measurements.md)');
+  }
+  const intermediates: string[] = [];
+  const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0);
+  let index = 0;
+  let fatal: unknown;
+  try {
+    for (const scenario of opts.scenarios) {
+      if (opts.signal.aborted) break;
+      const entry = { name: scenario.name, ...(scenario.file.description ? { description: scenario.file.description } : {}), variants: [] as VariantResult[], comparisons: [] };
+      results.scenarios.push(entry);
+      for (const variant of scenario.variants) {
+        if (opts.signal.aborted) break;
+        opts.progress.variant(scenario.name, variant.id, ++index, total);
+        const run = await runVariant(engine, scenario, variant, runId, opts);
+        entry.variants.push(run.result);
+        intermediates.push(...run.intermediates);
+        opts.progress.line(describe(scenario.name, run.result));
+      }
+      entry.comparisons = compareToSingle(entry.variants) as never;
+      const file = await writeResults(opts.outDir, results);
+      await opts.onWrite?.(file, results);
+    }
+  } catch (err) {
+    fatal = err;
+  } finally {
+    if (!opts.keepImages) {
+      const problems = await engine.cleanup([RUN_LABEL, runId], intermediates, since).catch((err) => [errorMessage(err)]);
+      for (const p of problems) opts.progress.line(`cleanup: ${p}`);
+    }
+  }
+  const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
+  results.run = { id: runId, status, finishedAt: new Date().toISOString(), ...(fatal ? { error: errorMessage(fatal) } : {}) };
+  const file = await writeResults(opts.outDir, results);
+  await opts.onWrite?.(file, results);
+  if (fatal) throw fatal;
+  return results;
+}
+
+function describe(scenario: string, r: VariantResult): string {
+  if (r.status === 'failed') return `${scenario} › ${r.id}: FAILED ${r.error?.step ? `at ${r.error.step}: ` : ''}${r.error?.message ?? ''}`;
+  const smoke = r.smoke ? `, smoke ${r.smoke.status}${r.smoke.reason ? ` (${r.smoke.reason})` : ''}` : '';
+  return `${scenario} › ${r.id}: ${r.sizeBytes} bytes, ${r.layerCount} layers, ${r.buildMs} ms${smoke}`;
+}

@@ -1,0 +1,30 @@
+import { execa } from 'execa';
+import type { Service } from '../config/schemas.js';
+import { ConfigError } from '../errors.js';
+
+/** Starts a profile's services (e.g. a loopback npm proxy); returns a function that stops them all. */
+export async function startServices(services: Service[], cwd: string, log: (line: string) => void): Promise<() => Promise<void>> {
+  const started: Service[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) {
+      if (!service.stop) continue;
+      const [cmd, ...args] = service.stop;
+      const res = await execa(cmd as string, args, { cwd, reject: false, all: true });
+      if (res.exitCode !== 0) log(`could not stop ${service.name}: ${res.all}`);
+    }
+  };
+  for (const service of services) {
+    log(`starting ${service.name}`);
+    const [cmd, ...args] = service.start;
+    const res = await execa(cmd as string, args, { cwd, reject: false, all: true });
+    if (res.exitCode !== 0) {
+      await stopAll();
+      throw new ConfigError(
+        `${service.name} did not start (${service.start.join(' ')} exited ${res.exitCode}):\n${(res.all ?? '').split('\n').slice(-10).join('\n')}`,
+        'run the offline set-up first (see the README), or pick another --profile',
+      );
+    }
+    started.push(service);
+  }
+  return stopAll;
+}

@@ -1,0 +1,68 @@
+import type { Comparison, Results, VariantResult } from '../results/schema.js';
+import { formatBytes, formatChange, formatMs } from './units.js';
+
+export interface Row {
+  scenario: string;
+  variant: VariantResult;
+  comparison?: Comparison;
+}
+
+export interface Column {
+  header: string;
+  align: 'left' | 'right';
+  value(row: Row): string;
+}
+
+const dash = '—';
+
+export function statusOf(v: VariantResult): string {
+  if (v.status === 'failed') return 'build failed';
+  if (v.smoke?.status === 'failed') return 'smoke failed';
+  return 'ok';
+}
+
+/** The one column spec every table format renders. */
+export const COLUMNS: Column[] = [
+  { header: 'Scenario', align: 'left', value: (r) => r.scenario },
+  { header: 'Variant', align: 'left', value: (r) => r.variant.id },
+  { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
+  { header: 'Size', align: 'right', value: (r) => (r.variant.sizeBytes === undefined ? dash : formatBytes(r.variant.sizeBytes)) },
+  {
+    header: 'vs single',
+    align: 'right',
+    value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${formatBytes(-r.comparison.bytesSaved)})` : dash),
+  },
+  { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)) },
+  { header: 'Build time', align: 'right', value: (r) => (r.variant.buildMs === undefined ? dash : formatMs(r.variant.buildMs)) },
+  { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash },
+  { header: 'Notes', align: 'left', value: notes },
+];
+
+function notes(r: Row): string {
+  const out: string[] = [];
+  if (r.comparison?.switchesBase) out.push('other final base than single (confound)');
+  if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${short(r.variant.smoke.reason ?? '')}`);
+  const error = r.variant.error;
+  if (error) out.push(error.exitCode !== undefined ? `RUN exited ${error.exitCode}` : short(error.message));
+  return out.join('; ');
+}
+
+/** First line, cut to fit a table cell; the full text is in the failure details and the JSON. */
+const short = (s: string) => {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
+};
+
+export function rowsOf(results: Results): Row[] {
+  return results.scenarios.flatMap((s) =>
+    s.variants.map((variant) => ({ scenario: s.name, variant, comparison: s.comparisons.find((c) => c.variant === variant.id) })),
+  );
+}
+
+/** A one-line description of what the numbers are, for under every table. */
+export function footnote(results: Results): string {
+  const e = results.engine;
+  const profile = results.profile ? `, profile ${results.profile}` : '';
+  return `Docker ${e.serverVersion} (API ${e.apiVersion}, ${e.storageDriver}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${results.builder}${profile}. ` +
+    `Size: uncompressed image size from the Engine (SI units); build time: one cold-or-cached build as run, ${results.createdAt}.`;
+}

@@ -1,0 +1,20 @@
+import type { Results } from '../results/schema.js';
+
+/** Plain-text details of failed builds and smoke checks: step, exit code and the log tail. Empty when none. */
+export function failureDetails(results: Results, indent = '    '): string {
+  const blocks: string[] = [];
+  for (const s of results.scenarios) {
+    for (const v of s.variants) {
+      if (v.error) {
+        const exit = v.error.exitCode !== undefined ? ` (exit code ${v.error.exitCode})` : '';
+        const head = `${s.name} › ${v.id} failed${v.error.step ? ` at ${v.error.step}` : ''}${exit}:\n${indent}${v.error.message.split('\n').join(`\n${indent}`)}`;
+        const tail = v.error.logTail.length > 0 ? `\n${indent}last output:\n${v.error.logTail.map((l) => `${indent}  ${l}`).join('\n')}` : '';
+        blocks.push(head + tail);
+      } else if (v.smoke?.status === 'failed') {
+        const tail = v.smoke.logTail?.length ? `\n${indent}container output:\n${v.smoke.logTail.map((l) => `${indent}  ${l}`).join('\n')}` : '';
+        blocks.push(`${s.name} › ${v.id} built but its smoke check failed (${v.smoke.check}): ${v.smoke.reason}${tail}`);
+      }
+    }
+  }
+  return blocks.join('\n\n');
+}

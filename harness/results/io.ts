@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { formatIssues } from '../config/load.js';
+import { type Results, ResultsSchema } from './schema.js';
+
+/** Writes via a temporary file and a rename, so a reader never sees half a file. */
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+/** `<out>/latest.json` and `<out>/runs/<createdAt>.json`; validated first, since the file is the contract. */
+export async function writeResults(outDir: string, results: Results): Promise<string> {
+  const valid = ResultsSchema.parse(results);
+  const json = `${JSON.stringify(valid, null, 2)}\n`;
+  const stamp = valid.createdAt.replace(/[:.]/g, '-');
+  await writeAtomic(join(outDir, 'runs', `${stamp}.json`), json);
+  const latest = join(outDir, 'latest.json');
+  await writeAtomic(latest, json);
+  return latest;
+}
+
+export async function readResults(file: string): Promise<Results> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read results file ${file}: ${(err as Error).message}`, 'run `stagebench run` first, or pass the path of a results JSON', { cause: err });
+  }
+  const parsed = ResultsSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ConfigError(`${file} is not a stagebench results file:\n${formatIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`, 'check its schemaVersion; it may come from another version of stagebench');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/** Bumped on any change a reader of older files must know about. */
+export const SCHEMA_VERSION = 1;
+
+const bytes = z.int().min(0).describe('bytes');
+const ms = z.int().min(0).describe('milliseconds');
+
+export const FailureSchema = z.strictObject({
+  step: z.string().optional().describe('the Dockerfile step that failed, as the builder named it'),
+  message: z.string(),
+  exitCode: z.int().optional().describe('exit status of the failing RUN, when there was one'),
+  logTail: z.array(z.string()).describe('the last lines the failing step printed'),
+});
+
+export const SmokeResultSchema = z.strictObject({
+  status: z.enum(['ok', 'failed']),
+  check: z.string().describe('what was checked, e.g. "GET http://127.0.0.1:40123/healthz"'),
+  ms: ms.describe('from container start to the check passing or failing'),
+  reason: z.string().optional(),
+  logTail: z.array(z.string()).optional(),
+});
+
+export const VariantResultSchema = z.strictObject({
+  id: z.string(),
+  dockerfile: z.string(),
+  status: z.enum(['ok', 'failed']),
+  buildArgs: z.record(z.string(), z.string()).describe('build args sent, after profile and scenario.json'),
+  target: z.string().optional(),
+  network: z.enum(['default', 'host', 'none']).optional(),
+  baseImages: z.array(z.string()).describe('images the final stage starts FROM or copies from, ARGs expanded'),
+  pullMs: ms.optional().describe('time spent pulling missing base images before the build; never part of buildMs'),
+  imageId: z.string().optional(),
+  imageTag: z.string().optional(),
+  sizeBytes: bytes.optional(),
+  layerCount: z.int().min(0).optional(),
+  historyCount: z.int().min(0).optional(),
+  buildMs: ms.optional(),
+  steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
+  warnings: z.array(z.string()).optional(),
+  smoke: SmokeResultSchema.optional(),
+  error: FailureSchema.optional(),
+});
+
+export const ComparisonSchema = z.strictObject({
+  variant: z.string(),
+  against: z.literal('single'),
+  bytesSaved: z.int().describe('single.sizeBytes - variant.sizeBytes; negative when the variant is larger'),
+  percentSaved: z.number().describe('bytesSaved / single.sizeBytes * 100'),
+  switchesBase: z.boolean().describe('the final stage starts from other images than single does: a confound'),
+});
+
+export const ScenarioResultSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  variants: z.array(VariantResultSchema),
+  comparisons: z.array(ComparisonSchema),
+});
+
+export const EngineSchema = z.strictObject({
+  serverVersion: z.string(),
+  apiVersion: z.string(),
+  storageDriver: z.string(),
+  imageStore: z.enum(['graphdriver', 'containerd']),
+  os: z.string(),
+  arch: z.string(),
+  ncpu: z.int(),
+  kernelVersion: z.string(),
+});
+
+export const ResultsSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  createdAt: z.iso.datetime(),
+  tool: z.strictObject({ name: z.literal('stagebench'), version: z.string() }),
+  run: z.strictObject({
+    id: z.string(),
+    status: z.enum(['complete', 'running', 'interrupted', 'error']),
+    finishedAt: z.iso.datetime().optional(),
+    error: z.string().optional().describe('why the run stopped early, when status is error'),
+  }),
+  git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
+  engine: EngineSchema,
+  builder: z.enum(['buildkit', 'classic']),
+  profile: z.string().optional(),
+  methods: z.record(z.string(), z.string()).describe('how each number was obtained'),
+  scenarios: z.array(ScenarioResultSchema),
+});
+
+export type Failure = z.infer<typeof FailureSchema>;
+export type SmokeResult = z.infer<typeof SmokeResultSchema>;
+export type VariantResult = z.infer<typeof VariantResultSchema>;
+export type Comparison = z.infer<typeof ComparisonSchema>;
+export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
+export type Results = z.infer<typeof ResultsSchema>;
+
+/** What each number means; written into every results file. */
+export const METHODS: Record<string, string> = {
+  sizeBytes:
+    'GET /images/{id}/json "Size": on a graph-driver store (overlay2) the uncompressed bytes of all layers, base included. ' +
+    'Chosen over docker history (per-step sizes, rounded by the CLI) and docker save (tar headers and padding add bytes).',
+  layerCount: 'length of RootFS.Layers from GET /images/{id}/json: the layers a registry would store. History entries with Size 0 can still be real layers.',
+  historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the run label stagebench passes.',
+  buildMs:
+    'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
+    'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup.',
+  'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',
+  percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
+};

@@ -1,0 +1,22 @@
+import type { Comparison, VariantResult } from './schema.js';
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** Each built variant against `single` of the same scenario and run. Empty when single did not build. */
+export function compareToSingle(variants: VariantResult[]): Comparison[] {
+  const single = variants.find((v) => v.id === 'single');
+  if (single?.sizeBytes === undefined || single.sizeBytes === 0) return [];
+  const base = single.sizeBytes;
+  return variants
+    .filter((v) => v.id !== 'single' && v.sizeBytes !== undefined)
+    .map((v) => {
+      const bytesSaved = base - (v.sizeBytes as number);
+      return {
+        variant: v.id,
+        against: 'single' as const,
+        bytesSaved,
+        percentSaved: Math.round((bytesSaved / base) * 100 * 100) / 100,
+        switchesBase: !sameSet(v.baseImages, single.baseImages),
+      };
+    });
+}
