@@ -100,6 +100,8 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   }
 }
 
+const wantsJson = (argv: string[]) => argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
+
 /** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */
 export async function run(io: CliIo): Promise<number> {
   try {
@@ -118,7 +120,7 @@ export async function run(io: CliIo): Promise<number> {
       }
       case 'clean': {
         const engine = io.engine ?? new DockerEngine(io.env);
-        const problems = await engine.cleanup([LABEL, 'true'], [], 0);
+        const problems = await engine.cleanup([LABEL, 'true'], { containers: [], images: [] }, 0);
         for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
         return problems.length > 0 ? ExitCode.engine : ExitCode.ok;
       }
@@ -126,11 +128,15 @@ export async function run(io: CliIo): Promise<number> {
         return await runCommand(command, io, io.engine ?? new DockerEngine(io.env));
     }
   } catch (err) {
-    if (err instanceof StagebenchError) {
-      io.stderr.write(`stagebench: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
-      return err.exitCode;
+    const known = err instanceof StagebenchError;
+    const exitCode = known ? err.exitCode : ExitCode.engine;
+    if (known) io.stderr.write(`stagebench: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+    else io.stderr.write(`stagebench: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    // Whoever asked for JSON on stdout gets JSON, also when there are no results to give.
+    if (wantsJson(io.argv)) {
+      const error = { message: (err as Error).message, ...(known && err.hint ? { hint: err.hint } : {}), exitCode };
+      io.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
     }
-    io.stderr.write(`stagebench: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
-    return ExitCode.engine;
+    return exitCode;
   }
 }

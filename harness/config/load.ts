@@ -10,26 +10,28 @@ export function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-/** Reads and validates a JSON file; all problems are reported at once in one ConfigError. */
-export async function loadJsonFile<T extends z.ZodType>(file: string, schema: T, what: string): Promise<z.infer<T>> {
+/** Reads and validates a JSON file, returning every problem rather than the first. */
+export async function parseJsonFile<T extends z.ZodType>(file: string, schema: T): Promise<{ data: z.infer<T> } | { problems: string[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read ${what} ${file}`, 'check the path and its permissions', { cause: err });
+    return { problems: [`cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`] };
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${what} ${file} is not valid JSON: ${(err as Error).message}`, 'fix the JSON syntax', {
-      cause: err,
-    });
+    return { problems: [`not valid JSON: ${(err as Error).message}`] };
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const lines = formatIssues(parsed.error).map((l) => `  - ${l}`);
-    throw new ConfigError(`${what} ${file} has ${lines.length} problem(s):\n${lines.join('\n')}`, `fix the listed fields; the README documents ${what}`);
-  }
-  return parsed.data;
+  return parsed.success ? { data: parsed.data } : { problems: formatIssues(parsed.error) };
+}
+
+/** As parseJsonFile, raising all problems together in one ConfigError. */
+export async function loadJsonFile<T extends z.ZodType>(file: string, schema: T, what: string): Promise<z.infer<T>> {
+  const result = await parseJsonFile(file, schema);
+  if ('data' in result) return result.data;
+  const lines = result.problems.map((l) => `  - ${l}`);
+  throw new ConfigError(`${what} ${file} has ${lines.length} problem(s):\n${lines.join('\n')}`, `fix the listed fields; the README documents the ${what}`);
 }

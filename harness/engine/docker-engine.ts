@@ -7,6 +7,7 @@ import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, Smoke
 import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
+import { engineAddress } from './docker-host.js';
 
 const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
@@ -25,11 +26,10 @@ export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly address: string;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {
-    // docker-modem reads DOCKER_HOST (and TLS variables) itself; the address is kept for error messages.
-    this.docker = new Docker();
-    const modem = this.docker.modem as unknown as { socketPath?: string; host?: string; port?: number };
-    this.address = env.DOCKER_HOST ?? (modem.socketPath ? `unix://${modem.socketPath}` : `${modem.host}:${modem.port}`);
+  constructor(private readonly env: Record<string, string | undefined>) {
+    const { options, address } = engineAddress(env);
+    this.docker = new Docker(options);
+    this.address = address;
   }
 
   private unreachable(err: unknown): EngineError {
@@ -129,9 +129,10 @@ export class DockerEngine implements Engine {
         if (step && step !== lastStep) req.onStep?.((lastStep = step));
       });
     } catch (err) {
-      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
-      const message = req.signal?.aborted ? 'interrupted: the build was cancelled' : engineMessage(err as ModemError);
-      parser.push({ errorDetail: { message } });
+      // Aborting closes the connection (which cancels the build on the daemon); that is not an unreachable engine.
+      if (req.signal?.aborted) parser.push({ errorDetail: { message: 'interrupted: the build was cancelled' } });
+      else if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      else parser.push({ errorDetail: { message: engineMessage(err as ModemError) } });
     }
     const parsed = parser.finish();
     return { ...parsed, buildMs: parsed.failure || imageAt === undefined ? undefined : Math.round(imageAt - started) };
@@ -174,21 +175,35 @@ export class DockerEngine implements Engine {
     };
   }
 
-  async cleanup(runLabel: [string, string], intermediates: string[], since: number): Promise<string[]> {
+  async cleanup(runLabel: [string, string], made: { containers: string[]; images: string[] }, since: number): Promise<string[]> {
     const problems: string[] = [];
     const filters = JSON.stringify({ label: [`${runLabel[0]}=${runLabel[1]}`] });
-    const containers = await this.docker.listContainers({ all: true, filters });
-    for (const c of containers) {
-      await this.docker.getContainer(c.Id).remove({ force: true }).catch((e) => problems.push(`container ${c.Id.slice(0, 12)}: ${errorMessage(e)}`));
+    const labelled = (await this.docker.listContainers({ all: true, filters })).map((c) => c.Id);
+    for (const id of [...labelled, ...made.containers]) {
+      const problem = await this.removeContainer(id);
+      if (problem) problems.push(problem);
     }
-    // Removing one image can take labelled parents with it: a 404 later in the list is success.
+    // Classic builds chain labelled images as parents of others: remove in passes until no image is
+    // still held by a child (409). Removing one image can take parents with it, so a 404 is success.
     const gone = (err: unknown) => (err as ModemError).statusCode === 404;
-    for (const img of await this.docker.listImages({ all: true, filters })) {
-      await this.docker.getImage(img.Id).remove({ force: true }).catch((e) => gone(e) || problems.push(`image ${img.Id}: ${engineMessage(e)}`));
+    let pending = (await this.docker.listImages({ all: true, filters })).map((img) => img.Id);
+    while (pending.length > 0) {
+      const held: string[] = [];
+      for (const id of pending) {
+        await this.docker.getImage(id).remove({ force: true }).catch((e: ModemError) => {
+          if (e.statusCode === 409) held.push(id);
+          else if (!gone(e)) problems.push(`image ${id}: ${engineMessage(e)}`);
+        });
+      }
+      if (held.length === pending.length) {
+        problems.push(...held.map((id) => `image ${id}: still used by a child image`));
+        break;
+      }
+      pending = held;
     }
     // Classic stage results carry no labels. Remove only ours: untagged and created during this run; one
     // still used as a parent (409) stays.
-    for (const id of intermediates) {
+    for (const id of made.images) {
       try {
         const info = await this.docker.getImage(id).inspect();
         const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
@@ -198,6 +213,24 @@ export class DockerEngine implements Engine {
       }
     }
     return problems;
+  }
+
+  /** Removes a container and waits until it is gone: a cancelled classic build's step container may still be
+   * being removed by the daemon (409) when the build stream has already ended. */
+  private async removeContainer(id: string): Promise<string | undefined> {
+    const container = this.docker.getContainer(id);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        await container.remove({ force: true });
+        return undefined;
+      } catch (err) {
+        const status = (err as ModemError).statusCode;
+        if (status === 404) return undefined;
+        if (status !== 409) return `container ${id.slice(0, 12)}: ${engineMessage(err as ModemError)}`;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return `container ${id.slice(0, 12)}: still being removed after 10 s`;
   }
 }
 

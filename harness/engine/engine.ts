@@ -70,10 +70,11 @@ export interface Engine {
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
   /**
-   * Removes what a run made: images and containers carrying its run label, and the given unlabelled
-   * intermediates of its own builds (classic stage results) when still untagged and created during the run.
+   * Removes what a run made: containers and images carrying its run label, the classic step containers its
+   * builds named, and the unlabelled intermediate images of its builds (classic stage results) when still
+   * untagged and created during the run. Returns what could not be removed.
    */
-  cleanup(runLabel: [string, string], intermediates: string[], since: number): Promise<string[]>;
+  cleanup(runLabel: [string, string], made: { containers: string[]; images: string[] }, since: number): Promise<string[]>;
 }
 
 export type { BuildFailure };

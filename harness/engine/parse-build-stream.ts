@@ -34,6 +34,8 @@ export interface ParsedBuild {
   auxIds: string[];
   /** Classic intermediate images (` ---> <id>` lines), needed to clean up after a failed build. */
   intermediateIds: string[];
+  /** Classic step containers (` ---> Running in <id>`); one can outlive a cancelled build for a moment. */
+  containerIds: string[];
   steps: StepRecord[];
   warnings: string[];
   failure?: BuildFailure;
@@ -44,6 +46,7 @@ const MAX_LINE = 400;
 const ANSI = /\u001b\[[0-9;]*m/g;
 const CLASSIC_STEP = /^Step \d+\/\d+ : (.*)$/;
 const CLASSIC_ID = /^ ---> ([0-9a-f]{12,64})$/;
+const CLASSIC_CONTAINER = /^ ---> Running in ([0-9a-f]{12,64})$/;
 const EXIT_CODE = /(?:exit code|non-zero code): (\d+)/;
 
 function pushTail(tail: string[], text: string): void {
@@ -59,7 +62,7 @@ function pushTail(tail: string[], text: string): void {
  * into what happened. A failure inside a 200 response is found here, never taken for success.
  */
 export class BuildStreamParser {
-  private readonly result: ParsedBuild = { auxIds: [], intermediateIds: [], steps: [], warnings: [] };
+  private readonly result: ParsedBuild = { auxIds: [], intermediateIds: [], containerIds: [], steps: [], warnings: [] };
   private partialLine = '';
   private classicLog: string[] = [];
   private readonly vertexes = new Map<string, StepRecord & { error?: string }>();
@@ -114,11 +117,18 @@ export class BuildStreamParser {
     for (const line of lines) this.onClassicLine(line);
   }
 
-  private onClassicLine(line: string): void {
+  private onClassicLine(raw: string): void {
+    // Classic wraps RUN stderr in red: strip colour before recognising the builder's own lines.
+    const line = raw.replace(ANSI, '');
     const step = CLASSIC_STEP.exec(line);
     if (step?.[1]) {
       this.result.steps.push({ name: step[1], cached: false });
       this.classicLog = [];
+      return;
+    }
+    const container = CLASSIC_CONTAINER.exec(line);
+    if (container?.[1]) {
+      this.result.containerIds.push(container[1]);
       return;
     }
     const id = CLASSIC_ID.exec(line);
@@ -135,7 +145,7 @@ export class BuildStreamParser {
       this.result.warnings.push(line);
       return;
     }
-    if (/^( ---> Running in |Removing intermediate container |Successfully (built|tagged) )/.test(line)) return;
+    if (/^(Removing intermediate container |Successfully (built|tagged) )/.test(line)) return;
     pushTail(this.classicLog, line);
   }
 

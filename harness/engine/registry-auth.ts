@@ -20,7 +20,7 @@ export function registryOf(ref: string): string {
  * Credentials for a pull from the user's Docker config (`$DOCKER_CONFIG/config.json` or ~/.docker), when it
  * holds them inline. Credential helpers (credsStore) are not run: such users pull the base once themselves.
  */
-export function authFor(ref: string, env: NodeJS.ProcessEnv): AuthConfig | undefined {
+export function authFor(ref: string, env: Record<string, string | undefined>): AuthConfig | undefined {
   const file = join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
   let config: { auths?: Record<string, { auth?: string; identitytoken?: string }> };
   try {

@@ -51,8 +51,8 @@ export function effectiveBuildArgs(declared: Set<string>, profileArgs: Record<st
 
 interface VariantRun {
   result: VariantResult;
-  /** Unlabelled images this build made (classic stage results and intermediates). */
-  intermediates: string[];
+  /** What this build made that carries no run label: classic step containers, stage results, intermediates. */
+  made: { containers: string[]; images: string[] };
 }
 
 async function ensureBases(engine: Engine, refs: string[], signal: AbortSignal, progress: Progress): Promise<{ pullMs?: number; error?: string }> {
@@ -93,7 +93,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
   if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
   if (bases.error) {
     result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
-    return { result, intermediates: [] };
+    return { result, made: { containers: [], images: [] } };
   }
 
   const tag = `stagebench/${refPart(scenario.name)}:${refPart(variant.id)}`;
@@ -110,7 +110,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
     signal: opts.signal,
     onStep: (s) => opts.progress.step(s),
   });
-  const intermediates = [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds];
+  const made = { containers: build.containerIds, images: [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds] };
   if (build.warnings.length > 0) result.warnings = build.warnings;
   result.steps = build.steps.map((s) => ({
     name: s.name,
@@ -119,7 +119,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
   }));
   if (build.failure || !build.imageId) {
     result.error = build.failure ?? { message: 'no image id', logTail: [] };
-    return { result, intermediates };
+    return { result, made };
   }
   const image = await engine.inspect(build.imageId);
   Object.assign(result, {
@@ -135,7 +135,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
     opts.progress.step('smoke check');
     result.smoke = await smokeCheck(engine, image.id, scenario.file.smoke, labels);
   }
-  return { result, intermediates };
+  return { result, made };
 }
 
 /**
@@ -162,7 +162,7 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
   if (engineFacts.imageStore === 'containerd') {
     opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see docs/measurements.md)');
   }
-  const intermediates: string[] = [];
+  const made = { containers: [] as string[], images: [] as string[] };
   const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0);
   let index = 0;
   let fatal: unknown;
@@ -176,7 +176,8 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
         opts.progress.variant(scenario.name, variant.id, ++index, total);
         const run = await runVariant(engine, scenario, variant, runId, opts);
         entry.variants.push(run.result);
-        intermediates.push(...run.intermediates);
+        made.containers.push(...run.made.containers);
+        made.images.push(...run.made.images);
         opts.progress.line(describe(scenario.name, run.result));
       }
       entry.comparisons = compareToSingle(entry.variants) as never;
@@ -187,7 +188,7 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
     fatal = err;
   } finally {
     if (!opts.keepImages) {
-      const problems = await engine.cleanup([RUN_LABEL, runId], intermediates, since).catch((err) => [errorMessage(err)]);
+      const problems = await engine.cleanup([RUN_LABEL, runId], made, since).catch((err) => [errorMessage(err)]);
       for (const p of problems) opts.progress.line(`cleanup: ${p}`);
     }
   }

@@ -12,5 +12,5 @@ export function renderTerminal(results: Results, options: { color: boolean }): s
   });
   for (const row of rowsOf(results)) table.push(COLUMNS.map((c) => c.value(row)));
   const failures = failureDetails(results);
-  return `${table.toString()}\n${footnote(results)}\n${failures ? `\n${failures}` : ''}`;
+  return `${table.toString()}\n${footnote(results)}\n${failures ? `\n${failures}\n` : ''}`;
 }

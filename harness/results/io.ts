@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { formatIssues } from '../config/load.js';
+import { parseJsonFile } from '../config/load.js';
 import { type Results, ResultsSchema } from './schema.js';
 
 /** Writes via a temporary file and a rename, so a reader never sees half a file. */
@@ -25,15 +25,10 @@ export async function writeResults(outDir: string, results: Results): Promise<st
 }
 
 export async function readResults(file: string): Promise<Results> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`cannot read results file ${file}: ${(err as Error).message}`, 'run `stagebench run` first, or pass the path of a results JSON', { cause: err });
-  }
-  const parsed = ResultsSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new ConfigError(`${file} is not a stagebench results file:\n${formatIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`, 'check its schemaVersion; it may come from another version of stagebench');
-  }
-  return parsed.data;
+  const parsed = await parseJsonFile(file, ResultsSchema);
+  if ('data' in parsed) return parsed.data;
+  throw new ConfigError(
+    `${file} is not a stagebench results file:\n${parsed.problems.map((l) => `  - ${l}`).join('\n')}`,
+    'run `stagebench run` first, or pass a results JSON written by this version of stagebench',
+  );
 }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
-import { loadJsonFile } from '../config/load.js';
-import { ConfigError, StagebenchError } from '../errors.js';
+import { parseJsonFile } from '../config/load.js';
+import { ConfigError } from '../errors.js';
 
 export interface Variant {
   /** `single` (Dockerfile.single), `multi` (Dockerfile), or `<v>` for Dockerfile.<v>. */
@@ -49,11 +49,9 @@ async function loadScenario(dir: string, name: string): Promise<{ scenario?: Sce
   }
   let file: ScenarioFile = {};
   if (files.includes('scenario.json')) {
-    try {
-      file = await loadJsonFile(join(dir, 'scenario.json'), ScenarioFileSchema, 'scenario file');
-    } catch (err) {
-      prefixed.push(`${name}: ${(err as StagebenchError).message}`);
-    }
+    const parsed = await parseJsonFile(join(dir, 'scenario.json'), ScenarioFileSchema);
+    if ('data' in parsed) file = parsed.data;
+    else prefixed.push(...parsed.problems.map((p) => `${name}: scenario.json: ${p}`));
   }
   const ids = new Set(variants.map((v) => v.id));
   for (const key of Object.keys(file.variants ?? {})) {

@@ -28,6 +28,6 @@ export async function ensureFixtureBase(docker = new Docker()): Promise<void> {
   for (const applet of APPLETS) pack.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
   pack.finalize();
   const [repo, tag] = FIXTURE_BASE.split(':') as [string, string];
-  const stream = await docker.importImage(pack as never, { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as never);
+  const stream = (await docker.importImage(pack as never, { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
   await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))));
 }

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Results } from '../../harness/results/schema.js';
+import { dockerInspect, dockerLines, engineAnswers, engineState, FIXTURES, leftovers, stagebench } from './cli-harness.js';
+import { ensureFixtureBase } from './fixture-base.js';
+
+const engine = await engineAnswers();
+if (!engine && process.env.CI) throw new Error('CI=true but no Docker engine answers: the integration tests must run in CI (see .ci/run)');
+if (!engine) console.warn('No Docker engine answers: the integration tests are SKIPPED. Start dockerd (see the README) to run them.');
+const describeEngine = engine ? describe : describe.skip;
+
+
+describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', (builder) => {
+  beforeAll(() => ensureFixtureBase());
+
+  test('sizes and layer counts equal what docker image inspect reports for the same image', async () => {
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', builder, '--keep-images', '--format', 'json']);
+    expect(res.stderr).not.toMatch(/cleanup:/);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Results;
+    expect(JSON.parse(readFileSync(join(res.out, 'latest.json'), 'utf8'))).toEqual(results);
+    expect(readFileSync(join(res.out, 'latest.md'), 'utf8')).toContain('| hello | multi | ok |');
+    expect(results.builder).toBe(builder);
+    expect(results.run.status).toBe('complete');
+    const variants = results.scenarios[0]!.variants;
+    expect(variants.map((v) => [v.id, v.status, v.smoke?.status])).toEqual([
+      ['single', 'ok', 'ok'],
+      ['multi', 'ok', 'ok'],
+      ['scratch', 'ok', 'ok'],
+    ]);
+    for (const v of variants) {
+      const docker = await dockerInspect(v.imageId!);
+      expect({ id: v.id, size: v.sizeBytes, layers: v.layerCount, history: v.historyCount }).toEqual({ id: v.id, ...docker });
+      expect(v.buildMs).toBeGreaterThan(0);
+    }
+    // The build stage's 1 MiB file is what multi-stage leaves behind.
+    const saved = results.scenarios[0]!.comparisons.find((c) => c.variant === 'multi')!;
+    expect(saved.bytesSaved).toBeGreaterThan(1_000_000);
+    expect(results.scenarios[0]!.comparisons.find((c) => c.variant === 'scratch')!.switchesBase).toBe(true);
+
+    const clean = await stagebench(['clean']);
+    expect(clean.code).toBe(0);
+    for (const v of variants) expect(await dockerLines(['images', '-q', '--filter', `reference=${v.imageTag}`])).toEqual([]);
+  });
+
+  test('failing variants are reported with step, exit code and log; others still build; nothing is left behind', async () => {
+    const before = await engineState();
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'failing'), '--builder', builder, '--format', 'json']);
+    expect(res.code).toBe(3);
+    const results = JSON.parse(res.stdout) as Results;
+    const byId = (scenario: string, id: string) => results.scenarios.find((s) => s.name === scenario)!.variants.find((v) => v.id === id)!;
+    expect(byId('fine', 'single').status).toBe('ok');
+    expect(byId('fine', 'multi').status).toBe('ok');
+    expect(byId('broken', 'single').status).toBe('ok');
+
+    const run = byId('broken', 'multi');
+    expect(run.status).toBe('failed');
+    expect(run.error?.exitCode).toBe(3);
+    expect(run.error?.step).toContain('ls /nonexistent; exit 3');
+    expect(run.error?.logTail).toEqual(expect.arrayContaining(['about to fail', 'line1', 'line2']));
+
+    expect(byId('broken', 'badinstr').error?.message).toContain('unknown instruction: RUNN');
+    expect(byId('broken', 'missingcopy').error?.message).toMatch(/missing\.txt/);
+    expect(byId('broken', 'nobase').error?.message).toContain('base image "stagebench-fixture/nosuchbase:1" is not on the engine and could not be pulled');
+    expect(res.stderr).toContain('broken › multi: FAILED');
+
+    expect(await leftovers(before)).toEqual({ containers: [], images: [] });
+  });
+
+  test('Ctrl-C cancels the running build, keeps the results so far and leaves nothing running', async () => {
+    const before = await engineState();
+    let interrupted = false;
+    const started = Date.now();
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'slow'), '--builder', builder], {
+      onStderr: (text, interrupt) => {
+        if (!interrupted && /sleep 30/.test(text)) {
+          interrupted = true;
+          setTimeout(interrupt, 1000);
+        }
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(res.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const results = JSON.parse(readFileSync(join(res.out, 'latest.json'), 'utf8')) as Results;
+    expect(results.run.status).toBe('interrupted');
+    expect(results.scenarios[0]!.variants).toHaveLength(1);
+    expect(results.scenarios[0]!.variants[0]).toMatchObject({ id: 'single', status: 'failed' });
+    expect(results.scenarios[0]!.variants[0]!.error?.message).toMatch(/interrupted/);
+    expect(await leftovers(before)).toEqual({ containers: [], images: [] });
+  });
+});
+
+describe('an unreachable engine', () => {
+  test('one clear message naming DOCKER_HOST, exit 3, JSON error, no stack trace', async () => {
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--format', 'json'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toBe(
+      'stagebench: cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)\n' +
+        '  fix: start the Docker daemon, or set DOCKER_HOST to the address of a running engine\n',
+    );
+    expect(JSON.parse(res.stdout)).toEqual({
+      error: {
+        message: 'cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)',
+        hint: 'start the Docker daemon, or set DOCKER_HOST to the address of a running engine',
+        exitCode: 3,
+      },
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { parseCommand } from '../../../harness/cli/args.js';
+import { UsageError } from '../../../harness/errors.js';
+
+test('run defaults', () => {
+  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, format: 'table' });
+});
+
+test('run with every flag', () => {
+  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--format', 'json', '--profile', 'offline', '--config', 'c.json'];
+  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, format: 'json', profile: 'offline', config: 'c.json' });
+});
+
+test('the profile can come from STAGEBENCH_PROFILE; the flag wins', () => {
+  expect(parseCommand(['run'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'offline' });
+  expect(parseCommand(['run', '--profile', 'x'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'x' });
+});
+
+test.each([
+  [[], 'help'],
+  [['--help'], 'help'],
+  [['run', '--help'], 'help'],
+  [['--version'], 'version'],
+  [['clean'], 'clean'],
+])('%j is %s', (argv, command) => expect(parseCommand(argv).command).toBe(command));
+
+test('report takes a file and a format', () => {
+  expect(parseCommand(['report', 'x.json', '--format', 'markdown'])).toEqual({ command: 'report', file: 'x.json', format: 'markdown' });
+  expect(parseCommand(['report'])).toEqual({ command: 'report', file: 'results/latest.json', format: 'table' });
+});
+
+test.each([
+  [['build'], /unknown command "build"/],
+  [['run', '--builder', 'kaniko'], /--builder kaniko is not one of: buildkit, classic/],
+  [['run', '--format', 'html'], /--format html is not one of/],
+  [['run', '--colour'], /Unknown option '--colour'/],
+  [['run', 'extra'], /Unexpected argument 'extra'/],
+])('%j is a usage error', (argv, message) => {
+  expect(() => parseCommand(argv)).toThrow(UsageError);
+  expect(() => parseCommand(argv)).toThrow(message);
+});

@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import tar from 'tar-stream';
+import { contextEntries, packContext } from '../../../harness/engine/build-context.js';
+
+let dir: string;
+function tree(files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sb-ctx-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+// Each row was checked against what the docker CLI actually sends (engine-api-facts §4.1, §4.3).
+test.each([
+  ['root-only glob', '*.log', ['a.log', 'sub/b.log', 'keep.txt'], ['keep.txt', 'sub', 'sub/b.log']],
+  ['any-depth glob', '**/*.tmp', ['a.tmp', 'x/y/b.tmp', 'x/y/c.txt'], ['x', 'x/y', 'x/y/c.txt']],
+  ['a matched directory takes its contents', 'x.log', ['x.log/inner.txt', 'y.txt'], ['y.txt']],
+  ['** also matches zero directories', 'docs/**/*.md', ['docs/r.md', 'docs/a/b.md', 'docs/keep.txt'], ['docs', 'docs/a', 'docs/keep.txt']],
+  ['leading / and ./ are normalised', '/abs.txt\n./dot.txt', ['abs.txt', 'dot.txt', 'other.txt'], ['other.txt']],
+  ['comments and trailing spaces', '# comment\nsecret.txt   ', ['secret.txt', '# comment'], ['# comment']],
+  ['? and [] patterns', 'a?c.txt\n[x-z].txt', ['abc.txt', 'y.txt', 'b.txt'], ['b.txt']],
+  ['last match wins with !', '*.txt\n!keep.txt', ['a.txt', 'keep.txt'], ['keep.txt']],
+  ['an exception re-includes a file inside an excluded dir', 'keepdir\n!keepdir/k2.txt', ['keepdir/k1.txt', 'keepdir/k2.txt'], ['keepdir/k2.txt']],
+  ['an excluded dir is pruned unless an exception starts with its path', '*\n!**/*.keep', ['other/y.keep', 'z.keep'], ['z.keep']],
+  ['escaped !', '\\!bang.txt', ['!bang.txt', 'ok.txt'], ['ok.txt']],
+])('%s', (_name, ignore, files, expected) => {
+  tree(Object.fromEntries([...files.map((f) => [f, 'x']), ['Dockerfile', 'FROM scratch'], ['.dockerignore', ignore]]));
+  const sent = contextEntries(dir, 'Dockerfile');
+  return expect(sent).resolves.toEqual([...expected, '.dockerignore', 'Dockerfile'].sort());
+});
+
+test('the Dockerfile and .dockerignore are always sent, even when ignored', async () => {
+  tree({ 'Dockerfile.single': 'FROM scratch', '.dockerignore': '*\n', 'app.js': '' });
+  expect(await contextEntries(dir, 'Dockerfile.single')).toEqual(['.dockerignore', 'Dockerfile.single']);
+});
+
+test('<Dockerfile>.dockerignore wins over .dockerignore for that Dockerfile', async () => {
+  tree({ Dockerfile: 'FROM scratch', 'Dockerfile.single': 'FROM scratch', 'Dockerfile.single.dockerignore': 'b.txt', '.dockerignore': 'a.txt', 'a.txt': '', 'b.txt': '' });
+  expect(await contextEntries(dir, 'Dockerfile.single')).not.toContain('b.txt');
+  expect(await contextEntries(dir, 'Dockerfile.single')).toContain('a.txt');
+  expect(await contextEntries(dir, 'Dockerfile')).not.toContain('a.txt');
+});
+
+test('the tar: owner 0/0 without names, modes as on disk, symlinks kept as links', async () => {
+  tree({ Dockerfile: 'FROM scratch', 'run.sh': '#!/bin/sh' });
+  const { chmodSync } = await import('node:fs');
+  chmodSync(join(dir, 'run.sh'), 0o750);
+  symlinkSync('/etc/passwd', join(dir, 'outside-link'));
+  const headers: tar.Header[] = [];
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    headers.push(header);
+    stream.resume();
+    stream.on('end', next);
+  });
+  (await packContext(dir, 'Dockerfile')).pipe(extract);
+  await new Promise<void>((resolve) => extract.on('finish', () => resolve()));
+  expect(headers.map((h) => h.name)).toEqual(['Dockerfile', 'outside-link', 'run.sh']);
+  for (const h of headers) expect([h.uid, h.gid, h.uname, h.gname]).toEqual([0, 0, '', '']);
+  const byName = Object.fromEntries(headers.map((h) => [h.name, h]));
+  expect(byName['run.sh']?.mode).toBe(0o750);
+  expect(byName['outside-link']).toMatchObject({ type: 'symlink', linkname: '/etc/passwd', size: 0 });
+});

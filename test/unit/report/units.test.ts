@@ -1,0 +1,26 @@
+import { formatBytes, formatChange, formatMs } from '../../../harness/report/units.js';
+
+test.each([
+  [0, '0 B'],
+  [999, '999 B'],
+  [1000, '1.00 kB'],
+  [1_982_375, '1.98 MB'],
+  [74_200_000, '74.2 MB'],
+  [198_898_544, '199 MB'],
+  [1_500_000_000, '1.50 GB'],
+  [-1_050_000, '−1.05 MB'],
+])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
+
+test.each([
+  [0, '0 ms'],
+  [336, '336 ms'],
+  [1040, '1.04 s'],
+  [12_345, '12.3 s'],
+  [125_000, '2 min 5 s'],
+])('formatMs(%d) = %s', (n, s) => expect(formatMs(n)).toBe(s));
+
+test.each([
+  [83.33, '−83.3 %'],
+  [-11.11, '+11.1 %'],
+  [0, '±0.0 %'],
+])('formatChange(%d) = %s', (n, s) => expect(formatChange(n)).toBe(s));

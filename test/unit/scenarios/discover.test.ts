@@ -1,0 +1,72 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discoverScenarios, variantOptions, variantsFromFiles } from '../../../harness/scenarios/discover.js';
+import { ConfigError } from '../../../harness/errors.js';
+
+let root: string;
+function scenario(name: string, files: Record<string, string>): void {
+  mkdirSync(join(root, name), { recursive: true });
+  for (const [f, c] of Object.entries(files)) writeFileSync(join(root, name, f), c);
+}
+beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'sb-scn-'))));
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+test('variant ids: single and multi first, then Dockerfile.<v> sorted; ignore files skipped', () => {
+  const { variants, problems } = variantsFromFiles(['Dockerfile.prod', 'Dockerfile', 'Dockerfile.single', 'Dockerfile.alpha', 'Dockerfile.single.dockerignore', 'app.js']);
+  expect(problems).toEqual([]);
+  expect(variants).toEqual([
+    { id: 'single', dockerfile: 'Dockerfile.single' },
+    { id: 'multi', dockerfile: 'Dockerfile' },
+    { id: 'alpha', dockerfile: 'Dockerfile.alpha' },
+    { id: 'prod', dockerfile: 'Dockerfile.prod' },
+  ]);
+  expect(variantsFromFiles(['Dockerfile.multi', 'Dockerfile.Bad']).problems).toHaveLength(2);
+});
+
+test('finds scenarios sorted, skips folders with no Dockerfile, filters by name', async () => {
+  scenario('b', { Dockerfile: '', 'Dockerfile.single': '' });
+  scenario('a', { Dockerfile: '', 'Dockerfile.single': '', 'scenario.json': '{"description":"A"}' });
+  scenario('notes', { 'README.md': '' });
+  const all = await discoverScenarios(root);
+  expect(all.map((s) => [s.name, s.file.description])).toEqual([['a', 'A'], ['b', undefined]]);
+  expect((await discoverScenarios(root, ['b'])).map((s) => s.name)).toEqual(['b']);
+});
+
+test('every problem at once: half pairs, bad scenario.json, unknown variant, unknown --scenario', async () => {
+  scenario('half', { Dockerfile: '' });
+  scenario('other-half', { 'Dockerfile.single': '' });
+  scenario('badjson', { Dockerfile: '', 'Dockerfile.single': '', 'scenario.json': '{"network":"bridge","colour":1}' });
+  scenario('unknownvariant', { Dockerfile: '', 'Dockerfile.single': '', 'scenario.json': '{"variants":{"prod":{}}}' });
+  const err = await discoverScenarios(root, ['half', 'other-half', 'badjson', 'unknownvariant', 'nope']).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigError);
+  const message = (err as ConfigError).message;
+  expect(message).toMatch(/^6 problem\(s\)/);
+  expect(message).toContain('--scenario nope: no such folder');
+  expect(message).toContain('half: has no Dockerfile.single');
+  expect(message).toContain('other-half: has no Dockerfile;');
+  expect(message).toContain('network: Invalid option');
+  expect(message).toContain('Unrecognized key: "colour"');
+  expect(message).toContain('unknownvariant: scenario.json names variant "prod", which has no Dockerfile (known: single, multi)');
+});
+
+test('a missing scenarios folder and an empty one are config errors', async () => {
+  await expect(discoverScenarios(join(root, 'nope'))).rejects.toThrow(/does not exist/);
+  await expect(discoverScenarios(root)).rejects.toThrow(/no scenarios/);
+});
+
+test('options merge: scenario < profile < variant', () => {
+  const s = {
+    name: 's',
+    dir: '',
+    variants: [],
+    file: {
+      network: 'none' as const,
+      buildArgs: { A: 'scenario', B: 'scenario' },
+      profiles: { offline: { network: 'host' as const, buildArgs: { B: 'profile' } } },
+      variants: { multi: { target: 'final', buildArgs: { A: 'variant' } } },
+    },
+  };
+  expect(variantOptions(s, 'multi', 'offline')).toEqual({ network: 'host', target: 'final', buildArgs: { A: 'variant', B: 'profile' } });
+  expect(variantOptions(s, 'single')).toEqual({ network: 'none', buildArgs: { A: 'scenario', B: 'scenario' } });
+});
