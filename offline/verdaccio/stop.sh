@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Stop the Verdaccio started by start.sh (by its pid file). Exits 0 if nothing runs.
+# The storage (offline npm cache) is kept.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pidfile="$here/verdaccio.pid"
+log() { printf '[npm-proxy] %s\n' "$*" >&2; }
+
+if [[ ! -s "$pidfile" ]]; then
+  log "not running (no pid file)"
+  exit 0
+fi
+pid=$(cat "$pidfile")
+if ! [[ "$pid" =~ ^[0-9]+$ ]] || ! kill -0 "$pid" 2>/dev/null; then
+  log "not running (stale pid file)"
+  rm -f "$pidfile"
+  exit 0
+fi
+# never signal a recycled pid that is not ours
+if ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q verdaccio; then
+  log "pid $pid is not verdaccio; removing the stale pid file"
+  rm -f "$pidfile"
+  exit 0
+fi
+
+kill -TERM "$pid"
+for _ in $(seq 1 40); do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.25
+done
+if kill -0 "$pid" 2>/dev/null; then
+  log "pid $pid ignored SIGTERM for 10s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+fi
+rm -f "$pidfile"
+log "stopped (pid $pid)"

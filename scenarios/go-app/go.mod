@@ -1,0 +1,3 @@
+module stagebench/go-app
+
+go 1.19
