@@ -11,6 +11,7 @@ export interface RunArgs {
   outDir: string;
   keepImages: boolean;
   smoke: boolean;
+  noCache: boolean;
   format: Format;
   profile?: string;
   config?: string;
@@ -50,6 +51,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         out: { type: 'string', default: 'results' },
         'keep-images': { type: 'boolean', default: false },
         'no-smoke': { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
         format: { type: 'string', default: 'table' },
         profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
         config: { type: 'string' },
@@ -72,6 +74,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         outDir: v.out as string,
         keepImages: v['keep-images'] as boolean,
         smoke: !(v['no-smoke'] as boolean),
+        noCache: v['no-cache'] as boolean,
         format,
         ...(v.profile ? { profile: v.profile as string } : {}),
         ...(v.config ? { config: v.config as string } : {}),

@@ -16,6 +16,7 @@ Flags for run:
   --profile <name>           build-arg mapping and services from the config file (env STAGEBENCH_PROFILE)
   --config <file>            config file                                        (default: stagebench.config.json if present)
   --keep-images              keep the built images (tagged stagebench/<scenario>:<variant>)
+  --no-cache                 build without the layer cache (local base images are still used)
   --no-smoke                 skip the smoke checks declared in scenario.json
 
 A scenario is a folder holding Dockerfile.single (variant "single") and Dockerfile (variant "multi");

@@ -82,6 +82,7 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       outDir,
       keepImages: args.keepImages,
       smoke: args.smoke,
+      noCache: args.noCache,
       profile,
       git: await gitState(io.cwd),
       toolVersion: packageJson.version,

@@ -46,6 +46,8 @@ export const ScenarioFileSchema = z.strictObject({
   /** Per-variant overrides, keyed by variant id (single, multi, or <v> of Dockerfile.<v>). */
   variants: z.record(z.string(), BuildOptionsSchema).optional(),
   smoke: SmokeSchema.optional(),
+  /** What to look for in every built image: a name and the paths that count as it (any one present). */
+  contains: z.record(z.string().min(1), z.array(z.string().startsWith('/')).min(1)).optional(),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
 

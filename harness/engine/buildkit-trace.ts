@@ -71,8 +71,3 @@ export function decodeTrace(auxBase64: string): TraceUpdate {
     })),
   };
 }
-
-/** Encodes a StatusResponse; used by tests to build trace fixtures. */
-export function encodeTrace(update: { vertexes?: object[]; logs?: object[] }): string {
-  return Buffer.from(StatusResponse.encode(StatusResponse.fromObject(update)).finish()).toString('base64');
-}

@@ -104,6 +104,7 @@ export class DockerEngine implements Engine {
       forcerm: '1',
       ...(req.target ? { target: req.target } : {}),
       ...(req.network && req.network !== 'default' ? { networkmode: req.network } : {}),
+      ...(req.noCache ? { nocache: '1' } : {}),
     };
     try {
       const context = await packContext(req.contextDir, req.dockerfile);
@@ -173,6 +174,25 @@ export class DockerEngine implements Engine {
         await container.remove({ force: true }).catch(() => undefined);
       },
     };
+  }
+
+  async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {
+    // Cmd is never run; it only lets images without CMD (FROM scratch) be created.
+    const container = await this.call(`creating a container of ${image}`, () => this.docker.createContainer({ Image: image, Labels: labels, Cmd: ['/stagebench-never-started'] }));
+    const present = new Set<string>();
+    try {
+      for (const path of paths) {
+        try {
+          await container.infoArchive({ path });
+          present.add(path);
+        } catch (err) {
+          if ((err as ModemError).statusCode !== 404) throw new EngineError(`checking ${path} in ${image} failed: ${engineMessage(err as ModemError)}`);
+        }
+      }
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+    return present;
   }
 
   async cleanup(runLabel: [string, string], made: { containers: string[]; images: string[] }, since: number): Promise<string[]> {

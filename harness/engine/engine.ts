@@ -24,6 +24,8 @@ export interface BuildRequest {
   buildArgs: Record<string, string>;
   target?: string;
   network?: 'default' | 'host' | 'none';
+  /** Build without the layer cache (nocache=1); local base images are still used, never pulled. */
+  noCache?: boolean;
   signal?: AbortSignal;
   onStep?: (step: string) => void;
 }
@@ -69,6 +71,8 @@ export interface Engine {
   build(req: BuildRequest): Promise<BuildOutcome>;
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
+  /** Which of the paths exist in the image, read from a created container that is never started. */
+  pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>>;
   /**
    * Removes what a run made: containers and images carrying its run label, the classic step containers its
    * builds named, and the unlabelled intermediate images of its builds (classic stage results) when still

@@ -30,6 +30,7 @@ export interface BenchOptions {
   outDir: string;
   keepImages: boolean;
   smoke: boolean;
+  noCache: boolean;
   profile?: { name: string } & Profile;
   git: Results['git'];
   toolVersion: string;
@@ -75,6 +76,14 @@ async function ensureBases(engine: Engine, refs: string[], signal: AbortSignal, 
   return { pullMs };
 }
 
+async function containsChecks(engine: Engine, image: string, checks: Record<string, string[]>, labels: Record<string, string>): Promise<VariantResult['contains']> {
+  const present = await engine.pathsPresent(image, [...new Set(Object.values(checks).flat())], labels);
+  return Object.fromEntries(Object.entries(checks).map(([name, paths]) => {
+    const found = paths.filter((p) => present.has(p));
+    return [name, { present: found.length > 0, paths: found }];
+  }));
+}
+
 async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, runId: string, opts: BenchOptions): Promise<VariantRun> {
   const options = variantOptions(scenario, variant.id, opts.profile?.name);
   const parsed = parseDockerfile(await readFile(join(scenario.dir, variant.dockerfile), 'utf8'));
@@ -107,6 +116,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
     buildArgs,
     target: options.target,
     network: options.network,
+    noCache: opts.noCache,
     signal: opts.signal,
     onStep: (s) => opts.progress.step(s),
   });
@@ -131,6 +141,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
     historyCount: image.historyCount,
     buildMs: build.buildMs,
   });
+  if (scenario.file.contains) result.contains = await containsChecks(engine, image.id, scenario.file.contains, labels);
   if (opts.smoke && scenario.file.smoke && !opts.signal.aborted) {
     opts.progress.step('smoke check');
     result.smoke = await smokeCheck(engine, image.id, scenario.file.smoke, labels);
@@ -155,6 +166,7 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
     git: opts.git,
     engine: engineFacts,
     builder: opts.builder,
+    buildCache: opts.noCache ? 'disabled' : 'used',
     ...(opts.profile ? { profile: opts.profile.name } : {}),
     methods: METHODS,
     scenarios: [],

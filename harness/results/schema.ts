@@ -39,6 +39,10 @@ export const VariantResultSchema = z.strictObject({
   steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
   warnings: z.array(z.string()).optional(),
   smoke: SmokeResultSchema.optional(),
+  contains: z
+    .record(z.string(), z.strictObject({ present: z.boolean(), paths: z.array(z.string()).describe('the paths found') }))
+    .optional()
+    .describe("scenario.json's `contains` checks on the built image"),
   error: FailureSchema.optional(),
 });
 
@@ -81,6 +85,7 @@ export const ResultsSchema = z.strictObject({
   git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
   engine: EngineSchema,
   builder: z.enum(['buildkit', 'classic']),
+  buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
   profile: z.string().optional(),
   methods: z.record(z.string(), z.string()).describe('how each number was obtained'),
   scenarios: z.array(ScenarioResultSchema),
@@ -104,5 +109,11 @@ export const METHODS: Record<string, string> = {
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup.',
   'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',
+  contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
 };
+
+/** The JSON Schema of the results file, for readers outside TypeScript (docs/results.schema.json). */
+export function resultsJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(ResultsSchema, { target: 'draft-2020-12' }), null, 2)}\n`;
+}

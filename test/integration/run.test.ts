@@ -14,13 +14,14 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
   beforeAll(() => ensureFixtureBase());
 
   test('sizes and layer counts equal what docker image inspect reports for the same image', async () => {
-    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', builder, '--keep-images', '--format', 'json']);
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', builder, '--keep-images', '--no-cache', '--format', 'json']);
     expect(res.stderr).not.toMatch(/cleanup:/);
     expect(res.code).toBe(0);
     const results = JSON.parse(res.stdout) as Results;
     expect(JSON.parse(readFileSync(join(res.out, 'latest.json'), 'utf8'))).toEqual(results);
     expect(readFileSync(join(res.out, 'latest.md'), 'utf8')).toContain('| hello | multi | ok |');
     expect(results.builder).toBe(builder);
+    expect(results.buildCache).toBe('disabled');
     expect(results.run.status).toBe('complete');
     const variants = results.scenarios[0]!.variants;
     expect(variants.map((v) => [v.id, v.status, v.smoke?.status])).toEqual([
@@ -28,7 +29,13 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
       ['multi', 'ok', 'ok'],
       ['scratch', 'ok', 'ok'],
     ]);
+    expect(variants.map((v) => [v.id, v.contains?.['build output']?.present, v.contains?.shell?.paths, v.contains?.['ignored file']?.present])).toEqual([
+      ['single', true, ['/bin/sh', '/bin/busybox'], false],
+      ['multi', false, ['/bin/sh', '/bin/busybox'], false],
+      ['scratch', false, ['/bin/busybox'], false],
+    ]);
     for (const v of variants) {
+      expect(v.steps!.filter((s) => s.name.includes('RUN')).every((s) => !s.cached)).toBe(true);
       const docker = await dockerInspect(v.imageId!);
       expect({ id: v.id, size: v.sizeBytes, layers: v.layerCount, history: v.historyCount }).toEqual({ id: v.id, ...docker });
       expect(v.buildMs).toBeGreaterThan(0);

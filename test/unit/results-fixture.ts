@@ -15,6 +15,7 @@ export function results(variants: VariantResult[]): Results {
     git: { commit: 'deadbeef', dirty: false },
     engine: { serverVersion: '20.10.24', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: '6.1' },
     builder: 'buildkit',
+    buildCache: 'used',
     methods: METHODS,
     scenarios: [{ name: 'node-app', variants, comparisons: compareToSingle(variants) }],
   };
