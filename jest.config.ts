@@ -9,10 +9,13 @@ const shared = {
 } satisfies Config;
 
 const config: Config = {
+  // One test file at a time: integration tests share one Docker engine, and `stagebench clean` removes
+  // every image stagebench labelled, including another file's build in flight.
+  maxWorkers: 1,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    // Real builds on the real daemon: slower, so one at a time.
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 180_000, slowTestThreshold: 60 },
+    // Real builds on the real daemon.
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 60 },
   ],
 };
 

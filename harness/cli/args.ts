@@ -21,9 +21,17 @@ export interface ReportArgs {
   command: 'report';
   file: string;
   format: Format;
+  /** Replace the table between the stagebench markers of this file instead of printing. */
+  update?: string;
 }
 
-export type Command = RunArgs | ReportArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
+export interface ClaimsArgs {
+  command: 'claims';
+  claimsFile: string;
+  resultsFile: string;
+}
+
+export type Command = RunArgs | ReportArgs | ClaimsArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 
@@ -42,7 +50,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   try {
     parsed = parseArgs({
       args: rest,
-      allowPositionals: command === 'report',
+      allowPositionals: command === 'report' || command === 'claims',
       strict: true,
       options: {
         scenarios: { type: 'string', default: 'scenarios' },
@@ -55,6 +63,8 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         format: { type: 'string', default: 'table' },
         profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
         config: { type: 'string' },
+        update: { type: 'string' },
+        results: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -80,7 +90,10 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         ...(v.config ? { config: v.config as string } : {}),
       };
     case 'report':
-      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, format };
+      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, format, ...(v.update ? { update: v.update as string } : {}) };
+    case 'claims':
+      if (!parsed.positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
+      return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? `${v.out as string}/latest.json` };
     case 'clean':
       return { command };
     default:

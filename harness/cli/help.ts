@@ -4,6 +4,8 @@ the Docker Engine API and compares image size, layers and build time.
 Usage:
   stagebench run [flags]              build and measure every scenario, write results, print the table
   stagebench report [file] [--format] render a results file again (default results/latest.json)
+  stagebench report [file] --update <doc>  replace the table between the stagebench markers in <doc>
+  stagebench claims <claims.json> [--results <file>]  check a document's claims against results (Markdown)
   stagebench clean                    remove every image and container stagebench labelled (e.g. after --keep-images)
   stagebench --help | --version
 

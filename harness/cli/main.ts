@@ -1,17 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigFileSchema } from '../config/schemas.js';
+import { ClaimsFileSchema, ConfigFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { DockerEngine } from '../engine/docker-engine.js';
 import type { Engine } from '../engine/engine.js';
-import { ConfigError, ExitCode, StagebenchError } from '../errors.js';
+import { ConfigError, ExitCode, StagebenchError, UsageError } from '../errors.js';
 import { LABEL, runBench } from '../measure/run-bench.js';
 import { startServices } from '../measure/services.js';
 import { gitState } from '../results/git.js';
 import { readResults, writeAtomic } from '../results/io.js';
 import type { Results } from '../results/schema.js';
+import { renderClaims } from '../report/claims.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
 import { renderTerminal } from '../report/terminal.js';
 import { discoverScenarios } from '../scenarios/discover.js';
@@ -116,7 +118,20 @@ export async function run(io: CliIo): Promise<number> {
         return ExitCode.ok;
       case 'report': {
         const results = await readResults(resolve(io.cwd, command.file));
+        if (command.update) {
+          const target = resolve(io.cwd, command.update);
+          const updated = replaceBetweenMarkers(readFileSync(target, 'utf8'), renderMarkdown(results));
+          if (updated === undefined) throw new UsageError(`${command.update} has no ${START} … ${END} markers`, 'add both marker lines where the table should go');
+          await writeAtomic(target, updated);
+          io.stderr.write(`updated the table in ${command.update}\n`);
+          return ExitCode.ok;
+        }
         io.stdout.write(render(results, command.format, !!io.stdout.isTTY && io.env.NO_COLOR === undefined));
+        return ExitCode.ok;
+      }
+      case 'claims': {
+        const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
+        io.stdout.write(renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile))));
         return ExitCode.ok;
       }
       case 'clean': {

@@ -73,3 +73,27 @@ export const ConfigFileSchema = z.strictObject({
   profiles: z.record(z.string(), ProfileSchema).optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+const ClaimCheckSchema = z.discriminatedUnion('kind', [
+  /** The variant is at least this many percent smaller than single (held when measured ≥ 90 % of it). */
+  z.strictObject({ kind: z.literal('reduction'), percent: z.number().positive().max(100) }),
+  /** The variant's size is in this range; comparable only when its final stage is on one of these bases. */
+  z.strictObject({ kind: z.literal('size'), minBytes: z.int().min(0), maxBytes: z.int().positive(), comparableBases: z.array(z.string()).min(1) }),
+  /** None of these `contains` checks (scenario.json) found anything in the variant's image. */
+  z.strictObject({ kind: z.literal('absent'), items: z.array(z.string()).min(1) }),
+]);
+
+/** A document's claims about scenarios, checked against a results file (docs/lesson-claims.json). */
+export const ClaimsFileSchema = z.strictObject({
+  title: z.string(),
+  source: z.string(),
+  claims: z.array(
+    z.strictObject({
+      text: z.string(),
+      scenario: z.string(),
+      variants: z.array(z.string()).min(1),
+      check: ClaimCheckSchema,
+    }),
+  ),
+});
+export type ClaimsFile = z.infer<typeof ClaimsFileSchema>;

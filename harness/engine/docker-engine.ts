@@ -183,7 +183,8 @@ export class DockerEngine implements Engine {
     try {
       for (const path of paths) {
         try {
-          await container.infoArchive({ path });
+          // dockerode hands back the (empty) HEAD response as a stream: drain it, or its socket stays open.
+          ((await container.infoArchive({ path })) as unknown as Readable).resume();
           present.add(path);
         } catch (err) {
           if ((err as ModemError).statusCode !== 404) throw new EngineError(`checking ${path} in ${image} failed: ${engineMessage(err as ModemError)}`);

@@ -55,6 +55,8 @@ export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, la
       if (exitStatus !== undefined) return await failed(`the container exited with ${exitStatus} before answering`);
       try {
         const res = await fetch(`http://127.0.0.1:${port}${smoke.http.path}`, { signal: AbortSignal.timeout(2000) });
+        // Release the connection now rather than when the unread body is collected.
+        await res.body?.cancel();
         if (res.ok) return { status: 'ok', check, ms: elapsed() };
         lastError = `HTTP ${res.status}`;
       } catch (err) {

@@ -1,8 +1,12 @@
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../../harness/results/schema.js';
 import { dockerInspect, dockerLines, engineAnswers, engineState, FIXTURES, leftovers, stagebench } from './cli-harness.js';
 import { ensureFixtureBase } from './fixture-base.js';
+
+// Real builds: minutes on a cold cache, not the 5 s default.
+jest.setTimeout(300_000);
 
 const engine = await engineAnswers();
 if (!engine && process.env.CI) throw new Error('CI=true but no Docker engine answers: the integration tests must run in CI (see .ci/run)');
