@@ -109,7 +109,7 @@ export class DockerEngine implements Engine {
     try {
       const context = await packContext(req.contextDir, req.dockerfile);
       // modem.dial rather than buildImage: buildImage opens a BuildKit session for version "2", which a tar
-      // context does not need, and packs the context its own way (see docs/engine.md).
+      // context does not need, and packs the context its own way (see docs/architecture.md).
       const stream = await new Promise<Readable>((resolve, reject) =>
         this.docker.modem.dial(
           {

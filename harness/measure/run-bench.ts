@@ -172,7 +172,7 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
     scenarios: [],
   };
   if (engineFacts.imageStore === 'containerd') {
-    opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see docs/measurements.md)');
+    opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see sizeBytes in the README)');
   }
   const made = { containers: [] as string[], images: [] as string[] };
   const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0);
