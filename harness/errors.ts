@@ -36,6 +36,9 @@ export class EngineError extends StagebenchError {
   override readonly exitCode = ExitCode.engine;
 }
 
+/** No engine answers at the address: nothing more can be measured in this run. */
+export class EngineUnreachableError extends EngineError {}
+
 /** The run was interrupted (Ctrl-C / SIGTERM). */
 export class InterruptedError extends StagebenchError {
   override readonly exitCode = ExitCode.interrupted;

@@ -9,7 +9,7 @@ import { ConfigError, ExitCode, StagebenchError, UsageError } from '../errors.js
 import { LABEL, runBench } from '../measure/run-bench.js';
 import { startServices } from '../measure/services.js';
 import { gitState } from '../results/git.js';
-import { readResults, writeAtomic } from '../results/io.js';
+import { ensureWritableDir, readResults, writeAtomic } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { renderClaims } from '../report/claims.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -66,19 +66,22 @@ async function loadProfile(args: RunArgs, cwd: string) {
 async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<number> {
   const scenarios = await discoverScenarios(resolve(io.cwd, args.scenariosDir), args.scenarios);
   const profile = await loadProfile(args, io.cwd);
+  const outDir = resolve(io.cwd, args.outDir);
+  await ensureWritableDir(outDir, `--out ${args.outDir}`);
   const color = !!io.stdout.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json';
-  const live = !!io.stderr.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json';
-  const progress = createProgress(io.stderr, live);
+  const progress = createProgress(io.stderr, !!io.stderr.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json');
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
-    progress.line('interrupted: cancelling the running build, keeping the results so far, cleaning up');
+    progress.line('interrupted: cancelling the running step, keeping the results so far, cleaning up');
     controller.abort();
   });
-  const outDir = resolve(io.cwd, args.outDir);
-  await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
-  const stopServices = profile?.services ? await startServices(profile.services, profile.configDir, (l) => progress.line(l)) : async () => {};
+  let stopServices = async () => {};
   try {
-    const results = await runBench(engine, {
+    const facts = await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
+    if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
+    // Interrupted before anything was measured: leave the last results file as it was.
+    if (controller.signal.aborted) return ExitCode.interrupted;
+    const results = await runBench(engine, facts, {
       scenarios,
       builder: args.builder,
       outDir,
@@ -120,6 +123,7 @@ export async function run(io: CliIo): Promise<number> {
         const results = await readResults(resolve(io.cwd, command.file));
         if (command.update) {
           const target = resolve(io.cwd, command.update);
+          if (!existsSync(target)) throw new UsageError(`--update ${command.update}: no such file`, 'pass the document whose stagebench table should be replaced');
           const updated = replaceBetweenMarkers(readFileSync(target, 'utf8'), renderMarkdown(results));
           if (updated === undefined) throw new UsageError(`${command.update} has no ${START} … ${END} markers`, 'add both marker lines where the table should go');
           await writeAtomic(target, updated);
@@ -131,12 +135,12 @@ export async function run(io: CliIo): Promise<number> {
       }
       case 'claims': {
         const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
-        io.stdout.write(renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile))));
+        io.stdout.write(renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile)), command.resultsFile));
         return ExitCode.ok;
       }
       case 'clean': {
         const engine = io.engine ?? new DockerEngine(io.env);
-        const problems = await engine.cleanup([LABEL, 'true'], { containers: [], images: [] }, 0);
+        const problems = await engine.cleanup({ containers: [], images: [] }, 0, [LABEL, 'true']);
         for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
         return problems.length > 0 ? ExitCode.engine : ExitCode.ok;
       }

@@ -51,7 +51,6 @@ export async function packContext(contextDir: string, dockerfile: string): Promi
     entries: await contextEntries(contextDir, dockerfile),
     ignore: () => true,
     umask: 0,
-    sort: true,
     map: (header: tarFs.Headers) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '' }),
   };
   return tarFs.pack(contextDir, options as tarFs.PackOptions) as unknown as Readable;

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { EngineError, errorMessage } from '../errors.js';
+import { EngineError, EngineUnreachableError, errorMessage } from '../errors.js';
 import { packContext } from './build-context.js';
 import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeContainer, SmokeRequest } from './engine.js';
 import { readJsonLines } from './json-lines.js';
@@ -9,13 +9,18 @@ import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
 import { engineAddress } from './docker-host.js';
 
-const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
-
 interface ModemError extends Error {
   code?: string;
+  syscall?: string;
   statusCode?: number;
   json?: { message?: string } | null;
 }
+
+/** The connection to the engine failed, as opposed to a request it answered or a local file error. */
+const isUnreachable = (err: unknown) => {
+  const { code, syscall } = err as ModemError;
+  return syscall === 'connect' || syscall === 'getaddrinfo' || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT';
+};
 
 /** The daemon's own words for a non-200 answer, without docker-modem's "(HTTP code 400) unexpected - " prefix. */
 function engineMessage(err: ModemError): string {
@@ -32,20 +37,20 @@ export class DockerEngine implements Engine {
     this.address = address;
   }
 
-  private unreachable(err: unknown): EngineError {
+  private unreachable(err: unknown): EngineUnreachableError {
     const code = (err as ModemError).code;
     const hint =
       code === 'EACCES'
         ? `run as a user allowed to use ${this.address} (root or the docker group)`
         : 'start the Docker daemon, or set DOCKER_HOST to the address of a running engine';
-    return new EngineError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, hint, { cause: err });
+    return new EngineUnreachableError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, hint, { cause: err });
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      if (isUnreachable(err)) throw this.unreachable(err);
       throw new EngineError(`${what} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
     }
   }
@@ -72,8 +77,8 @@ export class DockerEngine implements Engine {
       return true;
     } catch (err) {
       if ((err as ModemError).statusCode === 404) return false;
-      if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
-      throw err;
+      if (isUnreachable(err)) throw this.unreachable(err);
+      throw new EngineError(`looking up image ${ref} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
     }
   }
 
@@ -106,8 +111,14 @@ export class DockerEngine implements Engine {
       ...(req.network && req.network !== 'default' ? { networkmode: req.network } : {}),
       ...(req.noCache ? { nocache: '1' } : {}),
     };
+    let context: Readable;
     try {
-      const context = await packContext(req.contextDir, req.dockerfile);
+      context = await packContext(req.contextDir, req.dockerfile);
+    } catch (err) {
+      parser.push({ errorDetail: { message: `cannot pack the build context ${req.contextDir}: ${errorMessage(err)}` } });
+      return parser.finish();
+    }
+    try {
       // modem.dial rather than buildImage: buildImage opens a BuildKit session for version "2", which a tar
       // context does not need, and packs the context its own way (see docs/architecture.md).
       const stream = await new Promise<Readable>((resolve, reject) =>
@@ -132,7 +143,7 @@ export class DockerEngine implements Engine {
     } catch (err) {
       // Aborting closes the connection (which cancels the build on the daemon); that is not an unreachable engine.
       if (req.signal?.aborted) parser.push({ errorDetail: { message: 'interrupted: the build was cancelled' } });
-      else if (UNREACHABLE.has((err as ModemError).code ?? '')) throw this.unreachable(err);
+      else if (isUnreachable(err)) throw this.unreachable(err);
       else parser.push({ errorDetail: { message: engineMessage(err as ModemError) } });
     }
     const parsed = parser.finish();
@@ -147,8 +158,6 @@ export class DockerEngine implements Engine {
       sizeBytes: info.Size,
       layerCount: info.RootFS?.Layers?.length ?? 0,
       historyCount: (history as unknown[]).length,
-      repoTags: (info.RepoTags ?? []).filter((t: string) => t !== '<none>:<none>'),
-      createdMs: Date.parse(info.Created),
     };
   }
 
@@ -196,10 +205,11 @@ export class DockerEngine implements Engine {
     return present;
   }
 
-  async cleanup(runLabel: [string, string], made: { containers: string[]; images: string[] }, since: number): Promise<string[]> {
+  async cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string]): Promise<string[]> {
     const problems: string[] = [];
-    const filters = JSON.stringify({ label: [`${runLabel[0]}=${runLabel[1]}`] });
-    const labelled = (await this.docker.listContainers({ all: true, filters })).map((c) => c.Id);
+    const filters = JSON.stringify({ label: label ? [`${label[0]}=${label[1]}`] : [] });
+    const list = <T>(what: string, fn: () => Promise<T[]>) => (label ? this.call(`listing ${what}`, fn) : Promise.resolve([] as T[]));
+    const labelled = (await list('containers', () => this.docker.listContainers({ all: true, filters }))).map((c) => c.Id);
     for (const id of [...labelled, ...made.containers]) {
       const problem = await this.removeContainer(id);
       if (problem) problems.push(problem);
@@ -207,7 +217,7 @@ export class DockerEngine implements Engine {
     // Classic builds chain labelled images as parents of others: remove in passes until no image is
     // still held by a child (409). Removing one image can take parents with it, so a 404 is success.
     const gone = (err: unknown) => (err as ModemError).statusCode === 404;
-    let pending = (await this.docker.listImages({ all: true, filters })).map((img) => img.Id);
+    let pending = (await list('images', () => this.docker.listImages({ all: true, filters }))).map((img) => img.Id);
     while (pending.length > 0) {
       const held: string[] = [];
       for (const id of pending) {

@@ -1,4 +1,4 @@
-import type { BuildFailure, ParsedBuild } from './parse-build-stream.js';
+import type { ParsedBuild } from './parse-build-stream.js';
 
 export type Builder = 'buildkit' | 'classic';
 
@@ -40,8 +40,6 @@ export interface ImageFacts {
   sizeBytes: number;
   layerCount: number;
   historyCount: number;
-  repoTags: string[];
-  createdMs: number;
 }
 
 export interface SmokeRequest {
@@ -74,11 +72,10 @@ export interface Engine {
   /** Which of the paths exist in the image, read from a created container that is never started. */
   pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>>;
   /**
-   * Removes what a run made: containers and images carrying its run label, the classic step containers its
-   * builds named, and the unlabelled intermediate images of its builds (classic stage results) when still
-   * untagged and created during the run. Returns what could not be removed.
+   * Removes what a run made: the classic step containers its builds named, the unlabelled intermediate
+   * images of its builds (classic stage results) when still untagged and created since `since`, and, given a
+   * label, every container and image carrying it. Returns what could not be removed.
    */
-  cleanup(runLabel: [string, string], made: { containers: string[]; images: string[] }, since: number): Promise<string[]>;
+  cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string]): Promise<string[]>;
 }
 
-export type { BuildFailure };

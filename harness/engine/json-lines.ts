@@ -24,11 +24,23 @@ export function readJsonLines(stream: Readable, onMessage: (msg: Record<string, 
       }
       onMessage(msg);
     };
-    stream.on('data', (chunk: Buffer) => flush(decoder.write(chunk)));
+    stream.on('data', (chunk: Buffer) => {
+      try {
+        flush(decoder.write(chunk));
+      } catch (err) {
+        // A failing handler ends the read (and the request) instead of escaping as an uncaught exception.
+        stream.destroy();
+        reject(err);
+      }
+    });
     stream.on('end', () => {
-      flush(decoder.end());
-      emit(pending);
-      resolve();
+      try {
+        flush(decoder.end());
+        emit(pending);
+        resolve();
+      } catch (err) {
+        reject(err);
+      }
     });
     stream.on('error', reject);
     stream.on('close', () => reject(new Error('the engine closed the response stream early')));

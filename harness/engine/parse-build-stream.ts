@@ -153,7 +153,8 @@ export class BuildStreamParser {
     const update = decodeTrace(aux);
     for (const v of update.vertexes) {
       const known = this.vertexes.get(v.digest);
-      // Each vertex message is a full snapshot; `cached` arrives only with completion.
+      // Each message carries the vertex's fields so far; `cached` arrives only with completion. A vertex can
+      // start twice: its first start is kept, so steps[].ms spans both.
       this.vertexes.set(v.digest, {
         name: v.name || known?.name || v.digest,
         cached: v.cached || (known?.cached ?? false),

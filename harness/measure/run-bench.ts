@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Profile } from '../config/schemas.js';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
-import type { Builder, Engine } from '../engine/engine.js';
-import { errorMessage } from '../errors.js';
+import type { Builder, Engine, EngineFacts } from '../engine/engine.js';
+import { EngineUnreachableError, errorMessage } from '../errors.js';
 import { writeResults } from '../results/io.js';
-import { METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
+import { METHODS, type Results, SCHEMA_VERSION, type ScenarioResult, type VariantResult } from '../results/schema.js';
 import { compareToSingle } from '../results/summarize.js';
 import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
 import { smokeCheck } from './smoke.js';
@@ -65,6 +65,7 @@ async function ensureBases(engine: Engine, refs: string[], signal: AbortSignal, 
     try {
       await engine.pull(ref, signal);
     } catch (err) {
+      if (signal.aborted) return { error: `interrupted: the pull of ${ref} was cancelled` };
       return {
         error:
           `base image "${ref}" is not on the engine and could not be pulled (${errorMessage(err)}). ` +
@@ -84,25 +85,24 @@ async function containsChecks(engine: Engine, image: string, checks: Record<stri
   }));
 }
 
-async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, runId: string, opts: BenchOptions): Promise<VariantRun> {
+/** Fills `result` and `made` as far as it gets; throws on anything it cannot turn into a value itself. */
+async function measureVariant(engine: Engine, scenario: Scenario, variant: Variant, runId: string, opts: BenchOptions, result: VariantResult, made: VariantRun['made']): Promise<void> {
   const options = variantOptions(scenario, variant.id, opts.profile?.name);
   const parsed = parseDockerfile(await readFile(join(scenario.dir, variant.dockerfile), 'utf8'));
   const buildArgs = effectiveBuildArgs(parsed.declaredArgs, opts.profile?.buildArgs ?? {}, options.buildArgs ?? {});
+  Object.assign(result, { buildArgs, ...(options.target ? { target: options.target } : {}), ...(options.network ? { network: options.network } : {}) });
+  if (options.target && !parsed.stages.some((s) => s.name === options.target!.toLowerCase())) {
+    const stages = parsed.stages.flatMap((s) => (s.name ? [s.name] : [])).join(', ') || 'none named';
+    result.error = { message: `target "${options.target}" is not a stage of ${variant.dockerfile} (stages: ${stages}); fix "target" in scenario.json`, logTail: [] };
+    return;
+  }
   const images = stageImages(parsed, buildArgs, options.target);
-  const result: VariantResult = {
-    id: variant.id,
-    dockerfile: variant.dockerfile,
-    status: 'failed',
-    buildArgs,
-    ...(options.target ? { target: options.target } : {}),
-    ...(options.network ? { network: options.network } : {}),
-    baseImages: images.finalBases,
-  };
+  result.baseImages = images.finalBases;
   const bases = await ensureBases(engine, images.allBases, opts.signal, opts.progress);
   if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
   if (bases.error) {
     result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
-    return { result, made: { containers: [], images: [] } };
+    return;
   }
 
   const tag = `stagebench/${refPart(scenario.name)}:${refPart(variant.id)}`;
@@ -120,7 +120,8 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
     signal: opts.signal,
     onStep: (s) => opts.progress.step(s),
   });
-  const made = { containers: build.containerIds, images: [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds] };
+  made.containers.push(...build.containerIds);
+  made.images.push(...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds);
   if (build.warnings.length > 0) result.warnings = build.warnings;
   result.steps = build.steps.map((s) => ({
     name: s.name,
@@ -129,7 +130,7 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
   }));
   if (build.failure || !build.imageId) {
     result.error = build.failure ?? { message: 'no image id', logTail: [] };
-    return { result, made };
+    return;
   }
   const image = await engine.inspect(build.imageId);
   Object.assign(result, {
@@ -144,18 +145,34 @@ async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, 
   if (scenario.file.contains) result.contains = await containsChecks(engine, image.id, scenario.file.contains, labels);
   if (opts.smoke && scenario.file.smoke && !opts.signal.aborted) {
     opts.progress.step('smoke check');
-    result.smoke = await smokeCheck(engine, image.id, scenario.file.smoke, labels);
+    result.smoke = await smokeCheck(engine, image.id, scenario.file.smoke, labels, opts.signal);
+  }
+}
+
+/**
+ * One variant, always as a value: whatever goes wrong after discovery (an unreadable Dockerfile, an engine
+ * error on inspect) fails this variant only. Only an engine that stopped answering ends the run.
+ */
+async function runVariant(engine: Engine, scenario: Scenario, variant: Variant, runId: string, opts: BenchOptions): Promise<VariantRun> {
+  const result: VariantResult = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
+  const made: VariantRun['made'] = { containers: [], images: [] };
+  try {
+    await measureVariant(engine, scenario, variant, runId, opts, result, made);
+  } catch (err) {
+    if (err instanceof EngineUnreachableError) throw err;
+    result.status = 'failed';
+    result.error = { message: errorMessage(err), logTail: [] };
   }
   return { result, made };
 }
 
 /**
  * Builds every variant of every scenario, measures it, and writes the results after each scenario, so an
- * interruption or a later failure loses nothing already measured. Build failures are values in the results;
- * only an unreachable engine or an unwritable output folder throws.
+ * interruption or a later failure loses nothing already measured. Variant failures are values in the
+ * results; an engine that stops answering or a results file that cannot be written ends the run (after
+ * clean-up and a last write of what was measured).
  */
-export async function runBench(engine: Engine, opts: BenchOptions): Promise<Results> {
-  const engineFacts = await engine.facts();
+export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: BenchOptions): Promise<Results> {
   const runId = randomBytes(6).toString('hex');
   const since = Date.now();
   const results: Results = {
@@ -181,7 +198,7 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
-      const entry = { name: scenario.name, ...(scenario.file.description ? { description: scenario.file.description } : {}), variants: [] as VariantResult[], comparisons: [] };
+      const entry: ScenarioResult = { name: scenario.name, ...(scenario.file.description ? { description: scenario.file.description } : {}), variants: [], comparisons: [] };
       results.scenarios.push(entry);
       for (const variant of scenario.variants) {
         if (opts.signal.aborted) break;
@@ -192,19 +209,19 @@ export async function runBench(engine: Engine, opts: BenchOptions): Promise<Resu
         made.images.push(...run.made.images);
         opts.progress.line(describe(scenario.name, run.result));
       }
-      entry.comparisons = compareToSingle(entry.variants) as never;
+      entry.comparisons = compareToSingle(entry.variants);
       const file = await writeResults(opts.outDir, results);
       await opts.onWrite?.(file, results);
     }
   } catch (err) {
     fatal = err;
-  } finally {
-    if (!opts.keepImages) {
-      const problems = await engine.cleanup([RUN_LABEL, runId], made, since).catch((err) => [errorMessage(err)]);
-      for (const p of problems) opts.progress.line(`cleanup: ${p}`);
-    }
   }
+  // Decided before clean-up: a Ctrl-C during clean-up does not make a finished run "interrupted".
   const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
+  // With --keep-images the labelled images stay; the unlabelled classic intermediates still go (a parent
+  // of a kept image is held by it and stays).
+  const problems = await engine.cleanup(made, since, opts.keepImages ? undefined : [RUN_LABEL, runId]).catch((err) => [errorMessage(err)]);
+  for (const p of problems) opts.progress.line(`cleanup: ${p}`);
   results.run = { id: runId, status, finishedAt: new Date().toISOString(), ...(fatal ? { error: errorMessage(fatal) } : {}) };
   const file = await writeResults(opts.outDir, results);
   await opts.onWrite?.(file, results);

@@ -1,9 +1,9 @@
 import { execa } from 'execa';
 import type { Service } from '../config/schemas.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InterruptedError } from '../errors.js';
 
 /** Starts a profile's services (e.g. a loopback npm proxy); returns a function that stops them all. */
-export async function startServices(services: Service[], cwd: string, log: (line: string) => void): Promise<() => Promise<void>> {
+export async function startServices(services: Service[], cwd: string, log: (line: string) => void, signal: AbortSignal): Promise<() => Promise<void>> {
   const started: Service[] = [];
   const stopAll = async () => {
     for (const service of started.reverse()) {
@@ -17,6 +17,11 @@ export async function startServices(services: Service[], cwd: string, log: (line
     log(`starting ${service.name}`);
     const [cmd, ...args] = service.start;
     const res = await execa(cmd as string, args, { cwd, reject: false, all: true });
+    if (signal.aborted) {
+      started.push(service); // it may have started before the interrupt reached it
+      await stopAll();
+      throw new InterruptedError(`interrupted while starting ${service.name}`);
+    }
     if (res.exitCode !== 0) {
       await stopAll();
       throw new ConfigError(

@@ -19,13 +19,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves after ms, or at once when the signal aborts; never keeps the process alive past either. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
 
 /**
- * Starts the image and checks that it works: an HTTP path answering 2xx on 127.0.0.1 (host networking, so
+ * Creates and starts the image (ms counts from the create) and checks that it works: an HTTP path answering 2xx on 127.0.0.1 (host networking, so
  * nothing leaves loopback), or a command exiting with the expected status. The container is always removed.
  */
-export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, labels: Record<string, string>): Promise<SmokeResult> {
+export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, labels: Record<string, string>, signal: AbortSignal): Promise<SmokeResult> {
   const timeoutMs = smoke.timeoutMs ?? 30_000;
   const env = { ...smoke.env };
   let check: string;
@@ -39,22 +50,30 @@ export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, la
   }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const container = await engine.startContainer({ image, labels, env, cmd: smoke.command, network: smoke.http ? 'host' : 'none' });
+  let container;
+  try {
+    container = await engine.startContainer({ image, labels, env, cmd: smoke.command, network: smoke.http ? 'host' : 'none' });
+  } catch (err) {
+    return { status: 'failed', check, ms: elapsed(), reason: `the container did not start: ${errorMessage(err)}` };
+  }
   let exitStatus: number | undefined;
   void container.exited.then((code) => (exitStatus = code), () => undefined);
   const failed = async (reason: string): Promise<SmokeResult> => ({ status: 'failed', check, ms: elapsed(), reason, logTail: await container.logTail().catch(() => []) });
+  const interrupted = () => failed('interrupted: the check was cancelled');
   try {
     if (!smoke.http) {
-      const code = await Promise.race([container.exited, sleep(timeoutMs).then(() => undefined)]);
+      const code = await Promise.race([container.exited, sleep(timeoutMs, signal).then(() => undefined)]);
+      if (signal.aborted) return await interrupted();
       if (code === undefined) return await failed(`still running after ${timeoutMs} ms`);
       if (code !== (smoke.exitCode ?? 0)) return await failed(`exited with ${code}`);
       return { status: 'ok', check, ms: elapsed() };
     }
     let lastError = 'no answer yet';
     while (elapsed() < timeoutMs) {
+      if (signal.aborted) return await interrupted();
       if (exitStatus !== undefined) return await failed(`the container exited with ${exitStatus} before answering`);
       try {
-        const res = await fetch(`http://127.0.0.1:${port}${smoke.http.path}`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`http://127.0.0.1:${port}${smoke.http.path}`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
         // Release the connection now rather than when the unread body is collected.
         await res.body?.cancel();
         if (res.ok) return { status: 'ok', check, ms: elapsed() };
@@ -62,7 +81,7 @@ export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, la
       } catch (err) {
         lastError = errorMessage((err as Error).cause ?? err);
       }
-      await sleep(POLL_MS);
+      await sleep(POLL_MS, signal);
     }
     return await failed(`no 2xx answer within ${timeoutMs} ms (last: ${lastError})`);
   } finally {

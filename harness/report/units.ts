@@ -6,7 +6,8 @@ export function formatBytes(bytes: number): string {
   const sign = bytes < 0 ? '−' : '';
   let value = Math.abs(bytes);
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
+  // 999,999 B is "1.00 MB", not "1000 kB": step up when rounding would reach 1000.
+  while (value >= 999.5 && unit < UNITS.length - 1) {
     value /= 1000;
     unit++;
   }
@@ -17,8 +18,8 @@ export function formatBytes(bytes: number): string {
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /** "-83.2 %" style change against a baseline: negative when the variant is smaller. */

@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage, UsageError } from '../errors.js';
 import { parseJsonFile } from '../config/load.js';
 import { type Results, ResultsSchema } from './schema.js';
+
+/** Creates the folder if needed and checks it can be written, before anything is measured. */
+export async function ensureWritableDir(dir: string, what: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`${what}: cannot write there (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`, 'pass --out <dir> with a folder you can write');
+  }
+}
 
 /** Writes via a temporary file and a rename, so a reader never sees half a file. */
 export async function writeAtomic(file: string, content: string): Promise<void> {

@@ -107,7 +107,8 @@ export const METHODS: Record<string, string> = {
   historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the run label stagebench passes.',
   buildMs:
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
-    'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup.',
+    'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +
+    'Clean-up removes a classic build\'s intermediate images, which are its layer cache; BuildKit\'s build cache stays, so "buildCache: used" can mean a warm BuildKit build.',
   'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',

@@ -9,6 +9,8 @@ test.each([
   [198_898_544, '199 MB'],
   [1_500_000_000, '1.50 GB'],
   [-1_050_000, '−1.05 MB'],
+  [999_999, '1.00 MB'],
+  [999_499, '999 kB'],
 ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
 
 test.each([
@@ -17,6 +19,7 @@ test.each([
   [1040, '1.04 s'],
   [12_345, '12.3 s'],
   [125_000, '2 min 5 s'],
+  [119_600, '2 min 0 s'],
 ])('formatMs(%d) = %s', (n, s) => expect(formatMs(n)).toBe(s));
 
 test.each([

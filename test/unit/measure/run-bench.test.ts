@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildOutcome, BuildRequest, Engine, EngineFacts } from '../../../harness/engine/engine.js';
+import { EngineError, EngineUnreachableError } from '../../../harness/errors.js';
+import { runBench } from '../../../harness/measure/run-bench.js';
+import type { Results } from '../../../harness/results/schema.js';
+import { discoverScenarios } from '../../../harness/scenarios/discover.js';
+
+const facts: EngineFacts = { serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
+
+/** An engine whose builds succeed; `inspect` and `build` misbehave for the variants named. */
+function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine & { cleanups: number } {
+  const engine = {
+    cleanups: 0,
+    facts: async () => facts,
+    hasImage: async () => true,
+    pull: async () => undefined,
+    build: async (req: BuildRequest): Promise<BuildOutcome> => {
+      if (req.dockerfile === fail.unreachableAt) throw new EngineUnreachableError('cannot reach the Docker engine at unix:///x (ECONNREFUSED)');
+      return { imageId: `sha256:${req.dockerfile}`, auxIds: [`sha256:${req.dockerfile}`], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
+    },
+    inspect: async (id: string) => {
+      if (id === `sha256:${fail.inspect}`) throw new EngineError(`inspecting image ${id} failed: boom`);
+      return { id, sizeBytes: id.length * 1000, layerCount: 1, historyCount: 2 };
+    },
+    startContainer: async () => {
+      throw new Error('not used: smoke is off');
+    },
+    pathsPresent: async () => new Set<string>(),
+    cleanup: async () => {
+      engine.cleanups++;
+      return [];
+    },
+  };
+  return engine;
+}
+
+const progress = { variant: () => undefined, step: () => undefined, line: () => undefined };
+
+async function bench(engine: Engine) {
+  const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
+  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const run = runBench(engine, facts, opts);
+  return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
+}
+
+test('an engine error in one variant fails that variant only; the run goes on', async () => {
+  const engine = fakeEngine({ inspect: 'Dockerfile' });
+  const { run } = await bench(engine);
+  const results = await run;
+  expect(results.run.status).toBe('complete');
+  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.error?.message])).toEqual([
+    ['single', 'ok', undefined],
+    ['multi', 'failed', 'inspecting image sha256:Dockerfile failed: boom'],
+    ['scratch', 'ok', undefined],
+  ]);
+  expect(engine.cleanups).toBe(1);
+});
+
+test('an engine that stops answering ends the run: measured variants are written, clean-up runs, the error is rethrown', async () => {
+  const engine = fakeEngine({ unreachableAt: 'Dockerfile.scratch' });
+  const { run, latest } = await bench(engine);
+  await expect(run).rejects.toBeInstanceOf(EngineUnreachableError);
+  const written = latest();
+  expect(written.run.status).toBe('error');
+  expect(written.run.error).toMatch(/cannot reach the Docker engine/);
+  expect(written.scenarios[0]!.variants.map((v) => [v.id, v.status])).toEqual([['single', 'ok'], ['multi', 'ok']]);
+  expect(engine.cleanups).toBe(1);
+});
