@@ -252,4 +252,4 @@ done
 if ((verdaccio_ok == 0)); then
   die "base images are ready, but the npm proxy is not: install Node.js >= 20 and npm, then re-run"
 fi
-log "ready in $(secs)s; start the npm proxy with: bash offline/verdaccio/start.sh"
+log "ready in $(secs)s; run the lesson scenarios with: npm run bench -- --profile offline (it starts and stops the npm proxy)"
