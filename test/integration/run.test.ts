@@ -18,6 +18,7 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
   beforeAll(() => ensureFixtureBase());
 
   test('sizes and layer counts equal what docker image inspect reports for the same image', async () => {
+    const before = await engineState();
     const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', builder, '--keep-images', '--no-cache', '--format', 'json']);
     expect(res.stderr).not.toMatch(/cleanup:/);
     expect(res.code).toBe(0);
@@ -52,6 +53,8 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     const clean = await stagebench(['clean']);
     expect(clean.code).toBe(0);
     for (const v of variants) expect(await dockerLines(['images', '-q', '--filter', `reference=${v.imageTag}`])).toEqual([]);
+    // --keep-images then clean: the classic builder's unlabelled stage images are gone too.
+    expect(await leftovers(before)).toEqual({ containers: [], images: [] });
   });
 
   test('failing variants are reported with step, exit code and log; others still build; nothing is left behind', async () => {
