@@ -12,6 +12,8 @@ export interface RunArgs {
   keepImages: boolean;
   smoke: boolean;
   noCache: boolean;
+  runs: number;
+  warmup: number;
   format: Format;
   profile?: string;
   config?: string;
@@ -42,6 +44,12 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
+function count(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > 100) throw new UsageError(`--${flag} ${value} is not a whole number from ${min} to 100`, `pass e.g. --${flag} ${Math.max(min, 5)}`);
+  return n;
+}
+
 export function parseCommand(argv: string[], env: Record<string, string | undefined> = {}): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
@@ -60,6 +68,8 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         'keep-images': { type: 'boolean', default: false },
         'no-smoke': { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
+        runs: { type: 'string', default: '1' },
+        warmup: { type: 'string', default: '0' },
         format: { type: 'string', default: 'table' },
         profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
         config: { type: 'string' },
@@ -85,6 +95,8 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         keepImages: v['keep-images'] as boolean,
         smoke: !(v['no-smoke'] as boolean),
         noCache: v['no-cache'] as boolean,
+        runs: count('runs', v.runs as string, 1),
+        warmup: count('warmup', v.warmup as string, 0),
         format,
         ...(v.profile ? { profile: v.profile as string } : {}),
         ...(v.config ? { config: v.config as string } : {}),

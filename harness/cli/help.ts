@@ -18,6 +18,8 @@ Flags for run:
   --profile <name>           build-arg mapping and services from the config file (env STAGEBENCH_PROFILE)
   --config <file>            config file                                        (default: stagebench.config.json if present)
   --keep-images              keep the built images (tagged stagebench/<scenario>:<variant>)
+  --runs <n>                 timed builds per variant, interleaved across variants (default: 1)
+  --warmup <n>               untimed builds per variant before the timed ones     (default: 0)
   --no-cache                 build without the layer cache (local base images are still used)
   --no-smoke                 skip the smoke checks declared in scenario.json
 

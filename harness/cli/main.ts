@@ -6,7 +6,8 @@ import { loadJsonFile } from '../config/load.js';
 import { DockerEngine } from '../engine/docker-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { ConfigError, ExitCode, StagebenchError, UsageError } from '../errors.js';
-import { LABEL, runBench } from '../measure/run-bench.js';
+import { runBench } from '../measure/run-bench.js';
+import { LABEL } from '../measure/variant.js';
 import { startServices } from '../measure/services.js';
 import { gitState } from '../results/git.js';
 import { ensureWritableDir, readResults, writeAtomic } from '../results/io.js';
@@ -88,6 +89,8 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       keepImages: args.keepImages,
       smoke: args.smoke,
       noCache: args.noCache,
+      runs: args.runs,
+      warmup: args.warmup,
       profile,
       git: await gitState(io.cwd),
       toolVersion: packageJson.version,

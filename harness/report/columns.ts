@@ -33,10 +33,18 @@ export const COLUMNS: Column[] = [
     value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${formatBytes(-r.comparison.bytesSaved)})` : dash),
   },
   { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)) },
-  { header: 'Build time', align: 'right', value: (r) => (r.variant.buildMs === undefined ? dash : formatMs(r.variant.buildMs)) },
+  { header: 'Build time', align: 'right', value: buildTime },
   { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash },
   { header: 'Notes', align: 'left', value: notes },
 ];
+
+/** One build: its time. Several: median ± MAD over n timed builds. */
+function buildTime(r: Row): string {
+  const { buildMs, buildStats } = r.variant;
+  if (buildMs === undefined) return dash;
+  if (!buildStats || buildStats.n < 2) return formatMs(buildMs);
+  return `${formatMs(buildStats.median)} ± ${formatMs(buildStats.mad)} (n=${buildStats.n})`;
+}
 
 function notes(r: Row): string {
   const out: string[] = [];

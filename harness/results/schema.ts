@@ -35,7 +35,24 @@ export const VariantResultSchema = z.strictObject({
   sizeBytes: bytes.optional(),
   layerCount: z.int().min(0).optional(),
   historyCount: z.int().min(0).optional(),
-  buildMs: ms.optional(),
+  buildMs: ms.optional().describe('the median of the timed samples when there are several'),
+  samples: z
+    .array(z.strictObject({ buildMs: ms, sizeBytes: bytes, warmup: z.boolean() }))
+    .optional()
+    .describe('every build of the variant in this run, warm-ups included, when there was more than one'),
+  buildStats: z
+    .strictObject({
+      n: z.int().min(1),
+      median: z.number(),
+      mean: z.number(),
+      stddev: z.number(),
+      min: z.number(),
+      max: z.number(),
+      mad: z.number().describe('median absolute deviation, unscaled'),
+      outliers: z.array(z.int()).describe('indices into the timed samples with a modified z-score above 3.5'),
+    })
+    .optional()
+    .describe('statistics of buildMs over the timed samples (warm-ups left out)'),
   steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
   warnings: z.array(z.string()).optional(),
   smoke: SmokeResultSchema.optional(),
@@ -109,6 +126,8 @@ export const METHODS: Record<string, string> = {
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +
     'Clean-up removes a classic build\'s intermediate images, which are its layer cache; BuildKit\'s build cache stays, so "buildCache: used" can mean a warm BuildKit build.',
+  samples:
+    'with --runs/--warmup each variant is built once per round, variants interleaved round by round; sizeBytes and the other image facts are those of the last build.',
   'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',

@@ -57,6 +57,21 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     expect(await leftovers(before)).toEqual({ containers: [], images: [] });
   });
 
+  test('--runs and --warmup: every build is a sample, warm-ups are kept apart from the statistics', async () => {
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--runs', '2', '--warmup', '1', '--no-smoke', '--format', 'json']);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Results;
+    for (const v of results.scenarios[0]!.variants) {
+      expect(v.samples!.map((s) => s.warmup)).toEqual([true, false, false]);
+      expect(v.samples!.every((s) => s.buildMs > 0 && s.sizeBytes === v.sizeBytes)).toBe(true);
+      expect(v.buildStats).toMatchObject({ n: 2, min: Math.min(v.samples![1]!.buildMs, v.samples![2]!.buildMs) });
+      expect(v.buildMs).toBe(Math.round(v.buildStats!.median));
+    }
+    // Interleaved: the progress shows single, multi, scratch in every round.
+    const order = [...res.stderr.matchAll(/\] hello › (\w+) \(/g)].map((m) => m[1]);
+    expect(order).toEqual(['single', 'multi', 'scratch', 'single', 'multi', 'scratch', 'single', 'multi', 'scratch']);
+  });
+
   test('failing variants are reported with step, exit code and log; others still build; nothing is left behind', async () => {
     const before = await engineState();
     const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'failing'), '--builder', builder, '--format', 'json']);

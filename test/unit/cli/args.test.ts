@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, format: 'table' });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, format: 'table' });
 });
 
 test('run with every flag', () => {
-  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-cache', '--format', 'json', '--profile', 'offline', '--config', 'c.json'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, format: 'json', profile: 'offline', config: 'c.json' });
+  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json'];
+  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, format: 'json', profile: 'offline', config: 'c.json' });
 });
 
 test('the profile can come from STAGEBENCH_PROFILE; the flag wins', () => {
@@ -34,6 +34,9 @@ test.each([
   [['run', '--format', 'html'], /--format html is not one of/],
   [['run', '--colour'], /Unknown option '--colour'/],
   [['run', 'extra'], /Unexpected argument 'extra'/],
+  [['run', '--runs', '0'], /--runs 0 is not a whole number from 1 to 100/],
+  [['run', '--runs', '2.5'], /--runs 2.5 is not a whole number/],
+  [['run', '--warmup', 'x'], /--warmup x is not a whole number from 0 to 100/],
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCommand(argv)).toThrow(UsageError);
   expect(() => parseCommand(argv)).toThrow(message);

@@ -1,0 +1,177 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
+import type { BuildRequest, Engine } from '../engine/engine.js';
+import { EngineUnreachableError, errorMessage } from '../errors.js';
+import type { VariantResult } from '../results/schema.js';
+import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
+import { spreadWarning, summarize } from '../stats/summary.js';
+import type { BenchOptions } from './run-bench.js';
+import { smokeCheck } from './smoke.js';
+
+export const LABEL = 'org.stagebench';
+export const RUN_LABEL = 'org.stagebench.run';
+
+/** A docker reference component: lower-case, [a-z0-9._-]. */
+const refPart = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'x';
+
+/** Profile ARG values reach only Dockerfiles that declare the ARG; scenario.json values always apply. */
+export function effectiveBuildArgs(declared: Set<string>, profileArgs: Record<string, string>, scenarioArgs: Record<string, string>): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profileArgs)) if (declared.has(k)) args[k] = v;
+  return { ...args, ...scenarioArgs };
+}
+
+async function ensureBases(engine: Engine, refs: string[], opts: BenchOptions): Promise<{ pullMs?: number; error?: string }> {
+  let pullMs: number | undefined;
+  for (const ref of refs) {
+    if (await engine.hasImage(ref)) continue;
+    opts.progress.step(`pulling base image ${ref}`);
+    const t0 = performance.now();
+    try {
+      await engine.pull(ref, opts.signal);
+    } catch (err) {
+      if (opts.signal.aborted) return { error: `interrupted: the pull of ${ref} was cancelled` };
+      return {
+        error:
+          `base image "${ref}" is not on the engine and could not be pulled (${errorMessage(err)}). ` +
+          `Pull or load it yourself (docker pull / docker load), or map the Dockerfile's ARG to a local image with a --profile.`,
+      };
+    }
+    pullMs = (pullMs ?? 0) + Math.round(performance.now() - t0);
+  }
+  return { pullMs };
+}
+
+/**
+ * One variant through a run: prepared once, built once per round (warm-up rounds first), then checked.
+ * Every step records what went wrong as a value in `result`; only an engine that stopped answering throws.
+ */
+export class VariantRun {
+  readonly result: VariantResult;
+  /** What its builds made that carries no run label: classic step containers, stage results, intermediates. */
+  readonly made = { containers: [] as string[], images: [] as string[] };
+  private request?: BuildRequest;
+  private readonly samples: { buildMs: number; sizeBytes: number; warmup: boolean }[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly scenario: Scenario,
+    variant: Variant,
+    private readonly runId: string,
+    private readonly opts: BenchOptions,
+  ) {
+    this.result = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
+  }
+
+  get failed(): boolean {
+    return this.result.error !== undefined;
+  }
+
+  /** False for a variant the run never got to (stopped or interrupted before its first build). */
+  get attempted(): boolean {
+    return this.result.status === 'ok' || this.failed;
+  }
+
+  private async guard(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (err instanceof EngineUnreachableError) throw err;
+      this.result.status = 'failed';
+      this.result.error = { message: errorMessage(err), logTail: [] };
+    }
+  }
+
+  /** Build args, target, base images (pulled now, never inside the timed build). */
+  prepare(): Promise<void> {
+    return this.guard(async () => {
+      const { scenario, opts, result } = this;
+      const options = variantOptions(scenario, result.id, opts.profile?.name);
+      const parsed = parseDockerfile(await readFile(join(scenario.dir, result.dockerfile), 'utf8'));
+      const buildArgs = effectiveBuildArgs(parsed.declaredArgs, opts.profile?.buildArgs ?? {}, options.buildArgs ?? {});
+      Object.assign(result, { buildArgs, ...(options.target ? { target: options.target } : {}), ...(options.network ? { network: options.network } : {}) });
+      if (options.target && !parsed.stages.some((s) => s.name === options.target!.toLowerCase())) {
+        const stages = parsed.stages.flatMap((s) => (s.name ? [s.name] : [])).join(', ') || 'none named';
+        result.error = { message: `target "${options.target}" is not a stage of ${result.dockerfile} (stages: ${stages}); fix "target" in scenario.json`, logTail: [] };
+        return;
+      }
+      const images = stageImages(parsed, buildArgs, options.target);
+      result.baseImages = images.finalBases;
+      const bases = await ensureBases(this.engine, images.allBases, opts);
+      if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
+      if (bases.error) {
+        result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
+        return;
+      }
+      this.request = {
+        contextDir: scenario.dir,
+        dockerfile: result.dockerfile,
+        builder: opts.builder,
+        tag: `stagebench/${refPart(scenario.name)}:${refPart(result.id)}`,
+        labels: { [LABEL]: 'true', [RUN_LABEL]: this.runId, [`${LABEL}.scenario`]: scenario.name, [`${LABEL}.variant`]: result.id },
+        buildArgs,
+        target: options.target,
+        network: options.network,
+        noCache: opts.noCache,
+        signal: opts.signal,
+        onStep: (s) => opts.progress.step(s),
+      };
+    });
+  }
+
+  /** One timed build and the size of what it made. */
+  buildRound(warmup: boolean): Promise<void> {
+    return this.guard(async () => {
+      const { result, request } = this;
+      if (!request) return;
+      const build = await this.engine.build(request);
+      this.made.containers.push(...build.containerIds);
+      this.made.images.push(...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds);
+      result.warnings = build.warnings.length > 0 ? build.warnings : undefined;
+      result.steps = build.steps.map((s) => ({
+        name: s.name,
+        cached: s.cached,
+        ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
+      }));
+      if (build.failure || !build.imageId || build.buildMs === undefined) {
+        result.status = 'failed';
+        result.error = build.failure ?? { message: 'no image id', logTail: [] };
+        return;
+      }
+      const image = await this.engine.inspect(build.imageId);
+      this.samples.push({ buildMs: build.buildMs, sizeBytes: image.sizeBytes, warmup });
+      Object.assign(result, { status: 'ok', imageId: image.id, imageTag: request.tag, sizeBytes: image.sizeBytes, layerCount: image.layerCount, historyCount: image.historyCount });
+    });
+  }
+
+  /** Statistics over the timed samples, then the contains and smoke checks on the last image. */
+  finish(): Promise<void> {
+    return this.guard(async () => {
+      const { result, scenario, opts } = this;
+      if (result.status !== 'ok' || !result.imageId || !this.request) return;
+      const timed = this.samples.filter((s) => !s.warmup);
+      const stats = summarize(timed.map((s) => s.buildMs));
+      result.buildMs = Math.round(stats.median);
+      if (this.samples.length > 1) {
+        result.samples = this.samples;
+        result.buildStats = stats;
+        const warning = spreadWarning(stats);
+        if (warning) result.warnings = [...(result.warnings ?? []), `build time: ${warning}`];
+      }
+      if (scenario.file.contains) {
+        const checks = scenario.file.contains;
+        const present = await this.engine.pathsPresent(result.imageId, [...new Set(Object.values(checks).flat())], this.request.labels);
+        result.contains = Object.fromEntries(Object.entries(checks).map(([name, paths]) => {
+          const found = paths.filter((p) => present.has(p));
+          return [name, { present: found.length > 0, paths: found }];
+        }));
+      }
+      if (opts.smoke && scenario.file.smoke && !opts.signal.aborted) {
+        opts.progress.step('smoke check');
+        result.smoke = await smokeCheck(this.engine, result.imageId, scenario.file.smoke, this.request.labels, opts.signal);
+      }
+    });
+  }
+}
