@@ -3,7 +3,7 @@ import type { Profile } from '../config/schemas.js';
 import type { Builder, Engine, EngineFacts } from '../engine/engine.js';
 import { errorMessage } from '../errors.js';
 import { writeResults } from '../results/io.js';
-import { METHODS, type Results, SCHEMA_VERSION, type ScenarioResult, type VariantResult } from '../results/schema.js';
+import { METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
 import { compareToSingle } from '../results/summarize.js';
 import type { Scenario } from '../scenarios/discover.js';
 import { RUN_LABEL, VariantRun } from './variant.js';
@@ -91,14 +91,13 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           made.containers.push(...run.made.containers);
           made.images.push(...run.made.images);
         }
-        const entry: ScenarioResult = {
+        const variants = runs.filter((r) => r.attempted).map((r) => r.result);
+        results.scenarios.push({
           name: scenario.name,
           ...(scenario.file.description ? { description: scenario.file.description } : {}),
-          variants: runs.filter((r) => r.attempted).map((r) => r.result),
-          comparisons: [],
-        };
-        entry.comparisons = compareToSingle(entry.variants);
-        results.scenarios.push(entry);
+          variants,
+          comparisons: compareToSingle(variants),
+        });
       }
       const file = await writeResults(opts.outDir, results);
       await opts.onWrite?.(file, results);
