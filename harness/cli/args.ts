@@ -33,7 +33,13 @@ export interface ClaimsArgs {
   resultsFile: string;
 }
 
-export type Command = RunArgs | ReportArgs | ClaimsArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
+export interface LayersArgs {
+  command: 'layers';
+  file: string;
+  scenarios: string[];
+}
+
+export type Command = RunArgs | ReportArgs | ClaimsArgs | LayersArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 
@@ -58,7 +64,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   try {
     parsed = parseArgs({
       args: rest,
-      allowPositionals: command === 'report' || command === 'claims',
+      allowPositionals: command === 'report' || command === 'claims' || command === 'layers',
       strict: true,
       options: {
         scenarios: { type: 'string', default: 'scenarios' },
@@ -106,6 +112,8 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
     case 'claims':
       if (!parsed.positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
       return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? `${v.out as string}/latest.json` };
+    case 'layers':
+      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, scenarios: v.scenario as string[] };
     case 'clean':
       return { command };
     default:

@@ -13,6 +13,7 @@ import { gitState } from '../results/git.js';
 import { ensureWritableDir, readResults, writeAtomic } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { renderClaims } from '../report/claims.js';
+import { renderLayers } from '../report/layers.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
@@ -134,6 +135,11 @@ export async function run(io: CliIo): Promise<number> {
           return ExitCode.ok;
         }
         io.stdout.write(render(results, command.format, !!io.stdout.isTTY && io.env.NO_COLOR === undefined));
+        return ExitCode.ok;
+      }
+      case 'layers': {
+        const results = await readResults(resolve(io.cwd, command.file));
+        io.stdout.write(renderLayers(results, command.scenarios, { color: !!io.stdout.isTTY && io.env.NO_COLOR === undefined }));
         return ExitCode.ok;
       }
       case 'claims': {

@@ -158,6 +158,7 @@ export class DockerEngine implements Engine {
       sizeBytes: info.Size,
       layerCount: info.RootFS?.Layers?.length ?? 0,
       historyCount: (history as unknown[]).length,
+      history: (history as { CreatedBy?: string; Size?: number }[]).reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
     };
   }
 
@@ -183,6 +184,16 @@ export class DockerEngine implements Engine {
         await container.remove({ force: true }).catch(() => undefined);
       },
     };
+  }
+
+  async diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>> {
+    const df = (await this.call('reading disk usage', () => this.docker.df())) as { Images?: { Id: string; Size: number; SharedSize: number }[] };
+    const usage = new Map<string, { uniqueBytes: number; sharedBytes: number }>();
+    for (const img of df.Images ?? []) {
+      // SharedSize is -1 when the engine did not compute it.
+      if (imageIds.includes(img.Id) && img.SharedSize >= 0) usage.set(img.Id, { uniqueBytes: img.Size - img.SharedSize, sharedBytes: img.SharedSize });
+    }
+    return usage;
   }
 
   async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {

@@ -101,6 +101,8 @@ export function expandArgs(value: string, vars: Map<string, string | undefined>)
 export interface StageImages {
   /** Images the final stage starts FROM (`scratch` included) or copies from, stage references followed. */
   finalBases: string[];
+  /** The image at the root of the final stage's FROM chain (`scratch` included): what it builds on. */
+  finalFrom: string;
   /** Every image the build may need from the engine (all stages up to the target; classic builds them all). */
   allBases: string[];
 }
@@ -125,11 +127,13 @@ export function stageImages(parsed: ParsedDockerfile, buildArgs: Record<string, 
   // The final stage's filesystem is its FROM chain's: follow stage references to the external image,
   // collecting images copied from (COPY --from=<image>) on the way.
   const finalBases: string[] = [];
+  let finalFrom = '';
   for (let i = stages.length - 1, seen = new Set<number>(); i >= 0 && !seen.has(i); i = stageIndex(resolved[i] ?? '', i)) {
     seen.add(i);
     finalBases.push(...externalRefs(i));
+    finalFrom = resolved[i] ?? '';
   }
   const unique = (xs: string[]) => [...new Set(xs)];
   const all = stages.flatMap((_s, i) => externalRefs(i)).filter((ref) => !isScratch(ref));
-  return { finalBases: unique(finalBases), allBases: unique(all) };
+  return { finalBases: unique(finalBases), finalFrom, allBases: unique(all) };
 }

@@ -40,6 +40,8 @@ export interface ImageFacts {
   sizeBytes: number;
   layerCount: number;
   historyCount: number;
+  /** GET /images/{id}/history, oldest first. */
+  history: { createdBy: string; sizeBytes: number }[];
 }
 
 export interface SmokeRequest {
@@ -69,6 +71,8 @@ export interface Engine {
   build(req: BuildRequest): Promise<BuildOutcome>;
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
+  /** Unique and shared bytes per image id, as GET /system/df reports them now. */
+  diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;
   /** Which of the paths exist in the image, read from a created container that is never started. */
   pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>>;
   /**

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
-import type { BuildRequest, Engine } from '../engine/engine.js';
+import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
 import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
@@ -53,6 +53,8 @@ export class VariantRun {
   /** What its builds made that carries no run label: classic step containers, stage results, intermediates. */
   readonly made = { containers: [] as string[], images: [] as string[] };
   private request?: BuildRequest;
+  private finalFrom = '';
+  private lastImage?: ImageFacts;
   private readonly samples: { buildMs: number; sizeBytes: number; warmup: boolean }[] = [];
 
   constructor(
@@ -99,6 +101,7 @@ export class VariantRun {
       }
       const images = stageImages(parsed, buildArgs, options.target);
       result.baseImages = images.finalBases;
+      this.finalFrom = images.finalFrom;
       const bases = await ensureBases(this.engine, images.allBases, opts);
       if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
       if (bases.error) {
@@ -141,16 +144,37 @@ export class VariantRun {
         return;
       }
       const image = await this.engine.inspect(build.imageId);
+      this.lastImage = image;
       this.samples.push({ buildMs: build.buildMs, sizeBytes: image.sizeBytes, warmup });
       Object.assign(result, { status: 'ok', imageId: image.id, imageTag: request.tag, sizeBytes: image.sizeBytes, layerCount: image.layerCount, historyCount: image.historyCount });
     });
+  }
+
+  /**
+   * What the image adds on top of the image its final stage starts FROM, its layers largest first (those
+   * from the base marked), and its unique and shared bytes as the engine's disk usage reports them.
+   */
+  private async measureComposition(): Promise<void> {
+    const { result } = this;
+    const image = this.lastImage!;
+    const scratch = this.finalFrom.toLowerCase() === 'scratch';
+    const base = scratch ? { sizeBytes: 0, history: [] } : await this.engine.inspect(this.finalFrom);
+    result.baseBytes = base.sizeBytes;
+    result.addedBytes = image.sizeBytes - base.sizeBytes;
+    const inherited = base.history.length > 0 && base.history.every((h, i) => image.history[i]?.createdBy === h.createdBy) ? base.history.length : 0;
+    result.layers = image.history
+      .map((h, i) => ({ sizeBytes: h.sizeBytes, createdBy: h.createdBy, fromBase: i < inherited }))
+      .filter((l) => l.sizeBytes > 0)
+      .sort((a, b) => b.sizeBytes - a.sizeBytes);
+    const usage = (await this.engine.diskUsage([image.id])).get(image.id);
+    if (usage) Object.assign(result, usage);
   }
 
   /** Statistics over the timed samples, then the contains and smoke checks on the last image. */
   finish(): Promise<void> {
     return this.guard(async () => {
       const { result, scenario, opts } = this;
-      if (result.status !== 'ok' || !result.imageId || !this.request) return;
+      if (result.status !== 'ok' || !result.imageId || !this.request || !this.lastImage) return;
       const timed = this.samples.filter((s) => !s.warmup);
       const stats = summarize(timed.map((s) => s.buildMs));
       result.buildMs = Math.round(stats.median);
@@ -160,6 +184,7 @@ export class VariantRun {
         const warning = spreadWarning(stats);
         if (warning) result.warnings = [...(result.warnings ?? []), `build time: ${warning}`];
       }
+      await this.measureComposition();
       if (scenario.file.contains) {
         const checks = scenario.file.contains;
         const present = await this.engine.pathsPresent(result.imageId, [...new Set(Object.values(checks).flat())], this.request.labels);

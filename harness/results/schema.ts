@@ -53,6 +53,14 @@ export const VariantResultSchema = z.strictObject({
     })
     .optional()
     .describe('statistics of buildMs over the timed samples (warm-ups left out)'),
+  baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
+  addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
+  uniqueBytes: bytes.optional().describe('GET /system/df Size - SharedSize, at the end of the variant\'s builds'),
+  sharedBytes: bytes.optional().describe('GET /system/df SharedSize: bytes in layers other images on the engine use too'),
+  layers: z
+    .array(z.strictObject({ sizeBytes: bytes, createdBy: z.string(), fromBase: z.boolean() }))
+    .optional()
+    .describe('history entries that hold bytes, largest first; fromBase: inherited from the final base image'),
   steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
   warnings: z.array(z.string()).optional(),
   smoke: SmokeResultSchema.optional(),
@@ -126,6 +134,12 @@ export const METHODS: Record<string, string> = {
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +
     'Clean-up removes a classic build\'s intermediate images, which are its layer cache; BuildKit\'s build cache stays, so "buildCache: used" can mean a warm BuildKit build.',
+  addedBytes:
+    'sizeBytes minus the Size of the final stage\'s FROM image (GET /images/{ref}/json), both as the engine reports them.',
+  uniqueBytes:
+    'GET /system/df: Size - SharedSize. Sharing counts every image on the engine at that moment, other variants and untagged images included.',
+  layers:
+    'GET /images/{id}/history entries with Size > 0, largest first. An entry is fromBase when the image history starts with the base image\'s history. A real layer can have Size 0 and is then not listed.',
   samples:
     'with --runs/--warmup each variant is built once per round, variants interleaved round by round; sizeBytes and the other image facts are those of the last build.',
   'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',

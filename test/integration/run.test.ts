@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../../harness/results/schema.js';
 import { dockerInspect, dockerLines, engineAnswers, engineState, FIXTURES, leftovers, stagebench } from './cli-harness.js';
-import { ensureFixtureBase } from './fixture-base.js';
+import { ensureFixtureBase, FIXTURE_BASE } from './fixture-base.js';
 
 // Real builds: minutes on a cold cache, not the 5 s default.
 jest.setTimeout(300_000);
@@ -43,6 +43,10 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
       expect(v.steps!.filter((s) => s.name.includes('RUN')).every((s) => !s.cached)).toBe(true);
       const docker = await dockerInspect(v.imageId!);
       expect({ id: v.id, size: v.sizeBytes, layers: v.layerCount, history: v.historyCount }).toEqual({ id: v.id, ...docker });
+      const base = v.id === 'scratch' ? 0 : (await dockerInspect(FIXTURE_BASE)).size;
+      expect([v.id, v.baseBytes, v.addedBytes]).toEqual([v.id, base, v.sizeBytes! - base]);
+      expect(v.uniqueBytes! + v.sharedBytes!).toBe(v.sizeBytes);
+      expect(v.layers!.filter((l) => l.fromBase).map((l) => l.sizeBytes)).toEqual(v.id === 'scratch' ? [] : [base]);
       expect(v.buildMs).toBeGreaterThan(0);
     }
     // The build stage's 1 MiB file is what multi-stage leaves behind.

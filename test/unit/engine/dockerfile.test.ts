@@ -27,7 +27,7 @@ test.each([
   ['a build arg overrides the default', { NODE_IMAGE: 'local/node:18' }, undefined, ['local/node:18'], ['local/node:18']],
   ['an unrelated build arg changes nothing', { OTHER: 'x' }, undefined, ['node:24-alpine'], ['node:24-alpine']],
 ])('lesson bases: %s', (_n, args, target, finalBases, allBases) => {
-  expect(stageImages(parseDockerfile(lesson), args, target)).toEqual({ finalBases, allBases });
+  expect(stageImages(parseDockerfile(lesson), args, target)).toEqual({ finalBases, finalFrom: finalBases[0], allBases });
 });
 
 test('FROM scratch with an external COPY --from and a stage chain', () => {
@@ -39,14 +39,15 @@ test('FROM scratch with an external COPY --from and a stage chain', () => {
     'COPY --from=build /out /out',
     'COPY --from=alpine:3.22 /etc/ssl/certs /etc/ssl/certs',
   ].join('\n');
-  expect(stageImages(parseDockerfile(text), {})).toEqual({ finalBases: ['scratch', 'alpine:3.22'], allBases: ['golang:1.25-alpine', 'alpine:3.22'] });
+  expect(stageImages(parseDockerfile(text), {})).toEqual({ finalBases: ['scratch', 'alpine:3.22'], finalFrom: 'scratch', allBases: ['golang:1.25-alpine', 'alpine:3.22'] });
 });
 
 test('a stage FROM another stage inherits its base; --target stops at that stage', () => {
   const text = 'FROM debian AS base\nFROM base AS t1\nFROM alpine AS t2\nFROM base\n';
-  expect(stageImages(parseDockerfile(text), {})).toEqual({ finalBases: ['debian'], allBases: ['debian', 'alpine'] });
-  expect(stageImages(parseDockerfile(text), {}, 't1')).toEqual({ finalBases: ['debian'], allBases: ['debian'] });
-  expect(stageImages(parseDockerfile(text), {}, 'T2')).toEqual({ finalBases: ['alpine'], allBases: ['debian', 'alpine'] });
+  expect(stageImages(parseDockerfile('FROM golang AS b\nFROM b\nCOPY --from=alpine:3 /x /x\n'), {})).toMatchObject({ finalBases: ['alpine:3', 'golang'], finalFrom: 'golang' });
+  expect(stageImages(parseDockerfile(text), {})).toEqual({ finalBases: ['debian'], finalFrom: 'debian', allBases: ['debian', 'alpine'] });
+  expect(stageImages(parseDockerfile(text), {}, 't1')).toEqual({ finalBases: ['debian'], finalFrom: 'debian', allBases: ['debian'] });
+  expect(stageImages(parseDockerfile(text), {}, 'T2')).toEqual({ finalBases: ['alpine'], finalFrom: 'alpine', allBases: ['debian', 'alpine'] });
 });
 
 test('heredoc bodies and the escape directive', () => {

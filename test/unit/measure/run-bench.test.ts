@@ -22,12 +22,13 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine 
     },
     inspect: async (id: string) => {
       if (id === `sha256:${fail.inspect}`) throw new EngineError(`inspecting image ${id} failed: boom`);
-      return { id, sizeBytes: id.length * 1000, layerCount: 1, historyCount: 2 };
+      return { id, sizeBytes: id.length * 1000, layerCount: 1, historyCount: 2, history: [] };
     },
     startContainer: async () => {
       throw new Error('not used: smoke is off');
     },
     pathsPresent: async () => new Set<string>(),
+    diskUsage: async () => new Map(),
     cleanup: async () => {
       engine.cleanups++;
       return [];

@@ -3,7 +3,7 @@ import { renderTerminal } from '../../../harness/report/terminal.js';
 import { results, variant } from '../results-fixture.js';
 
 const doc = results([
-  variant('single', { sizeBytes: 375_000_000, layerCount: 7, buildMs: 12_345 }),
+  variant('single', { sizeBytes: 375_000_000, layerCount: 7, buildMs: 12_345, addedBytes: 200_000_000 }),
   variant('multi', { sizeBytes: 175_000_000, layerCount: 9, buildMs: 9_000, baseImages: ['node:24-alpine'] }),
   variant('scratch', { sizeBytes: 4_590_000, layerCount: 2, buildMs: 800, baseImages: ['scratch'], smoke: { status: 'failed', check: 'GET http://127.0.0.1:1/healthz', ms: 5, reason: 'HTTP 500' } }),
   variant('broken', { status: 'failed', error: { step: '[build 3/3] RUN exit 3', message: 'exit code: 3', exitCode: 3, logTail: ['about to fail'] } }),
@@ -12,12 +12,12 @@ const doc = results([
 test('markdown: one row per variant, units, change vs single, notes; failures in details', () => {
   expect(renderMarkdown(doc)).toBe(
     [
-      '| Scenario | Variant | Status | Size | vs single | Layers | Build time | Final base | Notes |',
-      '| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
-      '| node-app | single | ok | 375 MB | — | 7 | 12.3 s | node:24-alpine |  |',
-      '| node-app | multi | ok | 175 MB | −53.3 % (−200 MB) | 9 | 9.00 s | node:24-alpine |  |',
-      '| node-app | scratch | smoke failed | 4.59 MB | −98.8 % (−370 MB) | 2 | 800 ms | scratch | other final base than single (confound); smoke: HTTP 500 |',
-      '| node-app | broken | build failed | — | — | — | — | node:24-alpine | RUN exited 3 |',
+      '| Scenario | Variant | Status | Size | vs single | Adds to base | Layers | Build time | Final base | Notes |',
+      '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+      '| node-app | single | ok | 375 MB | — | 200 MB | 7 | 12.3 s | node:24-alpine |  |',
+      '| node-app | multi | ok | 175 MB | −53.3 % (−200 MB) | — | 9 | 9.00 s | node:24-alpine |  |',
+      '| node-app | scratch | smoke failed | 4.59 MB | −98.8 % (−370 MB) | — | 2 | 800 ms | scratch | other final base than single (confound); smoke: HTTP 500 |',
+      '| node-app | broken | build failed | — | — | — | — | — | node:24-alpine | RUN exited 3 |',
       '',
       'Docker 20.10.24 (API 1.41, overlay2, linux/amd64, 2 CPUs), builder buildkit. Size: uncompressed image size from the Engine (SI units); build time: one build with the layer cache, 2026-11-27T12:00:00.000Z.',
       '',

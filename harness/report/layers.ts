@@ -1,0 +1,29 @@
+import Table from 'cli-table3';
+import type { Results } from '../results/schema.js';
+import { formatBytes } from './units.js';
+
+const MAX_INSTRUCTION = 90;
+
+/** Per-variant layer breakdown (largest first), for `stagebench layers`. */
+export function renderLayers(results: Results, only: string[], options: { color: boolean }): string {
+  const blocks: string[] = [];
+  for (const s of results.scenarios) {
+    if (only.length > 0 && !only.includes(s.name)) continue;
+    for (const v of s.variants) {
+      if (!v.layers) continue;
+      const table = new Table({
+        head: ['Size', 'From', 'Created by'],
+        colAligns: ['right', 'left', 'left'],
+        style: options.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+      });
+      for (const l of v.layers) {
+        const instruction = l.createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+/g, ' ').trim() || '(no instruction recorded, e.g. docker import)';
+        table.push([formatBytes(l.sizeBytes), l.fromBase ? 'base' : 'this Dockerfile', instruction.length > MAX_INSTRUCTION ? `${instruction.slice(0, MAX_INSTRUCTION)}…` : instruction]);
+      }
+      const own = v.addedBytes === undefined ? '' : `, ${formatBytes(v.addedBytes)} on top of its FROM image (${formatBytes(v.baseBytes ?? 0)})`;
+      const disk = v.uniqueBytes === undefined ? '' : `; unique ${formatBytes(v.uniqueBytes)}, shared ${formatBytes(v.sharedBytes ?? 0)}`;
+      blocks.push(`${s.name} › ${v.id}: ${formatBytes(v.sizeBytes ?? 0)}${own}${disk}\n${table.toString()}`);
+    }
+  }
+  return blocks.length > 0 ? `${blocks.join('\n\n')}\n` : 'no layer breakdown in these results (they come from a run of this version of stagebench)\n';
+}
