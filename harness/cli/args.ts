@@ -34,7 +34,7 @@ export interface ClaimsArgs {
 }
 
 export interface LayersArgs {
-  command: 'layers';
+  command: 'layers' | 'steps';
   file: string;
   scenarios: string[];
 }
@@ -64,7 +64,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   try {
     parsed = parseArgs({
       args: rest,
-      allowPositionals: command === 'report' || command === 'claims' || command === 'layers',
+      allowPositionals: ['report', 'claims', 'layers', 'steps'].includes(command),
       strict: true,
       options: {
         scenarios: { type: 'string', default: 'scenarios' },
@@ -113,6 +113,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       if (!parsed.positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
       return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? `${v.out as string}/latest.json` };
     case 'layers':
+    case 'steps':
       return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, scenarios: v.scenario as string[] };
     case 'clean':
       return { command };

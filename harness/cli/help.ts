@@ -6,6 +6,7 @@ Usage:
   stagebench report [file] [--format] render a results file again (default results/latest.json)
   stagebench report [file] --update <doc>  replace the table between the stagebench markers in <doc>
   stagebench layers [file] [--scenario <name>]  each image's layers, largest first, base vs this Dockerfile
+  stagebench steps [file] [--scenario <name>]   each variant's build steps: time and cache hit
   stagebench claims <claims.json> [--results <file>]  check a document's claims against results (Markdown)
   stagebench clean                    remove every image and container stagebench labelled (e.g. after --keep-images)
   stagebench --help | --version

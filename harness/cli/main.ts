@@ -15,6 +15,7 @@ import type { Results } from '../results/schema.js';
 import { renderClaims } from '../report/claims.js';
 import { renderLayers } from '../report/layers.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { renderSteps } from '../report/steps.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -137,9 +138,11 @@ export async function run(io: CliIo): Promise<number> {
         io.stdout.write(render(results, command.format, !!io.stdout.isTTY && io.env.NO_COLOR === undefined));
         return ExitCode.ok;
       }
-      case 'layers': {
+      case 'layers':
+      case 'steps': {
         const results = await readResults(resolve(io.cwd, command.file));
-        io.stdout.write(renderLayers(results, command.scenarios, { color: !!io.stdout.isTTY && io.env.NO_COLOR === undefined }));
+        const view = command.command === 'layers' ? renderLayers : renderSteps;
+        io.stdout.write(view(results, command.scenarios, { color: !!io.stdout.isTTY && io.env.NO_COLOR === undefined }));
         return ExitCode.ok;
       }
       case 'claims': {

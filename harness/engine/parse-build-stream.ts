@@ -22,7 +22,7 @@ export interface BuildFailure {
 export interface StepRecord {
   name: string;
   cached: boolean;
-  /** BuildKit only: daemon-clock times of the vertex. */
+  /** BuildKit: the vertex's times on the daemon's clock; classic: when its `Step` line and the next arrived. */
   startedMs?: number;
   completedMs?: number;
 }
@@ -69,6 +69,9 @@ export class BuildStreamParser {
   private readonly vertexLogs = new Map<string, string[]>();
   private lastStarted?: string;
 
+  /** `clock` times classic steps (their stream carries no times): milliseconds, client side. */
+  constructor(private readonly clock: () => number = Date.now) {}
+
   /** The step running now, for progress display. */
   get currentStep(): string | undefined {
     if (this.lastStarted) return this.vertexes.get(this.lastStarted)?.name;
@@ -87,6 +90,7 @@ export class BuildStreamParser {
     }
     const auxId = (msg.aux as { ID?: unknown } | undefined)?.ID;
     if (typeof auxId === 'string') {
+      this.endClassicStep();
       this.result.auxIds.push(auxId);
       this.result.imageId = auxId;
       return true;
@@ -122,7 +126,8 @@ export class BuildStreamParser {
     const line = raw.replace(ANSI, '');
     const step = CLASSIC_STEP.exec(line);
     if (step?.[1]) {
-      this.result.steps.push({ name: step[1], cached: false });
+      this.endClassicStep();
+      this.result.steps.push({ name: step[1], cached: false, startedMs: this.clock() });
       this.classicLog = [];
       return;
     }
@@ -147,6 +152,12 @@ export class BuildStreamParser {
     }
     if (/^(Removing intermediate container |Successfully (built|tagged) )/.test(line)) return;
     pushTail(this.classicLog, line);
+  }
+
+  /** A classic step ends where the next one (or an image id) begins. */
+  private endClassicStep(): void {
+    const last = this.result.steps.at(-1);
+    if (last && last.completedMs === undefined) last.completedMs = this.clock();
   }
 
   private onTrace(aux: string): void {

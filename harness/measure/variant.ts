@@ -6,7 +6,7 @@ import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
 import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
-import { spreadWarning, summarize } from '../stats/summary.js';
+import { median, spreadWarning, summarize } from '../stats/summary.js';
 import type { BenchOptions } from './run-bench.js';
 import { smokeCheck } from './smoke.js';
 
@@ -44,6 +44,36 @@ async function ensureBases(engine: Engine, refs: string[], opts: BenchOptions): 
   return { pullMs };
 }
 
+type Steps = NonNullable<VariantResult['steps']>;
+
+/**
+ * The last round's steps, each with the median of its times over the rounds. Steps are matched by name
+ * and occurrence (BuildKit digests change between uploads; classic names repeat across stages).
+ */
+export function medianSteps(rounds: Steps[]): Steps {
+  const key = (steps: Steps) => {
+    const seen = new Map<string, number>();
+    return steps.map((s) => {
+      const n = (seen.get(s.name) ?? 0) + 1;
+      seen.set(s.name, n);
+      return `${s.name}#${n}`;
+    });
+  };
+  const times = new Map<string, number[]>();
+  for (const steps of rounds) {
+    key(steps).forEach((k, i) => {
+      const ms = steps[i]?.ms;
+      if (ms !== undefined) times.set(k, [...(times.get(k) ?? []), ms]);
+    });
+  }
+  const last = rounds.at(-1) ?? [];
+  return key(last).map((k, i) => {
+    const { ms: _ms, ...step } = last[i] as Steps[number];
+    const samples = times.get(k);
+    return samples ? { ...step, ms: Math.round(median(samples)) } : step;
+  });
+}
+
 /**
  * One variant through a run: prepared once, built once per round (warm-up rounds first), then checked.
  * Every step records what went wrong as a value in `result`; only an engine that stopped answering throws.
@@ -56,6 +86,7 @@ export class VariantRun {
   private finalFrom = '';
   private lastImage?: ImageFacts;
   private readonly samples: { buildMs: number; sizeBytes: number; warmup: boolean }[] = [];
+  private readonly timedSteps: NonNullable<VariantResult['steps']>[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -138,6 +169,7 @@ export class VariantRun {
         cached: s.cached,
         ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
       }));
+      if (!warmup) this.timedSteps.push(result.steps);
       if (build.failure || !build.imageId || build.buildMs === undefined) {
         result.status = 'failed';
         result.error = build.failure ?? { message: 'no image id', logTail: [] };
@@ -178,6 +210,7 @@ export class VariantRun {
       const timed = this.samples.filter((s) => !s.warmup);
       const stats = summarize(timed.map((s) => s.buildMs));
       result.buildMs = Math.round(stats.median);
+      if (this.timedSteps.length > 1) result.steps = medianSteps(this.timedSteps);
       if (this.samples.length > 1) {
         result.samples = this.samples;
         result.buildStats = stats;

@@ -142,7 +142,9 @@ export const METHODS: Record<string, string> = {
     'GET /images/{id}/history entries with Size > 0, largest first. An entry is fromBase when the image history starts with the base image\'s history. A real layer can have Size 0 and is then not listed.',
   samples:
     'with --runs/--warmup each variant is built once per round, variants interleaved round by round; sizeBytes and the other image facts are those of the last build.',
-  'steps.ms': 'BuildKit vertex completed - started (daemon clock); absent for the classic builder, whose stream has no step times.',
+  'steps.ms':
+    'BuildKit: vertex completed - started (daemon clock). Classic: from its Step line to the next Step line or image id (client clock; its stream has no times). ' +
+    'With --runs, the median over the timed builds, steps matched by name and occurrence. Step times do not add up to buildMs.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
 };

@@ -23,6 +23,11 @@ test.each([
   [['clean'], 'clean'],
 ])('%j is %s', (argv, command) => expect(parseCommand(argv).command).toBe(command));
 
+test('layers and steps take a results file and scenario filters', () => {
+  expect(parseCommand(['steps', '--scenario', 'go-app'])).toEqual({ command: 'steps', file: 'results/latest.json', scenarios: ['go-app'] });
+  expect(parseCommand(['layers', 'r.json'])).toEqual({ command: 'layers', file: 'r.json', scenarios: [] });
+});
+
 test('report takes a file and a format', () => {
   expect(parseCommand(['report', 'x.json', '--format', 'markdown'])).toEqual({ command: 'report', file: 'x.json', format: 'markdown' });
   expect(parseCommand(['report'])).toEqual({ command: 'report', file: 'results/latest.json', format: 'table' });

@@ -104,9 +104,15 @@ describe('stream edge cases', () => {
     expect(parsed.failure?.logTail).toEqual(Array.from({ length: 20 }, (_v, i) => `line ${i + 10}`));
   });
 
-  test('"Using cache" marks the classic step cached', () => {
-    const parsed = parse([{ stream: 'Step 1/2 : FROM x\n' }, { stream: 'Step 2/2 : RUN y\n' }, { stream: ' ---> Using cache\n' }, { stream: ' ---> 0123456789ab\n' }, { aux: { ID: 'sha256:1' } }]);
-    expect(parsed.steps).toEqual([{ name: 'FROM x', cached: false }, { name: 'RUN y', cached: true }]);
+  test('"Using cache" marks the classic step cached; steps are timed from one Step line to the next', () => {
+    let t = 1000;
+    const parser = new BuildStreamParser(() => (t += 10));
+    for (const m of [{ stream: 'Step 1/2 : FROM x\n' }, { stream: 'Step 2/2 : RUN y\n' }, { stream: ' ---> Using cache\n' }, { stream: ' ---> 0123456789ab\n' }, { aux: { ID: 'sha256:1' } }]) parser.push(m);
+    const parsed = parser.finish();
+    expect(parsed.steps).toEqual([
+      { name: 'FROM x', cached: false, startedMs: 1010, completedMs: 1020 },
+      { name: 'RUN y', cached: true, startedMs: 1030, completedMs: 1040 },
+    ]);
     expect(parsed.intermediateIds).toEqual(['0123456789ab']);
     expect(parsed.imageId).toBe('sha256:1');
   });

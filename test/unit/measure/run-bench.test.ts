@@ -70,3 +70,18 @@ test('an engine that stops answering ends the run: measured variants are written
   expect(written.scenarios[0]!.variants.map((v) => [v.id, v.status])).toEqual([['single', 'ok'], ['multi', 'ok']]);
   expect(engine.cleanups).toBe(1);
 });
+
+test('step times over rounds: the median per step, matched by name and occurrence', async () => {
+  const { medianSteps } = await import('../../../harness/measure/variant.js');
+  const round = (a: number, b: number, c: number) => [
+    { name: 'FROM x', cached: true, ms: a },
+    { name: 'RUN y', cached: false, ms: b },
+    { name: 'FROM x', cached: false, ms: c },
+  ];
+  expect(medianSteps([round(1, 100, 5), round(3, 300, 7), round(2, 200, 9)])).toEqual([
+    { name: 'FROM x', cached: true, ms: 2 },
+    { name: 'RUN y', cached: false, ms: 200 },
+    { name: 'FROM x', cached: false, ms: 7 },
+  ]);
+  expect(medianSteps([[{ name: 'only', cached: false }]])).toEqual([{ name: 'only', cached: false }]);
+});
