@@ -44,6 +44,9 @@ function render(results: Results, format: Format, color: boolean): string {
   return renderTerminal(results, { color });
 }
 
+/** Colour and redrawn progress only on a terminal, without NO_COLOR, and never in JSON mode. */
+const styled = (stream: { isTTY?: boolean }, io: CliIo, format: Format = 'table') => !!stream.isTTY && io.env.NO_COLOR === undefined && format !== 'json';
+
 /** Exit code of a finished run: the only place a run's outcome becomes a number. */
 export function exitCodeOf(results: Results): number {
   if (results.run.status === 'interrupted') return ExitCode.interrupted;
@@ -71,8 +74,8 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   const profile = await loadProfile(args, io.cwd);
   const outDir = resolve(io.cwd, args.outDir);
   await ensureWritableDir(outDir, `--out ${args.outDir}`);
-  const color = !!io.stdout.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json';
-  const progress = createProgress(io.stderr, !!io.stderr.isTTY && io.env.NO_COLOR === undefined && args.format !== 'json');
+  const color = styled(io.stdout, io, args.format);
+  const progress = createProgress(io.stderr, styled(io.stderr, io, args.format));
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
     progress.line('interrupted: cancelling the running step, keeping the results so far, cleaning up');
@@ -135,14 +138,14 @@ export async function run(io: CliIo): Promise<number> {
           io.stderr.write(`updated the table in ${command.update}\n`);
           return ExitCode.ok;
         }
-        io.stdout.write(render(results, command.format, !!io.stdout.isTTY && io.env.NO_COLOR === undefined));
+        io.stdout.write(render(results, command.format, styled(io.stdout, io, command.format)));
         return ExitCode.ok;
       }
       case 'layers':
       case 'steps': {
         const results = await readResults(resolve(io.cwd, command.file));
         const view = command.command === 'layers' ? renderLayers : renderSteps;
-        io.stdout.write(view(results, command.scenarios, { color: !!io.stdout.isTTY && io.env.NO_COLOR === undefined }));
+        io.stdout.write(view(results, command.scenarios, { color: styled(io.stdout, io) }));
         return ExitCode.ok;
       }
       case 'claims': {

@@ -1,0 +1,13 @@
+import { exitCodeOf } from '../../../harness/cli/main.js';
+import { results, variant } from '../results-fixture.js';
+
+test.each([
+  ['every variant built and smoke-passed', [variant('single'), variant('multi', { smoke: { status: 'ok', check: 'c', ms: 1 } })], 'complete', 0],
+  ['a variant failed to build', [variant('single'), variant('multi', { status: 'failed', error: { message: 'x', logTail: [] } })], 'complete', 3],
+  ['a smoke check failed', [variant('single', { smoke: { status: 'failed', check: 'c', ms: 1, reason: 'r' } })], 'complete', 3],
+  ['interrupted wins', [variant('single', { status: 'failed', error: { message: 'interrupted', logTail: [] } })], 'interrupted', 130],
+] as const)('%s', (_name, variants, status, code) => {
+  const doc = results([...variants]);
+  doc.run.status = status;
+  expect(exitCodeOf(doc)).toBe(code);
+});
