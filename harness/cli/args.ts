@@ -14,6 +14,7 @@ export interface RunArgs {
   noCache: boolean;
   runs: number;
   warmup: number;
+  modes: ('cold' | 'warm' | 'incremental')[];
   format: Format;
   profile?: string;
   config?: string;
@@ -56,6 +57,17 @@ function count(flag: string, value: string, min: number): number {
   return n;
 }
 
+const MODES = ['cold', 'warm', 'incremental'] as const;
+
+function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
+  if (value === undefined) return [];
+  if (noCache) throw new UsageError('--mode and --no-cache do not go together', 'use --mode cold for builds without the layer cache');
+  const list = value.split(',').map((m) => m.trim());
+  for (const m of list) oneOf('mode', m, MODES);
+  if (new Set(list).size !== list.length) throw new UsageError(`--mode ${value} names a mode twice`, 'list each of cold, warm, incremental at most once');
+  return list as RunArgs['modes'];
+}
+
 export function parseCommand(argv: string[], env: Record<string, string | undefined> = {}): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
@@ -76,6 +88,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         'no-cache': { type: 'boolean', default: false },
         runs: { type: 'string', default: '1' },
         warmup: { type: 'string', default: '0' },
+        mode: { type: 'string' },
         format: { type: 'string', default: 'table' },
         profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
         config: { type: 'string' },
@@ -103,6 +116,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         noCache: v['no-cache'] as boolean,
         runs: count('runs', v.runs as string, 1),
         warmup: count('warmup', v.warmup as string, 0),
+        modes: modes(v.mode as string | undefined, v['no-cache'] as boolean),
         format,
         ...(v.profile ? { profile: v.profile as string } : {}),
         ...(v.config ? { config: v.config as string } : {}),

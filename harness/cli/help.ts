@@ -22,6 +22,7 @@ Flags for run:
   --keep-images              keep the built images (tagged stagebench/<scenario>:<variant>)
   --runs <n>                 timed builds per variant, interleaved across variants (default: 1)
   --warmup <n>               untimed builds per variant before the timed ones     (default: 0)
+  --mode <list>              cache modes per round, any of cold,warm,incremental (incremental: scenario.json)
   --no-cache                 build without the layer cache (local base images are still used)
   --no-smoke                 skip the smoke checks declared in scenario.json
 

@@ -72,6 +72,10 @@ async function loadProfile(args: RunArgs, cwd: string) {
 async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<number> {
   const scenarios = await discoverScenarios(resolve(io.cwd, args.scenariosDir), args.scenarios);
   const profile = await loadProfile(args, io.cwd);
+  const noChange = args.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
+  if (noChange.length > 0) {
+    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
+  }
   const outDir = resolve(io.cwd, args.outDir);
   await ensureWritableDir(outDir, `--out ${args.outDir}`);
   const color = styled(io.stdout, io, args.format);
@@ -96,6 +100,7 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       noCache: args.noCache,
       runs: args.runs,
       warmup: args.warmup,
+      modes: args.modes,
       profile,
       git: await gitState(io.cwd),
       toolVersion: packageJson.version,

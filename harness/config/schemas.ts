@@ -46,6 +46,14 @@ export const ScenarioFileSchema = z.strictObject({
   /** Per-variant overrides, keyed by variant id (single, multi, or <v> of Dockerfile.<v>). */
   variants: z.record(z.string(), BuildOptionsSchema).optional(),
   smoke: SmokeSchema.optional(),
+  /** How an incremental build changes the context: a line appended to a copy of this file. */
+  incremental: z
+    .strictObject({
+      file: z.string().min(1),
+      /** Must hold {nonce}, replaced per build so that every incremental build sees new content. */
+      line: z.string().includes('{nonce}', { message: 'must contain {nonce}' }),
+    })
+    .optional(),
   /** What to look for in every built image: a name and the paths that count as it (any one present). */
   contains: z.record(z.string().min(1), z.array(z.string().startsWith('/')).min(1)).optional(),
 });

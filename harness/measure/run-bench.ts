@@ -17,6 +17,8 @@ export interface Progress {
   line(text: string): void;
 }
 
+export type Mode = 'cold' | 'warm' | 'incremental';
+
 export interface BenchOptions {
   scenarios: Scenario[];
   builder: Builder;
@@ -27,6 +29,8 @@ export interface BenchOptions {
   /** Timed builds per variant, and untimed builds before them; variants are interleaved round by round. */
   runs: number;
   warmup: number;
+  /** Cache modes to build every variant in, each round, in this order; empty: as configured. */
+  modes: Mode[];
   profile?: { name: string } & Profile;
   git: Results['git'];
   toolVersion: string;
@@ -54,6 +58,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     engine: engineFacts,
     builder: opts.builder,
     buildCache: opts.noCache ? 'disabled' : 'used',
+    ...(opts.modes.length > 0 ? { modes: opts.modes } : {}),
     ...(opts.profile ? { profile: opts.profile.name } : {}),
     methods: METHODS,
     scenarios: [],
@@ -63,7 +68,9 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   }
   const made = { containers: [] as string[], images: [] as string[] };
   const rounds = opts.warmup + opts.runs;
-  const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0) * rounds;
+  // A warm build needs a build of the same context just before it: an untimed one when warm comes first.
+  const plan: { mode?: Mode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
+  const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0) * rounds * plan.length;
   let index = 0;
   let fatal: unknown;
   try {
@@ -75,11 +82,12 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.
         for (let round = 0; round < rounds && !opts.signal.aborted; round++) {
           for (const run of runs) {
-            if (opts.signal.aborted) break;
-            if (run.failed) continue;
-            const label = rounds > 1 ? `${run.result.id} (${round < opts.warmup ? 'warm-up' : `run ${round - opts.warmup + 1}/${opts.runs}`})` : run.result.id;
-            opts.progress.variant(scenario.name, label, ++index, total);
-            await run.buildRound(round < opts.warmup);
+            for (const { mode, priming } of plan) {
+              if (opts.signal.aborted || run.failed) break;
+              const which = [mode ?? (priming ? 'priming' : ''), rounds > 1 ? (round < opts.warmup ? 'warm-up' : `run ${round - opts.warmup + 1}/${opts.runs}`) : ''].filter(Boolean).join(', ');
+              opts.progress.variant(scenario.name, which ? `${run.result.id} (${which})` : run.result.id, ++index, total);
+              await run.buildRound(round < opts.warmup || !!priming, mode, `${runId}-${round}`);
+            }
           }
         }
         for (const run of runs) {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
@@ -7,7 +8,7 @@ import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
 import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
 import { median, spreadWarning, summarize } from '../stats/summary.js';
-import type { BenchOptions } from './run-bench.js';
+import type { BenchOptions, Mode } from './run-bench.js';
 import { smokeCheck } from './smoke.js';
 
 export const LABEL = 'org.stagebench';
@@ -85,7 +86,7 @@ export class VariantRun {
   private request?: BuildRequest;
   private finalFrom = '';
   private lastImage?: ImageFacts;
-  private readonly samples: { buildMs: number; sizeBytes: number; warmup: boolean }[] = [];
+  private readonly samples: NonNullable<VariantResult['samples']> = [];
   private readonly timedSteps: NonNullable<VariantResult['steps']>[] = [];
 
   constructor(
@@ -155,12 +156,28 @@ export class VariantRun {
     });
   }
 
-  /** One timed build and the size of what it made. */
-  buildRound(warmup: boolean): Promise<void> {
+  /**
+   * One build and the size of what it made. cold: without the layer cache; incremental: from a copy of
+   * the context with one file's content changed (the scenario folder is never touched); otherwise as is.
+   */
+  buildRound(warmup: boolean, mode?: Mode, nonce = ''): Promise<void> {
     return this.guard(async () => {
       const { result, request } = this;
       if (!request) return;
-      const build = await this.engine.build(request);
+      let build;
+      if (mode === 'incremental') {
+        const change = this.scenario.file.incremental!;
+        const copy = await mkdtemp(join(tmpdir(), 'stagebench-incremental-'));
+        try {
+          await cp(this.scenario.dir, copy, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+          await appendFile(join(copy, change.file), `\n${change.line.replaceAll('{nonce}', nonce)}\n`);
+          build = await this.engine.build({ ...request, contextDir: copy });
+        } finally {
+          await rm(copy, { recursive: true, force: true });
+        }
+      } else {
+        build = await this.engine.build(mode === 'cold' ? { ...request, noCache: true } : request);
+      }
       this.made.containers.push(...build.containerIds);
       this.made.images.push(...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds);
       result.warnings = build.warnings.length > 0 ? build.warnings : undefined;
@@ -169,15 +186,17 @@ export class VariantRun {
         cached: s.cached,
         ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
       }));
-      if (!warmup) this.timedSteps.push(result.steps);
+      if (!warmup && mode === this.opts.modes[0]) this.timedSteps.push(result.steps);
       if (build.failure || !build.imageId || build.buildMs === undefined) {
         result.status = 'failed';
         result.error = build.failure ?? { message: 'no image id', logTail: [] };
         return;
       }
       const image = await this.engine.inspect(build.imageId);
+      this.samples.push({ buildMs: build.buildMs, sizeBytes: image.sizeBytes, warmup, ...(mode ? { mode } : {}) });
+      // The image facts are those of the scenario's own content: an incremental build's only when it is all there is.
+      if (mode === 'incremental' && this.lastImage) return;
       this.lastImage = image;
-      this.samples.push({ buildMs: build.buildMs, sizeBytes: image.sizeBytes, warmup });
       Object.assign(result, { status: 'ok', imageId: image.id, imageTag: request.tag, sizeBytes: image.sizeBytes, layerCount: image.layerCount, historyCount: image.historyCount });
     });
   }
@@ -207,8 +226,9 @@ export class VariantRun {
     return this.guard(async () => {
       const { result, scenario, opts } = this;
       if (result.status !== 'ok' || !result.imageId || !this.request || !this.lastImage) return;
-      const timed = this.samples.filter((s) => !s.warmup);
-      const stats = summarize(timed.map((s) => s.buildMs));
+      const timedIn = (mode?: Mode) => this.samples.filter((s) => !s.warmup && s.mode === mode).map((s) => s.buildMs);
+      const stats = summarize(timedIn(opts.modes[0]));
+      if (opts.modes.length > 0) result.modeStats = Object.fromEntries(opts.modes.map((m) => [m, summarize(timedIn(m))]));
       result.buildMs = Math.round(stats.median);
       if (this.timedSteps.length > 1) result.steps = medianSteps(this.timedSteps);
       if (this.samples.length > 1) {

@@ -41,8 +41,12 @@ export const COLUMNS: Column[] = [
 
 /** One build: its time. Several: median ± MAD over n timed builds. */
 function buildTime(r: Row): string {
-  const { buildMs, buildStats } = r.variant;
+  const { buildMs, buildStats, modeStats } = r.variant;
   if (buildMs === undefined) return dash;
+  if (modeStats) {
+    const short = { cold: 'cold', warm: 'warm', incremental: 'incr.' };
+    return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${formatMs(s.median)}${s.n > 1 ? ` ±${formatMs(s.mad)}` : ''}`).join(' · ');
+  }
   if (!buildStats || buildStats.n < 2) return formatMs(buildMs);
   return `${formatMs(buildStats.median)} ± ${formatMs(buildStats.mad)} (n=${buildStats.n})`;
 }

@@ -6,6 +6,17 @@ export const SCHEMA_VERSION = 1;
 const bytes = z.int().min(0).describe('bytes');
 const ms = z.int().min(0).describe('milliseconds');
 
+const SummarySchema = z.strictObject({
+  n: z.int().min(1),
+  median: z.number(),
+  mean: z.number(),
+  stddev: z.number(),
+  min: z.number(),
+  max: z.number(),
+  mad: z.number().describe('median absolute deviation, unscaled'),
+  outliers: z.array(z.int()).describe('indices into the timed samples with a modified z-score above 3.5'),
+});
+
 export const FailureSchema = z.strictObject({
   step: z.string().optional().describe('the Dockerfile step that failed, as the builder named it'),
   message: z.string(),
@@ -37,22 +48,11 @@ export const VariantResultSchema = z.strictObject({
   historyCount: z.int().min(0).optional(),
   buildMs: ms.optional().describe('the median of the timed samples when there are several'),
   samples: z
-    .array(z.strictObject({ buildMs: ms, sizeBytes: bytes, warmup: z.boolean() }))
+    .array(z.strictObject({ buildMs: ms, sizeBytes: bytes, warmup: z.boolean(), mode: z.enum(['cold', 'warm', 'incremental']).optional() }))
     .optional()
     .describe('every build of the variant in this run, warm-ups included, when there was more than one'),
-  buildStats: z
-    .strictObject({
-      n: z.int().min(1),
-      median: z.number(),
-      mean: z.number(),
-      stddev: z.number(),
-      min: z.number(),
-      max: z.number(),
-      mad: z.number().describe('median absolute deviation, unscaled'),
-      outliers: z.array(z.int()).describe('indices into the timed samples with a modified z-score above 3.5'),
-    })
-    .optional()
-    .describe('statistics of buildMs over the timed samples (warm-ups left out)'),
+  buildStats: SummarySchema.optional().describe('statistics of buildMs over the timed samples of the first --mode (warm-ups left out)'),
+  modeStats: z.partialRecord(z.enum(['cold', 'warm', 'incremental']), SummarySchema).optional().describe('with --mode: statistics per cache mode'),
   baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
   addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
   uniqueBytes: bytes.optional().describe('GET /system/df Size - SharedSize, at the end of the variant\'s builds'),
@@ -111,6 +111,7 @@ export const ResultsSchema = z.strictObject({
   engine: EngineSchema,
   builder: z.enum(['buildkit', 'classic']),
   buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
+  modes: z.array(z.enum(['cold', 'warm', 'incremental'])).optional().describe('--mode: the cache modes each variant was built in, every round'),
   profile: z.string().optional(),
   methods: z.record(z.string(), z.string()).describe('how each number was obtained'),
   scenarios: z.array(ScenarioResultSchema),
@@ -140,8 +141,11 @@ export const METHODS: Record<string, string> = {
     'GET /system/df: Size - SharedSize. Sharing counts every image on the engine at that moment, other variants and untagged images included.',
   layers:
     'GET /images/{id}/history entries with Size > 0, largest first. An entry is fromBase when the image history starts with the base image\'s history. A real layer can have Size 0 and is then not listed.',
+  modes:
+    'cold: nocache=1 (local bases kept). warm: the same context again right after a build of it (an untimed priming build when warm comes first). ' +
+    'incremental: a copy of the context with scenario.json incremental.line appended to incremental.file ({nonce} new every build), layer cache used.',
   samples:
-    'with --runs/--warmup each variant is built once per round, variants interleaved round by round; sizeBytes and the other image facts are those of the last build.',
+    'with --runs/--warmup each variant is built once per round (once per --mode), variants interleaved round by round; sizeBytes and the other image facts are those of the last build of the scenario\'s own content (not an incremental one).',
   'steps.ms':
     'BuildKit: vertex completed - started (daemon clock). Classic: from its Step line to the next Step line or image id (client clock; its stream has no times). ' +
     'With --runs, the median over the timed builds, steps matched by name and occurrence. Step times do not add up to buildMs.',

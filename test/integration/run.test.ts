@@ -76,6 +76,26 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     expect(order).toEqual(['single', 'multi', 'scratch', 'single', 'multi', 'scratch', 'single', 'multi', 'scratch']);
   });
 
+  test('--mode cold,warm,incremental: each build in its mode, incremental from a changed copy, the scenario folder untouched', async () => {
+    const page = join(FIXTURES, 'scenarios', 'hello', 'index.html');
+    const before = readFileSync(page, 'utf8');
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', builder, '--mode', 'cold,warm,incremental', '--no-smoke', '--format', 'json']);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Results;
+    expect(results.modes).toEqual(['cold', 'warm', 'incremental']);
+    for (const v of results.scenarios[0]!.variants) {
+      expect(v.samples!.map((s) => s.mode)).toEqual(['cold', 'warm', 'incremental']);
+      expect(Object.keys(v.modeStats!)).toEqual(['cold', 'warm', 'incremental']);
+      expect(v.buildMs).toBe(v.samples![0]!.buildMs);
+      // The reported image is the last one built from the scenario's own content (warm), not the incremental one.
+      expect(v.sizeBytes).toBe(v.samples![1]!.sizeBytes);
+    }
+    expect(readFileSync(page, 'utf8')).toBe(before);
+    const unchanged = await stagebench(['run', '--scenarios', join(FIXTURES, 'failing'), '--mode', 'incremental']);
+    expect(unchanged.code).toBe(2);
+    expect(unchanged.stderr).toContain('--mode incremental needs "incremental" in scenario.json, and broken, fine have none');
+  });
+
   test('failing variants are reported with step, exit code and log; others still build; nothing is left behind', async () => {
     const before = await engineState();
     const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'failing'), '--builder', builder, '--format', 'json']);

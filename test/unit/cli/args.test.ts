@@ -2,12 +2,16 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, format: 'table' });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], format: 'table' });
 });
 
 test('run with every flag', () => {
   const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, format: 'json', profile: 'offline', config: 'c.json' });
+  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], format: 'json', profile: 'offline', config: 'c.json' });
+});
+
+test('--mode takes a list, in order', () => {
+  expect(parseCommand(['run', '--mode', 'warm,cold,incremental'])).toMatchObject({ modes: ['warm', 'cold', 'incremental'] });
 });
 
 test('the profile can come from STAGEBENCH_PROFILE; the flag wins', () => {
@@ -41,6 +45,9 @@ test.each([
   [['run', 'extra'], /Unexpected argument 'extra'/],
   [['run', '--runs', '0'], /--runs 0 is not a whole number from 1 to 100/],
   [['run', '--runs', '2.5'], /--runs 2.5 is not a whole number/],
+  [['run', '--mode', 'cold,hot'], /--mode hot is not one of: cold, warm, incremental/],
+  [['run', '--mode', 'cold,cold'], /names a mode twice/],
+  [['run', '--mode', 'cold', '--no-cache'], /--mode and --no-cache do not go together/],
   [['run', '--warmup', 'x'], /--warmup x is not a whole number from 0 to 100/],
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCommand(argv)).toThrow(UsageError);
