@@ -77,5 +77,10 @@ export function footnote(results: Results): string {
   const e = results.engine;
   const profile = results.profile ? `, profile ${results.profile}` : '';
   return `Docker ${e.serverVersion} (API ${e.apiVersion}, ${e.storageDriver}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${results.builder}${profile}. ` +
-    `Size: uncompressed image size from the Engine (SI units); build time: one build ${results.buildCache === 'disabled' ? 'without' : 'with'} the layer cache, ${results.createdAt}.`;
+    `Size: uncompressed image size from the Engine (SI units); build time: ${buildHow(results)}, ${results.createdAt}.`;
+}
+
+function buildHow(results: Results): string {
+  if (results.modes) return `median per cache mode (${results.modes.join(', ')})`;
+  return results.buildCache === 'disabled' ? 'without the layer cache' : 'with the layer cache';
 }
