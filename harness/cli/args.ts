@@ -15,6 +15,7 @@ export interface RunArgs {
   runs: number;
   warmup: number;
   modes: ('cold' | 'warm' | 'incremental')[];
+  compressed: boolean;
   format: Format;
   profile?: string;
   config?: string;
@@ -89,6 +90,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         runs: { type: 'string', default: '1' },
         warmup: { type: 'string', default: '0' },
         mode: { type: 'string' },
+        compressed: { type: 'boolean', default: false },
         format: { type: 'string', default: 'table' },
         profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
         config: { type: 'string' },
@@ -117,6 +119,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         runs: count('runs', v.runs as string, 1),
         warmup: count('warmup', v.warmup as string, 0),
         modes: modes(v.mode as string | undefined, v['no-cache'] as boolean),
+        compressed: v.compressed as boolean,
         format,
         ...(v.profile ? { profile: v.profile as string } : {}),
         ...(v.config ? { config: v.config as string } : {}),

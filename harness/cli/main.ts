@@ -101,6 +101,7 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       runs: args.runs,
       warmup: args.warmup,
       modes: args.modes,
+      compressed: args.compressed,
       profile,
       git: await gitState(io.cwd),
       toolVersion: packageJson.version,

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { EngineError, EngineUnreachableError, errorMessage } from '../errors.js';
 import { packContext } from './build-context.js';
+import { compressedSize, type CompressedSize, type LayerCache } from './compressed-size.js';
 import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeContainer, SmokeRequest } from './engine.js';
 import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
@@ -184,6 +185,12 @@ export class DockerEngine implements Engine {
         await container.remove({ force: true }).catch(() => undefined);
       },
     };
+  }
+
+  async compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize> {
+    const image = this.docker.getImage(imageId);
+    const info = await this.call(`inspecting image ${imageId}`, () => image.inspect());
+    return compressedSize(() => this.call(`exporting image ${imageId}`, () => image.get() as unknown as Promise<Readable>), info.RootFS?.Layers ?? [], cache);
   }
 
   async diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>> {

@@ -1,3 +1,4 @@
+import type { CompressedSize, LayerCache } from './compressed-size.js';
 import type { ParsedBuild } from './parse-build-stream.js';
 
 export type Builder = 'buildkit' | 'classic';
@@ -71,6 +72,8 @@ export interface Engine {
   build(req: BuildRequest): Promise<BuildOutcome>;
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
+  /** Bytes a registry would store for the image: config plus gzipped layers, from a streamed export. */
+  compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize>;
   /** Unique and shared bytes per image id, as GET /system/df reports them now. */
   diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;
   /** Which of the paths exist in the image, read from a created container that is never started. */

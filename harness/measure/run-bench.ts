@@ -31,6 +31,10 @@ export interface BenchOptions {
   warmup: number;
   /** Cache modes to build every variant in, each round, in this order; empty: as configured. */
   modes: Mode[];
+  /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
+  compressed: boolean;
+  /** gzipped layer sizes by DiffID, shared by every variant of the run. */
+  layerCache?: Map<string, number>;
   profile?: { name: string } & Profile;
   git: Results['git'];
   toolVersion: string;

@@ -238,6 +238,10 @@ export class VariantRun {
         if (warning) result.warnings = [...(result.warnings ?? []), `build time: ${warning}`];
       }
       await this.measureComposition();
+      if (opts.compressed) {
+        opts.progress.step('compressing layers for the pull size');
+        result.compressedBytes = (await this.engine.compressedSize(result.imageId, (opts.layerCache ??= new Map()))).totalBytes;
+      }
       if (scenario.file.contains) {
         const checks = scenario.file.contains;
         const present = await this.engine.pathsPresent(result.imageId, [...new Set(Object.values(checks).flat())], this.request.labels);

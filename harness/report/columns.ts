@@ -32,6 +32,7 @@ export const COLUMNS: Column[] = [
     align: 'right',
     value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${formatBytes(-r.comparison.bytesSaved)})` : dash),
   },
+  { header: 'Pull (gzip)', align: 'right', value: (r) => (r.variant.compressedBytes === undefined ? dash : formatBytes(r.variant.compressedBytes)) },
   { header: 'Adds to base', align: 'right', value: (r) => (r.variant.addedBytes === undefined ? dash : formatBytes(r.variant.addedBytes)) },
   { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)) },
   { header: 'Build time', align: 'right', value: buildTime },

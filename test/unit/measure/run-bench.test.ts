@@ -29,6 +29,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine 
     },
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
+    compressedSize: async () => ({ totalBytes: 0, configBytes: 0, layers: [] }),
     cleanup: async () => {
       engine.cleanups++;
       return [];
@@ -42,7 +43,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }

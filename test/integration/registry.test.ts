@@ -1,0 +1,67 @@
+import { jest } from '@jest/globals';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Results } from '../../harness/results/schema.js';
+import { freePort } from '../../harness/measure/smoke.js';
+import { engineAnswers, FIXTURES, stagebench } from './cli-harness.js';
+import { ensureFixtureBase } from './fixture-base.js';
+
+// Real builds and pushes: well over the 5 s default.
+jest.setTimeout(300_000);
+
+// Debian's docker-registry, serving on loopback: the compressed sizes a registry really stores.
+const REGISTRY = '/usr/bin/docker-registry';
+const ready = (await engineAnswers()) && existsSync(REGISTRY);
+if (!ready && process.env.CI) throw new Error(`CI=true but ${REGISTRY} or the engine is missing: .ci/run installs docker-registry`);
+if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is SKIPPED (apt-get install docker-registry).`);
+
+(ready ? describe : describe.skip)('compressed size against a real registry', () => {
+  let dir: string;
+  let registry: ReturnType<typeof execa> | undefined;
+  let address: string;
+
+  beforeAll(async () => {
+    await ensureFixtureBase();
+    dir = mkdtempSync(join(tmpdir(), 'sb-registry-'));
+    address = `127.0.0.1:${await freePort()}`;
+    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${address}\n`);
+    registry = execa(REGISTRY, ['serve', join(dir, 'config.yml')], { reject: false });
+    for (let i = 0; i < 50; i++) {
+      const ok = await fetch(`http://${address}/v2/`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`docker-registry did not answer on ${address}`);
+  });
+
+  afterAll(async () => {
+    registry?.kill();
+    await registry; // settle the child before jest tears the test environment down
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('config + gzipped layers agree with the pushed manifest within 2 %', async () => {
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--compressed', '--keep-images', '--no-smoke', '--format', 'json']);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Results;
+    try {
+      for (const v of results.scenarios[0]!.variants) {
+        const ref = `${address}/agreement/${v.id}:t`;
+        await execa('docker', ['tag', v.imageId!, ref]);
+        await execa('docker', ['push', ref]);
+        const manifest = (await (
+          await fetch(`http://${address}/v2/agreement/${v.id}/manifests/t`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })
+        ).json()) as { config: { size: number }; layers: { size: number }[] };
+        const registryBytes = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+        const off = Math.abs(v.compressedBytes! - registryBytes) / registryBytes;
+        console.log(`${v.id}: stagebench ${v.compressedBytes} B, registry manifest ${registryBytes} B, off by ${(off * 100).toFixed(2)} %`);
+        expect({ id: v.id, within2Percent: off <= 0.02, ours: v.compressedBytes, registry: registryBytes }).toMatchObject({ id: v.id, within2Percent: true });
+        await execa('docker', ['rmi', ref]);
+      }
+    } finally {
+      await stagebench(['clean']);
+    }
+  });
+});
