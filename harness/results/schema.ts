@@ -53,7 +53,7 @@ export const VariantResultSchema = z.strictObject({
     .describe('every build of the variant in this run, warm-ups included, when there was more than one'),
   buildStats: SummarySchema.optional().describe('statistics of buildMs over the timed samples of the first --mode (warm-ups left out)'),
   modeStats: z.partialRecord(z.enum(['cold', 'warm', 'incremental']), SummarySchema).optional().describe('with --mode: statistics per cache mode'),
-  compressedBytes: bytes.optional().describe('--compressed: config plus gzip -6 of each layer, what a registry stores'),
+  compressedBytes: bytes.optional().describe('config plus gzip -6 of each layer, what a registry stores (absent with --no-compressed)'),
   baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
   addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
   uniqueBytes: bytes.optional().describe('GET /system/df Size - SharedSize, at the end of the variant\'s builds'),

@@ -43,7 +43,7 @@ if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is
   });
 
   test('config + gzipped layers agree with the pushed manifest within 2 %', async () => {
-    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--compressed', '--keep-images', '--no-smoke', '--format', 'json']);
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--keep-images', '--no-smoke', '--format', 'json']);
     expect(res.code).toBe(0);
     const results = JSON.parse(res.stdout) as Results;
     try {
