@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Profile } from '../config/schemas.js';
+import type { LayerCache } from '../engine/compressed-size.js';
 import type { Builder, Engine, EngineFacts } from '../engine/engine.js';
 import { errorMessage } from '../errors.js';
 import { writeResults } from '../results/io.js';
@@ -33,8 +34,6 @@ export interface BenchOptions {
   modes: Mode[];
   /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
   compressed: boolean;
-  /** gzipped layer sizes by DiffID, shared by every variant of the run. */
-  layerCache?: Map<string, number>;
   profile?: { name: string } & Profile;
   git: Results['git'];
   toolVersion: string;
@@ -71,6 +70,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see sizeBytes in the README)');
   }
   const made = { containers: [] as string[], images: [] as string[] };
+  // gzipped layer sizes by DiffID, shared by every variant of the run: base layers are compressed once.
+  const layerCache: LayerCache = new Map();
   const rounds = opts.warmup + opts.runs;
   // A warm build needs a build of the same context just before it: an untimed one when warm comes first.
   const plan: { mode?: Mode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
@@ -80,7 +81,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
-      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts));
+      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, layerCache));
       for (const run of runs) await run.prepare();
       try {
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.

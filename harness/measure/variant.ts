@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
+import type { LayerCache } from '../engine/compressed-size.js';
 import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
@@ -95,6 +96,7 @@ export class VariantRun {
     variant: Variant,
     private readonly runId: string,
     private readonly opts: BenchOptions,
+    private readonly layerCache: LayerCache,
   ) {
     this.result = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
   }
@@ -240,7 +242,7 @@ export class VariantRun {
       await this.measureComposition();
       if (opts.compressed) {
         opts.progress.step('compressing layers for the pull size');
-        result.compressedBytes = (await this.engine.compressedSize(result.imageId, (opts.layerCache ??= new Map()))).totalBytes;
+        result.compressedBytes = (await this.engine.compressedSize(result.imageId, this.layerCache)).totalBytes;
       }
       if (scenario.file.contains) {
         const checks = scenario.file.contains;

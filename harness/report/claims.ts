@@ -1,5 +1,6 @@
 import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
+import { cell } from './markdown.js';
 import { formatBytes, formatChange } from './units.js';
 
 export type Verdict = 'held' | 'did not hold' | 'cannot be checked here';
@@ -67,7 +68,6 @@ export function judgeClaims(claims: ClaimsFile, results: Results): ClaimRow[] {
   );
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /** The claims page: each claim beside the measured figure, the profile and bases, and a verdict. */
 export function renderClaims(claims: ClaimsFile, results: Results, resultsFile: string): string {

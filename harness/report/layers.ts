@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Results } from '../results/schema.js';
+import { tableStyle } from './terminal.js';
 import { formatBytes } from './units.js';
 
 const MAX_INSTRUCTION = 90;
@@ -14,7 +15,7 @@ export function renderLayers(results: Results, only: string[], options: { color:
       const table = new Table({
         head: ['Size', 'From', 'Created by'],
         colAligns: ['right', 'left', 'left'],
-        style: options.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+        style: tableStyle(options.color),
       });
       for (const l of v.layers) {
         const instruction = l.createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+/g, ' ').trim() || '(no instruction recorded, e.g. docker import)';

@@ -2,7 +2,8 @@ import type { Results } from '../results/schema.js';
 import { COLUMNS, footnote, rowsOf } from './columns.js';
 import { failureDetails } from './failures.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A Markdown table cell: pipes escaped, line breaks folded. */
+export const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A GitHub-flavoured Markdown table for docs and CI summaries. */
 export function renderMarkdown(results: Results): string {

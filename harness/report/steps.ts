@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Results } from '../results/schema.js';
+import { tableStyle } from './terminal.js';
 import { formatMs } from './units.js';
 
 /** Per-variant build steps in order, with their time and cache hit, for `stagebench steps`. */
@@ -15,7 +16,7 @@ export function renderSteps(results: Results, only: string[], options: { color: 
         colAligns: ['left', 'right', 'left'],
         colWidths: [80, 12, 8],
         wordWrap: false,
-        style: options.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+        style: tableStyle(options.color),
       });
       for (const step of v.steps) table.push([step.name.replace(/\s+/g, ' '), step.ms === undefined ? '—' : formatMs(step.ms), step.cached ? 'hit' : '']);
       const runs = v.buildStats ? `, step times are medians of ${v.buildStats.n} builds` : '';
