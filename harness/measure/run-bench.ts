@@ -35,6 +35,8 @@ export interface BenchOptions {
   /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
   compressed: boolean;
   profile?: { name: string } & Profile;
+  /** Which scenarios were asked for (recorded, so a comparison can tell left out from missing). */
+  selection?: Results['selection'];
   git: Results['git'];
   toolVersion: string;
   signal: AbortSignal;
@@ -63,6 +65,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     buildCache: opts.noCache ? 'disabled' : 'used',
     ...(opts.modes.length > 0 ? { modes: opts.modes } : {}),
     ...(opts.profile ? { profile: opts.profile.name } : {}),
+    ...(opts.selection ? { selection: opts.selection } : {}),
     methods: METHODS,
     scenarios: [],
   };

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError, errorMessage, UsageError } from '../errors.js';
 import { parseJsonFile } from '../config/load.js';
-import { type Results, ResultsSchema } from './schema.js';
+import { type Results, ResultsSchema, SCHEMA_VERSION } from './schema.js';
 
 /** Creates the folder if needed and checks it can be written, before anything is measured. */
 export async function ensureWritableDir(dir: string, what: string): Promise<void> {
@@ -38,6 +38,10 @@ export async function writeResults(outDir: string, results: Results): Promise<st
 export async function readResults(file: string): Promise<Results> {
   const parsed = await parseJsonFile(file, ResultsSchema);
   if ('data' in parsed) return parsed.data;
+  const version = await readFile(file, 'utf8').then((t) => (JSON.parse(t) as { schemaVersion?: unknown }).schemaVersion).catch(() => undefined);
+  if (version !== undefined && version !== SCHEMA_VERSION) {
+    throw new ConfigError(`${file} has schemaVersion ${JSON.stringify(version)}; this stagebench reads schemaVersion ${SCHEMA_VERSION}`, 'use the stagebench version that wrote it, or measure again with this one');
+  }
   throw new ConfigError(
     `${file} is not a stagebench results file:\n${parsed.problems.map((l) => `  - ${l}`).join('\n')}`,
     'run `stagebench run` first, or pass a results JSON written by this version of stagebench',

@@ -114,6 +114,13 @@ export const ResultsSchema = z.strictObject({
   buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
   modes: z.array(z.enum(['cold', 'warm', 'incremental'])).optional().describe('--mode: the cache modes each variant was built in, every round'),
   profile: z.string().optional(),
+  selection: z
+    .strictObject({
+      available: z.array(z.string()).describe('every scenario folder there was; those not in scenarios[] were left out on purpose'),
+      shard: z.strictObject({ index: z.int().min(1), count: z.int().min(1) }).optional().describe('--shard index/count'),
+    })
+    .optional()
+    .describe('which scenarios this run was asked to measure: a baseline scenario that is available but not run is not "missing"'),
   methods: z.record(z.string(), z.string()).describe('how each number was obtained'),
   scenarios: z.array(ScenarioResultSchema),
 });

@@ -60,6 +60,12 @@ async function loadScenario(dir: string, name: string): Promise<{ scenario?: Sce
   return { scenario: prefixed.length === 0 ? { name, dir, variants, file } : undefined, problems: prefixed };
 }
 
+/** The names of the folders under root that may hold a scenario, sorted. */
+export async function scenarioFolders(root: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
 /**
  * Every scenario folder under root (optionally only the named ones). All problems are collected and raised
  * together, so one run shows everything to fix; a half-made scenario is never skipped silently.
@@ -69,8 +75,7 @@ export async function discoverScenarios(root: string, only: string[] = []): Prom
   if (!existsSync(rootDir)) {
     throw new ConfigError(`scenarios folder ${root} does not exist`, 'pass --scenarios <dir> with the folder that holds one sub-folder per scenario');
   }
-  const entries = (await readdir(rootDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.'));
-  const names = entries.map((e) => e.name).sort();
+  const names = await scenarioFolders(rootDir);
   const problems = only.filter((n) => !names.includes(n)).map((n) => `--scenario ${n}: no such folder in ${root} (found: ${names.join(', ') || 'none'})`);
   const scenarios: Scenario[] = [];
   for (const name of names) {

@@ -1,0 +1,85 @@
+import { mergeResults } from '../../../harness/results/merge.js';
+import { engineDifferences } from '../../../harness/results/comparable.js';
+import type { Results } from '../../../harness/results/schema.js';
+import { results, variant } from '../results-fixture.js';
+
+/** The result of one shard: one scenario, its own run. */
+function shard(name: string, index: number, count: number, edit: (r: Results) => void = () => {}): Results {
+  const r = results([variant('single', { sizeBytes: 10 }), variant('multi', { sizeBytes: 5 })]);
+  r.scenarios[0]!.name = name;
+  r.run.id = `run-${index}`;
+  r.createdAt = `2026-11-27T12:0${index}:00.000Z`;
+  r.run.finishedAt = `2026-11-27T12:1${index}:00.000Z`;
+  r.selection = { available: ['a-app', 'b-app'], shard: { index, count } };
+  edit(r);
+  return r;
+}
+
+test('two shards become one document: scenarios sorted, earliest start, latest finish, both run ids', () => {
+  const merged = mergeResults([
+    { file: 'two.json', results: shard('b-app', 2, 2) },
+    { file: 'one.json', results: shard('a-app', 1, 2) },
+  ]);
+  expect(merged.scenarios.map((s) => s.name)).toEqual(['a-app', 'b-app']);
+  expect(merged.createdAt).toBe('2026-11-27T12:01:00.000Z');
+  expect(merged.run).toEqual({ id: 'run-2+run-1', status: 'complete', finishedAt: '2026-11-27T12:12:00.000Z' });
+  expect(merged.selection).toEqual({ available: ['a-app', 'b-app'] });
+  expect(merged.scenarios[1]!.comparisons).toEqual(shard('b-app', 2, 2).scenarios[0]!.comparisons);
+});
+
+test('the worst run status wins, and errors are kept', () => {
+  const merged = mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 2) },
+    { file: 'two.json', results: shard('b-app', 2, 2, (r) => (r.run = { id: 'x', status: 'error', error: 'engine went away' })) },
+  ]);
+  expect(merged.run).toEqual({ id: 'run-1+x', status: 'error', error: 'engine went away' });
+});
+
+test('refused, with every reason at once: other engine, other settings, a scenario twice', () => {
+  const other = shard('a-app', 2, 2, (r) => {
+    r.engine = { ...r.engine, storageDriver: 'btrfs', ncpu: 8 };
+    r.builder = 'classic';
+    r.buildCache = 'disabled';
+    r.git = { commit: 'cafe', dirty: true };
+  });
+  expect(() => mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 2) },
+    { file: 'two.json', results: other },
+  ])).toThrow(
+    [
+      'cannot merge these results:',
+      '  - one.json and two.json differ in storage driver: overlay2 ≠ btrfs',
+      '  - one.json and two.json differ in builder: buildkit ≠ classic',
+      '  - one.json and two.json differ in CPUs: 2 ≠ 8',
+      '  - one.json and two.json differ in layer cache: used ≠ disabled',
+      '  - one.json and two.json differ in commit: deadbeef ≠ cafe (dirty)',
+      '  - scenario a-app is in both one.json and two.json',
+    ].join('\n'),
+  );
+});
+
+test('an incomplete or doubled set of shards is refused', () => {
+  expect(() => mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 3) },
+    { file: 'two.json', results: shard('b-app', 2, 3) },
+  ])).toThrow('shard 3/3 is not among the inputs');
+  expect(() => mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 2) },
+    { file: 'again.json', results: shard('b-app', 1, 2) },
+  ])).toThrow(/shard 1\/2 is given 2 times[\s\S]*shard 2\/2 is not among the inputs/);
+  expect(() => mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 2) },
+    { file: 'two.json', results: shard('b-app', 2, 3) },
+  ])).toThrow('the inputs come from different splits');
+});
+
+test('one file is not a merge', () => {
+  expect(() => mergeResults([{ file: 'one.json', results: shard('a-app', 1, 1) }])).toThrow('merge needs at least two results files');
+});
+
+test('engineDifferences names each fact that differs, and nothing when they agree', () => {
+  const a = results([]);
+  expect(engineDifferences(a, a)).toEqual([]);
+  const b = { builder: 'classic' as const, engine: { ...a.engine, serverVersion: '27.3.1', imageStore: 'containerd' as const, arch: 'arm64', kernelVersion: 'other', ncpu: 16 } };
+  expect(engineDifferences(a, b)).toEqual(['engine version: 20.10.24 ≠ 27.3.1', 'image store: graphdriver ≠ containerd', 'platform: linux/amd64 ≠ linux/arm64', 'builder: buildkit ≠ classic']);
+});
