@@ -6,7 +6,9 @@ import { ConfigError } from '../errors.js';
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${where}: ${issue.message}`;
+    // A bad record key: its own check's message says what a key must be.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return `${where}: ${message}`;
   });
 }
 

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { bytesSchema, durationSchema, percentSchema } from '../config/quantities.js';
+import type { MetricKey } from './metrics.js';
+
+const severity = z.enum(['fail', 'warn']);
+
+/** Growth counts when it is more than `percent` of the baseline AND more than `min`: noise on a tiny image and a small % of a huge one both pass. */
+const growth = <T extends z.ZodType<number>>(min: T) => z.strictObject({ percent: percentSchema.optional(), min: min.optional(), on: severity.optional() });
+
+const GrowthRulesSchema = z.strictObject({
+  size: growth(bytesSchema).optional(),
+  compressed: growth(bytesSchema).optional(),
+  layers: growth(z.int().min(0)).optional(),
+  /** Advisory unless on: "fail"; failing then also needs minRuns timed builds on both sides and a significant Mann-Whitney U test. */
+  buildTime: growth(durationSchema)
+    .extend({ minRuns: z.int().min(5).optional(), alpha: z.number().gt(0).max(0.2).optional() })
+    .optional(),
+});
+
+const LimitsSchema = z.strictObject({
+  maxSize: bytesSchema.optional(),
+  maxCompressed: bytesSchema.optional(),
+  maxLayers: z.int().min(0).optional(),
+  growth: GrowthRulesSchema.optional(),
+});
+
+/** The "gate" section of stagebench.config.json. */
+export const GateConfigSchema = z.strictObject({
+  growth: GrowthRulesSchema.optional(),
+  /** Keyed "<scenario>" (all its variants) or "<scenario>/<variant>" (wins over the scenario's). */
+  scenarios: z.record(z.string().regex(/^[^/]+(\/[^/]+)?$/, 'use "<scenario>" or "<scenario>/<variant>"'), LimitsSchema).optional(),
+  /** What a variant with no baseline does to the verdict, and one in the baseline that this run should have had but did not. */
+  new: z.enum(['pass', 'warn', 'fail']).optional(),
+  missing: z.enum(['pass', 'warn', 'fail']).optional(),
+});
+export type GateConfig = z.output<typeof GateConfigSchema>;
+
+export interface GrowthRule {
+  percent: number;
+  min: number;
+  on: 'fail' | 'warn';
+}
+
+export interface VariantRules {
+  growth: Record<MetricKey, GrowthRule>;
+  buildTime: { minRuns: number; alpha: number };
+  caps: Partial<Record<MetricKey, number>>;
+}
+
+/** The defaults, documented in the README: sizes fail past +2 % and +1 MB; a layer more or a slower build warns. */
+export const DEFAULT_GROWTH: Record<MetricKey, GrowthRule> = {
+  size: { percent: 2, min: 1_000_000, on: 'fail' },
+  compressed: { percent: 2, min: 1_000_000, on: 'fail' },
+  layers: { percent: 0, min: 0, on: 'warn' },
+  buildTime: { percent: 10, min: 1000, on: 'warn' },
+};
+export const DEFAULT_POLICY = { new: 'warn', missing: 'fail' } as const;
+
+/** The rules of one variant: defaults < gate.growth < "<scenario>" < "<scenario>/<variant>", field by field. */
+export function rulesFor(gate: GateConfig, scenario: string, variant: string): VariantRules {
+  const layers = [{ growth: gate.growth }, gate.scenarios?.[scenario], gate.scenarios?.[`${scenario}/${variant}`]];
+  const growthRules = structuredClone(DEFAULT_GROWTH);
+  const buildTime = { minRuns: 5, alpha: 0.05 };
+  const caps: VariantRules['caps'] = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const key of Object.keys(growthRules) as MetricKey[]) {
+      const over = layer.growth?.[key];
+      if (!over) continue;
+      const rule = growthRules[key];
+      if (over.percent !== undefined) rule.percent = over.percent;
+      if (over.min !== undefined) rule.min = over.min;
+      if (over.on !== undefined) rule.on = over.on;
+    }
+    const bt = layer.growth?.buildTime;
+    if (bt?.minRuns !== undefined) buildTime.minRuns = bt.minRuns;
+    if (bt?.alpha !== undefined) buildTime.alpha = bt.alpha;
+    if ('maxSize' in layer && layer.maxSize !== undefined) caps.size = layer.maxSize;
+    if ('maxCompressed' in layer && layer.maxCompressed !== undefined) caps.compressed = layer.maxCompressed;
+    if ('maxLayers' in layer && layer.maxLayers !== undefined) caps.layers = layer.maxLayers;
+  }
+  return { growth: growthRules, buildTime, caps };
+}
+
+/** Keys of gate.scenarios that name nothing known (variants undefined: known by name only): a typo would switch a cap off silently. */
+export function unknownGateKeys(gate: GateConfig, known: Map<string, string[] | undefined>): string[] {
+  return Object.keys(gate.scenarios ?? {}).filter((key) => {
+    const [scenario, variant] = key.split('/') as [string, string | undefined];
+    if (!known.has(scenario)) return true;
+    const variants = known.get(scenario);
+    return variant !== undefined && variants !== undefined && !variants.includes(variant);
+  });
+}

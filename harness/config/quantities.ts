@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Human quantities in config files: "150 MB", "5%", "2 s". SI byte units match the tables; IEC ones are exact too. */
+
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+const MS_UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000 };
+
+const QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z%]*)\s*$/;
+
+function parse(text: string, units: Record<string, number>, fallbackUnit?: string): number | undefined {
+  const m = QUANTITY.exec(text);
+  if (!m) return undefined;
+  const unit = (m[2] || fallbackUnit || '').toLowerCase();
+  const factor = units[unit];
+  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
+}
+
+/** "150 MB" -> 150000000; a bare number is bytes. Undefined when it is not a size. */
+export const parseBytes = (text: string) => parse(text, BYTE_UNITS, 'b');
+/** "2 s" -> 2000; a bare number is milliseconds. */
+export const parseDuration = (text: string) => parse(text, MS_UNITS, 'ms');
+/** "5%" -> 5. The % sign is required, so that 5 is never read as 5 % or as 500 %. */
+export function parsePercent(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function quantity(parser: (text: string) => number | undefined, expected: string) {
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const parsed = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? value : undefined) : parser(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${expected}` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+export const bytesSchema = quantity(parseBytes, 'a size such as "150 MB", "500 kB", "1.5 GiB" or a number of bytes');
+export const durationSchema = quantity(parseDuration, 'a duration such as "2 s", "500 ms" or a number of milliseconds');
+export const percentSchema = z.string().transform((value, ctx) => {
+  const parsed = parsePercent(value);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%"` });
+    return z.NEVER;
+  }
+  return parsed;
+});

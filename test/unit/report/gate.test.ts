@@ -1,0 +1,103 @@
+import type { GateReport, GateRow } from '../../../harness/compare/compare.js';
+import { renderAnnotations } from '../../../harness/report/annotations.js';
+import { GATE_COLUMNS, orderRows, renderGateMarkdown, renderGateTerminal, verdictLine } from '../../../harness/report/gate.js';
+
+const MB = 1_000_000;
+const base = { scenario: 'go-app', variant: 'multi' };
+const pass: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 78 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', min: MB };
+const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew more than +2 % and +1.00 MB', min: MB };
+const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew more than +0 % and +0', min: 0 };
+const missing: GateRow = { scenario: 'node-app', variant: 'prod', status: 'missing', level: 'fail', reason: 'in the baseline, but node-app has no variant prod now' };
+const newRow: GateRow = { scenario: 'node-app', variant: 'slim', metric: 'size', current: 5 * MB, status: 'new', level: 'pass', reason: 'not in the baseline' };
+const shrunk: GateRow = { ...base, variant: 'scratch', metric: 'size', baseline: 5 * MB, current: 4 * MB, delta: -1 * MB, percent: -20, status: 'pass', level: 'pass', reason: 'improved', min: MB };
+
+const report = (rows: GateRow[], verdict: GateReport['verdict'] = 'fail'): GateReport => ({
+  verdict,
+  baseline: { createdAt: '2026-11-27T12:00:00.000Z', runId: 'b', commit: '0123456789abcdef' },
+  current: { createdAt: '2026-11-28T12:00:00.000Z', runId: 'c' },
+  rows,
+  notes: ['not in this run (left out by --scenario or --shard), so not compared: x|y'],
+});
+
+const cells = (row: GateRow) => Object.fromEntries(GATE_COLUMNS.map((c) => [c.header, c.value(row)]));
+
+test('cells of a failing row', () => {
+  expect(cells(fail)).toEqual({ Status: 'fail', Scenario: 'go-app', Variant: 'multi', Metric: 'size', Baseline: '78.0 MB', Current: '88.5 MB', Change: '+10.5 MB (+13.5 %)', Why: 'grew more than +2 % and +1.00 MB' });
+});
+
+test('new and missing say what they do to the verdict when it is not a pass', () => {
+  expect(cells(missing).Status).toBe('missing (fail)');
+  expect(cells(newRow).Status).toBe('new');
+  expect(cells({ ...newRow, level: 'warn' }).Status).toBe('new (warn)');
+  expect(cells(missing).Metric).toBe('—');
+  expect(cells(newRow).Change).toBe('—');
+});
+
+test.each([
+  ['a change too small for the percentage', { baseline: 100 * MB, current: 100 * MB + 400, delta: 400, percent: 0.0004 }, '100,000,000 B', '100,000,400 B', '+400 B (+<0.1 %)'],
+  ['values that round alike are shown in exact bytes', { baseline: 1_234_000, current: 1_234_400, delta: 400, percent: 0.032 }, '1,234,000 B', '1,234,400 B', '+400 B (+<0.1 %)'],
+  ['a growth that rounds to the minimum', { baseline: 10 * MB, current: 11 * MB + 400, delta: MB + 400, percent: 10.004 }, '10.0 MB', '11.0 MB', '+1,000,400 B (+10.0 %)'],
+  ['a size that rounds to the cap', { baseline: 140 * MB, current: 150 * MB + 400, delta: 10 * MB + 400, percent: 7.1, cap: 150 * MB }, '140 MB', '150,000,400 B', '+10.0 MB (+7.1 %)'],
+  ['from zero', { baseline: 0, current: 2 * MB, delta: 2 * MB, percent: undefined }, '0 B', '2.00 MB', '+2.00 MB (from 0)'],
+  ['a shrink', { baseline: 5 * MB, current: 4 * MB, delta: -MB, percent: -20 }, '5.00 MB', '4.00 MB', '−1.00 MB (−20.0 %)'],
+])('%s', (_name, values, baseline, current, change) => {
+  const row = { ...pass, ...values } as GateRow;
+  if (values.percent === undefined) delete row.percent;
+  expect([cells(row).Baseline, cells(row).Current, cells(row).Change]).toEqual([baseline, current, change]);
+});
+
+test('changed rows first, worst first; unchanged rows after, in run order', () => {
+  const { changed, unchanged } = orderRows([pass, newRow, shrunk, warn, fail, missing]);
+  expect(changed).toEqual([fail, missing, warn, newRow, shrunk]);
+  expect(unchanged).toEqual([pass]);
+});
+
+test('the verdict line counts what needs a look and names the baseline', () => {
+  expect(verdictLine(report([pass, fail, warn, missing]))).toBe('FAIL: over a size rule: 2 failing rows, 1 warning row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab');
+  expect(verdictLine(report([pass], 'pass'))).toBe('PASS: all 1 rows within their rules; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab');
+});
+
+test('Markdown: changed rows in the table, the unchanged folded, notes escaped', () => {
+  expect(renderGateMarkdown(report([pass, fail]))).toBe(
+    [
+      '### stagebench: FAIL: over a size rule',
+      '',
+      'FAIL: over a size rule: 1 failing row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab',
+      '',
+      '| Status | Scenario | Variant | Metric | Baseline | Current | Change | Why |',
+      '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
+      '| fail | go-app | multi | size | 78.0 MB | 88.5 MB | +10.5 MB (+13.5 %) | grew more than +2 % and +1.00 MB |',
+      '',
+      '<details><summary>1 unchanged row</summary>',
+      '',
+      '| Status | Scenario | Variant | Metric | Baseline | Current | Change | Why |',
+      '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
+      '| pass | go-app | multi | size | 78.0 MB | 78.0 MB | 0 B (±0.0 %) | unchanged |',
+      '',
+      '</details>',
+      '',
+      '- not in this run (left out by --scenario or --shard), so not compared: x\\|y',
+      '',
+    ].join('\n'),
+  );
+  expect(renderGateMarkdown(report([pass], 'pass'))).toContain('No row changed.');
+});
+
+test('terminal: the same rows, failing first, and the verdict', () => {
+  const text = renderGateTerminal(report([pass, fail]), { color: false });
+  expect(text.indexOf('88.5 MB')).toBeLessThan(text.indexOf('unchanged'));
+  expect(text).toContain('FAIL: over a size rule: 1 failing row');
+  expect(text).toContain('note: not in this run');
+});
+
+test('annotations: ::error for failing rows, ::warning for warnings, nothing for passes; data and properties escaped', () => {
+  const odd: GateRow = { ...missing, scenario: 'a,b:c', reason: '100% gone\nreally' };
+  expect(renderAnnotations(report([pass, fail, warn, odd]))).toBe(
+    [
+      '::error title=stagebench%3A go-app/multi size::go-app/multi size fail: 78.0 MB → 88.5 MB (+10.5 MB (+13.5 %25)): grew more than +2 %25 and +1.00 MB',
+      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew more than +0 %25 and +0',
+      '::error title=stagebench%3A a%2Cb%3Ac/prod::a,b:c/prod missing: 100%25 gone%0Areally',
+      '',
+    ].join('\n'),
+  );
+});
