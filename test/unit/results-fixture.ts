@@ -20,3 +20,11 @@ export function results(variants: VariantResult[]): Results {
     scenarios: [{ name: 'node-app', variants, comparisons: compareToSingle(variants) }],
   };
 }
+
+/** Like results(), with one scenario per entry, in the order given. */
+export function scenarioResults(scenarios: Record<string, VariantResult[]>): Results {
+  return {
+    ...results([]),
+    scenarios: Object.entries(scenarios).map(([name, variants]) => ({ name, variants, comparisons: compareToSingle(variants) })),
+  };
+}
