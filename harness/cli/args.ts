@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import { parseShard, type Shard } from '../scenarios/shard.js';
+
+/** Where `stagebench baseline update` writes, and what compare reads, unless told otherwise. */
+export const BASELINE_FILE = 'stagebench.baseline.json';
 
 export type Format = 'table' | 'markdown' | 'json';
 
@@ -19,6 +23,35 @@ export interface RunArgs {
   format: Format;
   profile?: string;
   config?: string;
+  shard?: Shard;
+  /** Compare the run with this results file under the config's gate rules. */
+  baseline?: string;
+  /** Also write the comparison as Markdown to this file. */
+  reportFile?: string;
+  allowEngineMismatch: boolean;
+}
+
+export interface CompareArgs {
+  command: 'compare';
+  baseline: string;
+  current: string;
+  format: Format;
+  reportFile?: string;
+  config?: string;
+  allowEngineMismatch: boolean;
+}
+
+export interface BaselineArgs {
+  command: 'baseline';
+  from: string;
+  baseline: string;
+}
+
+export interface MergeArgs {
+  command: 'merge';
+  files: string[];
+  outDir: string;
+  format: Format;
 }
 
 export interface ReportArgs {
@@ -41,7 +74,7 @@ export interface LayersArgs {
   scenarios: string[];
 }
 
-export type Command = RunArgs | ReportArgs | ClaimsArgs | LayersArgs | { command: 'clean' } | { command: 'help' } | { command: 'version' };
+export type Command = RunArgs | CompareArgs | BaselineArgs | MergeArgs | ReportArgs | ClaimsArgs | LayersArgs | { command: 'chart'; file: string } | { command: 'clean' } | { command: 'help' } | { command: 'version' };
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 
@@ -77,7 +110,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   try {
     parsed = parseArgs({
       args: rest,
-      allowPositionals: ['report', 'claims', 'layers', 'steps'].includes(command),
+      allowPositionals: ['report', 'claims', 'layers', 'steps', 'compare', 'baseline', 'merge', 'chart'].includes(command),
       strict: true,
       options: {
         scenarios: { type: 'string', default: 'scenarios' },
@@ -96,6 +129,10 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         config: { type: 'string' },
         update: { type: 'string' },
         results: { type: 'string' },
+        baseline: { type: 'string' },
+        report: { type: 'string' },
+        'allow-engine-mismatch': { type: 'boolean', default: false },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -105,6 +142,12 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   const v = parsed.values;
   if (v.help) return { command: 'help' };
   const format = oneOf('format', v.format as string, FORMATS);
+  const latest = `${v.out as string}/latest.json`;
+  const gate = {
+    allowEngineMismatch: v['allow-engine-mismatch'] as boolean,
+    ...(v.report ? { reportFile: v.report as string } : {}),
+    ...(v.config ? { config: v.config as string } : {}),
+  };
   switch (command) {
     case 'run':
       return {
@@ -122,16 +165,30 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         compressed: !(v['no-compressed'] as boolean),
         format,
         ...(v.profile ? { profile: v.profile as string } : {}),
-        ...(v.config ? { config: v.config as string } : {}),
+        ...(v.shard ? { shard: parseShard(v.shard as string) } : {}),
+        ...(v.baseline ? { baseline: v.baseline as string } : {}),
+        ...gate,
       };
+    case 'compare':
+      if (parsed.positionals.length > 1) throw new UsageError(`compare takes one results file, not ${parsed.positionals.length}`, 'run `stagebench compare --baseline <file> [<current.json>]`');
+      return { command, baseline: (v.baseline as string | undefined) ?? BASELINE_FILE, current: parsed.positionals[0] ?? latest, format, ...gate };
+    case 'baseline':
+      if (parsed.positionals[0] !== 'update' || parsed.positionals.length > 2) {
+        throw new UsageError(`baseline ${parsed.positionals.join(' ')}: the only baseline command is "update"`, 'run `stagebench baseline update [<results.json>] [--baseline <file>]`');
+      }
+      return { command, from: parsed.positionals[1] ?? latest, baseline: (v.baseline as string | undefined) ?? BASELINE_FILE };
+    case 'merge':
+      return { command, files: parsed.positionals, outDir: v.out as string, format };
+    case 'chart':
+      return { command, file: parsed.positionals[0] ?? latest };
     case 'report':
-      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, format, ...(v.update ? { update: v.update as string } : {}) };
+      return { command, file: parsed.positionals[0] ?? latest, format, ...(v.update ? { update: v.update as string } : {}) };
     case 'claims':
       if (!parsed.positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
-      return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? `${v.out as string}/latest.json` };
+      return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? latest };
     case 'layers':
     case 'steps':
-      return { command, file: parsed.positionals[0] ?? `${v.out as string}/latest.json`, scenarios: v.scenario as string[] };
+      return { command, file: parsed.positionals[0] ?? latest, scenarios: v.scenario as string[] };
     case 'clean':
       return { command };
     default:

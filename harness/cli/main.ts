@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClaimsFileSchema, ConfigFileSchema } from '../config/schemas.js';
+import { ClaimsFileSchema, type ConfigFile } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { DockerEngine } from '../engine/docker-engine.js';
 import type { Engine } from '../engine/engine.js';
@@ -10,8 +10,10 @@ import { runBench } from '../measure/run-bench.js';
 import { LABEL } from '../measure/variant.js';
 import { startServices } from '../measure/services.js';
 import { gitState } from '../results/git.js';
-import { ensureWritableDir, readResults, writeAtomic } from '../results/io.js';
+import { ensureWritableDir, readResults, writeAtomic, writeResults } from '../results/io.js';
+import { mergeResults } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
+import { renderChart } from '../report/chart.js';
 import { renderClaims } from '../report/claims.js';
 import { renderLayers } from '../report/layers.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -19,8 +21,10 @@ import { renderSteps } from '../report/steps.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
 import { renderTerminal } from '../report/terminal.js';
-import { discoverScenarios } from '../scenarios/discover.js';
-import { type Format, parseCommand, type RunArgs } from './args.js';
+import { discoverScenarios, scenarioFolders } from '../scenarios/discover.js';
+import { pickShard } from '../scenarios/shard.js';
+import { type BaselineArgs, type CompareArgs, type Format, type MergeArgs, parseCommand, type RunArgs } from './args.js';
+import { checkGateKeys, engineCheck, gate, loadConfig, publishGate, readBaseline, verdictExitCode } from './gate.js';
 import { HELP } from './help.js';
 
 export interface CliIo {
@@ -54,24 +58,29 @@ export function exitCodeOf(results: Results): number {
   return broken ? ExitCode.engine : ExitCode.ok;
 }
 
-async function loadProfile(args: RunArgs, cwd: string) {
-  const file = args.config ? resolve(cwd, args.config) : join(cwd, 'stagebench.config.json');
-  if (!args.profile) return undefined;
-  if (!existsSync(file)) {
-    throw new ConfigError(`--profile ${args.profile} needs a config file, and ${file} does not exist`, 'create stagebench.config.json (see the README) or pass --config <file>');
+function pickProfile(name: string | undefined, file: string, config: ConfigFile | undefined) {
+  if (!name) return undefined;
+  if (!config) {
+    throw new ConfigError(`--profile ${name} needs a config file, and ${file} does not exist`, 'create stagebench.config.json (see the README) or pass --config <file>');
   }
-  const config = await loadJsonFile(file, ConfigFileSchema, 'config file');
-  const profile = config.profiles?.[args.profile];
+  const profile = config.profiles?.[name];
   if (!profile) {
     const known = Object.keys(config.profiles ?? {});
-    throw new ConfigError(`profile "${args.profile}" is not in ${file}`, `use one of: ${known.join(', ') || '(none defined)'}`);
+    throw new ConfigError(`profile "${name}" is not in ${file}`, `use one of: ${known.join(', ') || '(none defined)'}`);
   }
-  return { name: args.profile, ...profile, configDir: dirname(file) };
+  return { name, ...profile, configDir: dirname(file) };
 }
 
 async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<number> {
-  const scenarios = await discoverScenarios(resolve(io.cwd, args.scenariosDir), args.scenarios);
-  const profile = await loadProfile(args, io.cwd);
+  const root = resolve(io.cwd, args.scenariosDir);
+  const discovered = await discoverScenarios(root, args.scenarios);
+  const scenarios = args.shard ? pickShard(discovered, args.shard) : discovered;
+  const available = await scenarioFolders(root);
+  if (args.shard && scenarios.length === 0) io.stderr.write(`shard ${args.shard.index}/${args.shard.count} has no scenarios (${discovered.length} scenario(s) in ${args.shard.count} shards)\n`);
+  const { file: configFile, config } = await loadConfig(io.cwd, args.config);
+  const profile = pickProfile(args.profile, configFile, config);
+  const baseline = args.baseline ? await readBaseline(io.cwd, args.baseline) : undefined;
+  if (baseline) checkGateKeys(config?.gate ?? {}, baseline, scenarios, available);
   const noChange = args.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
   if (noChange.length > 0) {
     throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
@@ -88,6 +97,8 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   let stopServices = async () => {};
   try {
     const facts = await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
+    // A baseline from another engine is refused before anything is built.
+    if (baseline) engineCheck(args.baseline!, baseline, { engine: facts, builder: args.builder }, args.allowEngineMismatch);
     if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
     // Interrupted before anything was measured: leave the last results file as it was.
     if (controller.signal.aborted) return ExitCode.interrupted;
@@ -103,6 +114,7 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       modes: args.modes,
       compressed: args.compressed,
       profile,
+      selection: { available, ...(args.shard ? { shard: args.shard } : {}) },
       git: await gitState(io.cwd),
       toolVersion: packageJson.version,
       signal: controller.signal,
@@ -110,14 +122,60 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
       onWrite: (file, results) => writeAtomic(file.replace(/\.json$/, '.md'), renderMarkdown(results)),
     });
     progress.stop();
-    io.stdout.write(render(results, args.format, color));
     io.stderr.write(`results: ${join(args.outDir, 'latest.json')} and ${join(args.outDir, 'latest.md')}\n`);
-    return exitCodeOf(results);
+    if (!baseline || results.run.status === 'interrupted') {
+      if (baseline) io.stderr.write('interrupted: not compared with the baseline\n');
+      io.stdout.write(render(results, args.format, color));
+      return exitCodeOf(results);
+    }
+    const report = gate(baseline, results, config?.gate ?? {}, { file: args.baseline!, allowMismatch: args.allowEngineMismatch });
+    const text = await publishGate(report, io, { format: args.format, color, ...(args.reportFile ? { reportFile: args.reportFile } : {}) });
+    io.stdout.write(args.format === 'json' ? `${JSON.stringify({ results, comparison: report }, null, 2)}\n` : `${render(results, args.format, color)}\n${text}`);
+    // Both outcomes count: a failed build (3) outranks a regression (1).
+    return Math.max(exitCodeOf(results), verdictExitCode(report.verdict));
   } finally {
     progress.stop();
     stopListening();
     await stopServices();
   }
+}
+
+async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
+  const { config } = await loadConfig(io.cwd, args.config);
+  const baseline = await readBaseline(io.cwd, args.baseline);
+  const current = await readResults(resolve(io.cwd, args.current));
+  const report = gate(baseline, current, config?.gate ?? {}, { file: args.baseline, allowMismatch: args.allowEngineMismatch });
+  const color = styled(io.stdout, io, args.format);
+  io.stdout.write(await publishGate(report, io, { format: args.format, color, ...(args.reportFile ? { reportFile: args.reportFile } : {}) }));
+  return verdictExitCode(report.verdict);
+}
+
+/** Only a complete run where everything built and worked becomes the baseline: anything else would hide regressions. */
+async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
+  const results = await readResults(resolve(io.cwd, args.from));
+  const broken = results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
+  if (results.run.status !== 'complete' || broken.length > 0) {
+    const why = results.run.status !== 'complete' ? `the run is ${results.run.status}` : `${broken.join(', ')} did not build or pass the smoke check`;
+    throw new ConfigError(`${args.from} cannot be the baseline: ${why}`, 'fix it and run `stagebench run` again, then `stagebench baseline update`');
+  }
+  await writeAtomic(resolve(io.cwd, args.baseline), `${JSON.stringify(results, null, 2)}\n`);
+  const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
+  if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
+  io.stderr.write(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it\n`);
+  return ExitCode.ok;
+}
+
+async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> {
+  const inputs = [];
+  for (const file of args.files) inputs.push({ file, results: await readResults(resolve(io.cwd, file)) });
+  const merged = mergeResults(inputs);
+  const outDir = resolve(io.cwd, args.outDir);
+  await ensureWritableDir(outDir, `--out ${args.outDir}`);
+  const file = await writeResults(outDir, merged);
+  await writeAtomic(file.replace(/\.json$/, '.md'), renderMarkdown(merged));
+  io.stderr.write(`merged ${args.files.length} files into ${join(args.outDir, 'latest.json')}\n`);
+  io.stdout.write(render(merged, args.format, styled(io.stdout, io, args.format)));
+  return exitCodeOf(merged);
 }
 
 const wantsJson = (argv: string[]) => argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
@@ -167,6 +225,15 @@ export async function run(io: CliIo): Promise<number> {
       }
       case 'run':
         return await runCommand(command, io, io.engine ?? new DockerEngine(io.env));
+      case 'compare':
+        return await compareCommand(command, io);
+      case 'baseline':
+        return await baselineCommand(command, io);
+      case 'merge':
+        return await mergeCommand(command, io);
+      case 'chart':
+        io.stdout.write(renderChart(await readResults(resolve(io.cwd, command.file))));
+        return ExitCode.ok;
     }
   } catch (err) {
     const known = err instanceof StagebenchError;

@@ -145,11 +145,11 @@ function judge(ctx: VariantContext, metric: Metric, baseline: number | undefined
   const grew = worse > rule.min && worse * 100 > rule.percent * baseline;
   const ruleText = `+${rule.percent} % and +${distinct(metric, Math.abs(delta), rule.min)[1]}`;
   let status: Status = 'pass';
-  let growth = worse < 0 ? 'improved' : worse === 0 ? 'unchanged' : `within ${ruleText}`;
+  let growth = worse < 0 ? 'improved' : worse === 0 ? 'unchanged' : `not past both ${ruleText}`;
   let p: number | undefined;
   if (grew) {
     status = rule.on;
-    growth = `grew more than ${ruleText}${metric.key === 'buildTime' && rule.on === 'warn' ? ' (build time is advisory)' : ''}`;
+    growth = `grew past both ${ruleText}${metric.key === 'buildTime' && rule.on === 'warn' ? ' (build time is advisory)' : ''}`;
     if (metric.key === 'buildTime' && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, before!, now, growth));
   }
   if (overCap) status = 'fail';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GateConfigSchema } from '../compare/rules.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -79,6 +80,8 @@ export type Profile = z.infer<typeof ProfileSchema>;
 /** stagebench.config.json (optional). */
 export const ConfigFileSchema = z.strictObject({
   profiles: z.record(z.string(), ProfileSchema).optional(),
+  /** Rules for comparing a run with a baseline (stagebench compare, run --baseline). */
+  gate: GateConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 

@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, format: 'table' });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, format: 'table', allowEngineMismatch: false });
 });
 
 test('run with every flag', () => {
-  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, format: 'json', profile: 'offline', config: 'c.json' });
+  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch'];
+  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true });
 });
 
 test('--mode takes a list, in order', () => {
@@ -52,4 +52,27 @@ test.each([
 ])('%j is a usage error', (argv, message) => {
   expect(() => parseCommand(argv)).toThrow(UsageError);
   expect(() => parseCommand(argv)).toThrow(message);
+});
+
+test('compare: the committed baseline against the latest results unless told otherwise', () => {
+  expect(parseCommand(['compare'])).toEqual({ command: 'compare', baseline: 'stagebench.baseline.json', current: 'results/latest.json', format: 'table', allowEngineMismatch: false });
+  expect(parseCommand(['compare', '--baseline', 'b.json', 'c.json', '--format', 'markdown', '--report', 'r.md', '--config', 'x.json'])).toEqual({
+    command: 'compare',
+    baseline: 'b.json',
+    current: 'c.json',
+    format: 'markdown',
+    reportFile: 'r.md',
+    config: 'x.json',
+    allowEngineMismatch: false,
+  });
+  expect(() => parseCommand(['compare', 'a.json', 'b.json'])).toThrow('compare takes one results file, not 2');
+});
+
+test('baseline update, merge and chart', () => {
+  expect(parseCommand(['baseline', 'update'])).toEqual({ command: 'baseline', from: 'results/latest.json', baseline: 'stagebench.baseline.json' });
+  expect(parseCommand(['baseline', 'update', 'r.json', '--baseline', 'b.json'])).toEqual({ command: 'baseline', from: 'r.json', baseline: 'b.json' });
+  expect(() => parseCommand(['baseline'])).toThrow('the only baseline command is "update"');
+  expect(() => parseCommand(['baseline', 'delete'])).toThrow('the only baseline command is "update"');
+  expect(parseCommand(['merge', 'a.json', 'b.json', '--out', 'm'])).toEqual({ command: 'merge', files: ['a.json', 'b.json'], outDir: 'm', format: 'table' });
+  expect(parseCommand(['chart', 'r.json'])).toEqual({ command: 'chart', file: 'r.json' });
 });

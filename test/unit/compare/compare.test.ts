@@ -48,7 +48,7 @@ describe('relative growth: both the percentage and the minimum must be exceeded 
       percent: 12.5,
       status: 'fail',
       level: 'fail',
-      reason: 'grew more than +2 % and +1.00 MB',
+      reason: 'grew past both +2 % and +1.00 MB',
       min: 1 * MB,
     });
   });
@@ -66,7 +66,7 @@ describe('relative growth: both the percentage and the minimum must be exceeded 
 
   test('pull size has its own rule, layers warn on any added layer by default', () => {
     expect(row({ compressedBytes: 30 * MB }, { compressedBytes: 40 * MB }, 'compressed').status).toBe('fail');
-    expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers')).toMatchObject({ status: 'warn', reason: 'grew more than +0 % and +0' });
+    expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers')).toMatchObject({ status: 'warn', reason: 'grew past both +0 % and +0' });
     expect(row({ layerCount: 7 }, { layerCount: 5 }, 'layers').status).toBe('pass');
     expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers', { growth: { layers: { min: 1, on: 'fail' } } }).status).toBe('pass');
     expect(row({ layerCount: 7 }, { layerCount: 9 }, 'layers', { growth: { layers: { min: 1, on: 'fail' } } }).status).toBe('fail');
@@ -82,11 +82,11 @@ describe('zero and tiny sizes', () => {
   });
 
   test('a tiny image doubling is noise under the minimum', () => {
-    expect(row({ sizeBytes: 1000 }, { sizeBytes: 2000 }, 'size')).toMatchObject({ status: 'pass', percent: 100, reason: 'within +2 % and +1.00 MB' });
+    expect(row({ sizeBytes: 1000 }, { sizeBytes: 2000 }, 'size')).toMatchObject({ status: 'pass', percent: 100, reason: 'not past both +2 % and +1.00 MB' });
   });
 
   test('a growth that looks like the minimum when rounded is shown in exact bytes', () => {
-    expect(row({ sizeBytes: 10 * MB }, { sizeBytes: 11 * MB + 400 }, 'size')).toMatchObject({ status: 'fail', reason: 'grew more than +2 % and +1,000,000 B' });
+    expect(row({ sizeBytes: 10 * MB }, { sizeBytes: 11 * MB + 400 }, 'size')).toMatchObject({ status: 'fail', reason: 'grew past both +2 % and +1,000,000 B' });
   });
 });
 
@@ -101,7 +101,7 @@ describe('caps', () => {
   });
 
   test('a size that rounds to the cap shows exact bytes', () => {
-    expect(row({ sizeBytes: 150 * MB }, { sizeBytes: 150 * MB + 400 }, 'size', caps)).toMatchObject({ status: 'fail', reason: 'over the cap: 150,000,400 B > 150,000,000 B; within +2 % and +1.00 MB', cap: 150 * MB });
+    expect(row({ sizeBytes: 150 * MB }, { sizeBytes: 150 * MB + 400 }, 'size', caps)).toMatchObject({ status: 'fail', reason: 'over the cap: 150,000,400 B > 150,000,000 B; not past both +2 % and +1.00 MB', cap: 150 * MB });
   });
 
   test('a cap fails even when the variant shrank, and applies to new variants', () => {
@@ -189,20 +189,20 @@ describe('build time: advisory unless opted in, and then only with enough runs a
   const fast = [1000, 1100, 1050, 1200, 1150];
 
   test('twice as slow: warns by default', () => {
-    expect(row({ buildMs: 1000 }, { buildMs: 3000 }, 'buildTime')).toMatchObject({ status: 'warn', reason: 'grew more than +10 % and +1.00 s (build time is advisory)' });
+    expect(row({ buildMs: 1000 }, { buildMs: 3000 }, 'buildTime')).toMatchObject({ status: 'warn', reason: 'grew past both +10 % and +1.00 s (build time is advisory)' });
   });
 
   test('opted in, but one build per side: warns and says what failing needs', () => {
     expect(row({ buildMs: 1000 }, { buildMs: 3000 }, 'buildTime', { growth: { buildTime: { on: 'fail' } } })).toMatchObject({
       status: 'warn',
-      reason: 'grew more than +10 % and +1.00 s; failing needs 5 timed builds on both sides (--runs 5), there were 1 and 1',
+      reason: 'grew past both +10 % and +1.00 s; failing needs 5 timed builds on both sides (--runs 5), there were 1 and 1',
     });
   });
 
   test('opted in, 5 runs each, all slower: fails with the p-value', () => {
     const r = row({ buildMs: 1100, samples: samples(fast) }, { buildMs: 2100, samples: samples(slow) }, 'buildTime', { growth: { buildTime: { on: 'fail', min: '500 ms' } } });
     expect(r).toMatchObject({ status: 'fail', p: 1 / 252 });
-    expect(r.reason).toBe('grew more than +10 % and +500 ms; one-sided Mann-Whitney U p = 0.0040 < 0.05');
+    expect(r.reason).toBe('grew past both +10 % and +500 ms; one-sided Mann-Whitney U p = 0.0040 < 0.05');
   });
 
   test('opted in, medians apart but the samples overlap: warns, not significant', () => {

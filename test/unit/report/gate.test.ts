@@ -5,8 +5,8 @@ import { GATE_COLUMNS, orderRows, renderGateMarkdown, renderGateTerminal, verdic
 const MB = 1_000_000;
 const base = { scenario: 'go-app', variant: 'multi' };
 const pass: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 78 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', min: MB };
-const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew more than +2 % and +1.00 MB', min: MB };
-const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew more than +0 % and +0', min: 0 };
+const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew past both +2 % and +1.00 MB', min: MB };
+const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew past both +0 % and +0', min: 0 };
 const missing: GateRow = { scenario: 'node-app', variant: 'prod', status: 'missing', level: 'fail', reason: 'in the baseline, but node-app has no variant prod now' };
 const newRow: GateRow = { scenario: 'node-app', variant: 'slim', metric: 'size', current: 5 * MB, status: 'new', level: 'pass', reason: 'not in the baseline' };
 const shrunk: GateRow = { ...base, variant: 'scratch', metric: 'size', baseline: 5 * MB, current: 4 * MB, delta: -1 * MB, percent: -20, status: 'pass', level: 'pass', reason: 'improved', min: MB };
@@ -22,7 +22,7 @@ const report = (rows: GateRow[], verdict: GateReport['verdict'] = 'fail'): GateR
 const cells = (row: GateRow) => Object.fromEntries(GATE_COLUMNS.map((c) => [c.header, c.value(row)]));
 
 test('cells of a failing row', () => {
-  expect(cells(fail)).toEqual({ Status: 'fail', Scenario: 'go-app', Variant: 'multi', Metric: 'size', Baseline: '78.0 MB', Current: '88.5 MB', Change: '+10.5 MB (+13.5 %)', Why: 'grew more than +2 % and +1.00 MB' });
+  expect(cells(fail)).toEqual({ Status: 'fail', Scenario: 'go-app', Variant: 'multi', Metric: 'size', Baseline: '78.0 MB', Current: '88.5 MB', Change: '+10.5 MB (+13.5 %)', Why: 'grew past both +2 % and +1.00 MB' });
 });
 
 test('new and missing say what they do to the verdict when it is not a pass', () => {
@@ -66,7 +66,7 @@ test('Markdown: changed rows in the table, the unchanged folded, notes escaped',
       '',
       '| Status | Scenario | Variant | Metric | Baseline | Current | Change | Why |',
       '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
-      '| fail | go-app | multi | size | 78.0 MB | 88.5 MB | +10.5 MB (+13.5 %) | grew more than +2 % and +1.00 MB |',
+      '| fail | go-app | multi | size | 78.0 MB | 88.5 MB | +10.5 MB (+13.5 %) | grew past both +2 % and +1.00 MB |',
       '',
       '<details><summary>1 unchanged row</summary>',
       '',
@@ -94,8 +94,8 @@ test('annotations: ::error for failing rows, ::warning for warnings, nothing for
   const odd: GateRow = { ...missing, scenario: 'a,b:c', reason: '100% gone\nreally' };
   expect(renderAnnotations(report([pass, fail, warn, odd]))).toBe(
     [
-      '::error title=stagebench%3A go-app/multi size::go-app/multi size fail: 78.0 MB → 88.5 MB (+10.5 MB (+13.5 %25)): grew more than +2 %25 and +1.00 MB',
-      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew more than +0 %25 and +0',
+      '::error title=stagebench%3A go-app/multi size::go-app/multi size fail: 78.0 MB → 88.5 MB (+10.5 MB (+13.5 %25)): grew past both +2 %25 and +1.00 MB',
+      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew past both +0 %25 and +0',
       '::error title=stagebench%3A a%2Cb%3Ac/prod::a,b:c/prod missing: 100%25 gone%0Areally',
       '',
     ].join('\n'),
