@@ -143,13 +143,14 @@ function judge(ctx: VariantContext, metric: Metric, baseline: number | undefined
   const worse = metric.better === 'lower' ? delta : -delta;
   // Both must be exceeded; compared without dividing, so that exact boundaries stay exact.
   const grew = worse > rule.min && worse * 100 > rule.percent * baseline;
-  const ruleText = `+${rule.percent} % and +${distinct(metric, Math.abs(delta), rule.min)[1]}`;
+  const limit = `both +${rule.percent} % and +${distinct(metric, Math.abs(delta), rule.min)[1]}`;
   let status: Status = 'pass';
-  let growth = worse < 0 ? 'improved' : worse === 0 ? 'unchanged' : `not past both ${ruleText}`;
+  let growth = worse < 0 ? 'improved' : worse === 0 ? 'unchanged' : `not past ${limit}`;
   let p: number | undefined;
   if (grew) {
     status = rule.on;
-    growth = `grew past both ${ruleText}${metric.key === 'buildTime' && rule.on === 'warn' ? ' (build time is advisory)' : ''}`;
+    growth = rule.percent === 0 && rule.min === 0 ? 'grew, and any growth counts' : `grew past ${limit}`;
+    if (metric.key === 'buildTime' && rule.on === 'warn') growth += ' (build time is advisory)';
     if (metric.key === 'buildTime' && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, before!, now, growth));
   }
   if (overCap) status = 'fail';

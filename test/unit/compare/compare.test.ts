@@ -66,7 +66,7 @@ describe('relative growth: both the percentage and the minimum must be exceeded 
 
   test('pull size has its own rule, layers warn on any added layer by default', () => {
     expect(row({ compressedBytes: 30 * MB }, { compressedBytes: 40 * MB }, 'compressed').status).toBe('fail');
-    expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers')).toMatchObject({ status: 'warn', reason: 'grew past both +0 % and +0' });
+    expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers')).toMatchObject({ status: 'warn', reason: 'grew, and any growth counts' });
     expect(row({ layerCount: 7 }, { layerCount: 5 }, 'layers').status).toBe('pass');
     expect(row({ layerCount: 7 }, { layerCount: 8 }, 'layers', { growth: { layers: { min: 1, on: 'fail' } } }).status).toBe('pass');
     expect(row({ layerCount: 7 }, { layerCount: 9 }, 'layers', { growth: { layers: { min: 1, on: 'fail' } } }).status).toBe('fail');

@@ -6,7 +6,7 @@ const MB = 1_000_000;
 const base = { scenario: 'go-app', variant: 'multi' };
 const pass: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 78 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', min: MB };
 const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew past both +2 % and +1.00 MB', min: MB };
-const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew past both +0 % and +0', min: 0 };
+const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew, and any growth counts', min: 0 };
 const missing: GateRow = { scenario: 'node-app', variant: 'prod', status: 'missing', level: 'fail', reason: 'in the baseline, but node-app has no variant prod now' };
 const newRow: GateRow = { scenario: 'node-app', variant: 'slim', metric: 'size', current: 5 * MB, status: 'new', level: 'pass', reason: 'not in the baseline' };
 const shrunk: GateRow = { ...base, variant: 'scratch', metric: 'size', baseline: 5 * MB, current: 4 * MB, delta: -1 * MB, percent: -20, status: 'pass', level: 'pass', reason: 'improved', min: MB };
@@ -95,7 +95,7 @@ test('annotations: ::error for failing rows, ::warning for warnings, nothing for
   expect(renderAnnotations(report([pass, fail, warn, odd]))).toBe(
     [
       '::error title=stagebench%3A go-app/multi size::go-app/multi size fail: 78.0 MB → 88.5 MB (+10.5 MB (+13.5 %25)): grew past both +2 %25 and +1.00 MB',
-      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew past both +0 %25 and +0',
+      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew, and any growth counts',
       '::error title=stagebench%3A a%2Cb%3Ac/prod::a,b:c/prod missing: 100%25 gone%0Areally',
       '',
     ].join('\n'),
