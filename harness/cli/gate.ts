@@ -57,7 +57,7 @@ export function checkGateKeys(config: GateConfig, baseline: Results, current: { 
   for (const s of [...baseline.scenarios, ...current]) known.set(s.name, [...(known.get(s.name) ?? []), ...s.variants.map((v) => v.id)]);
   const unknown = unknownGateKeys(config, known);
   if (unknown.length > 0) {
-    throw new ConfigError(`gate.scenarios names what is neither in the baseline nor in this run: ${unknown.join(', ')}`, 'use "<scenario>" or "<scenario>/<variant>" with names from the results, or remove the entry');
+    throw new ConfigError(`gate.scenarios names what is neither in the baseline nor in this run: ${unknown.join(', ')}`, 'use "<scenario>" or "<scenario>/<variant>" with names from the results, remove the entry, or pass --config <file> with the rules for these scenarios');
   }
 }
 

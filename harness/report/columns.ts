@@ -30,7 +30,7 @@ export const COLUMNS: Column[] = [
   {
     header: 'vs single',
     align: 'right',
-    value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${formatBytes(-r.comparison.bytesSaved)})` : dash),
+    value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved)})` : dash),
   },
   { header: 'Pull (gzip)', align: 'right', value: (r) => (r.variant.compressedBytes === undefined ? dash : formatBytes(r.variant.compressedBytes)) },
   { header: 'Adds to base', align: 'right', value: (r) => (r.variant.addedBytes === undefined ? dash : formatBytes(r.variant.addedBytes)) },

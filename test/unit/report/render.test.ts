@@ -47,3 +47,8 @@ test('terminal: the same cells, and no colour codes when colour is off', () => {
   expect(plain).not.toMatch(/\u001b\[/);
   for (const cell of ['375 MB', '−53.3 % (−200 MB)', 'smoke failed', 'RUN exited 3', 'about to fail']) expect(plain).toContain(cell);
 });
+
+test('vs single: a variant larger than single shows its growth with a sign, in % and bytes', () => {
+  const doc = results([variant('single', { sizeBytes: 3_030_000 }), variant('multi', { sizeBytes: 11_980_000 })]);
+  expect(renderMarkdown(doc)).toContain('| node-app | multi | ok | 12.0 MB | +295.4 % (+8.95 MB) |');
+});
