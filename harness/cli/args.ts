@@ -150,6 +150,9 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   };
   switch (command) {
     case 'run':
+      if (!v.baseline && (v.report || v['allow-engine-mismatch'])) {
+        throw new UsageError(`${v.report ? '--report' : '--allow-engine-mismatch'} is about the comparison, and there is none without --baseline`, 'add --baseline <file>, or run `stagebench compare` afterwards');
+      }
       return {
         command,
         scenariosDir: v.scenarios as string,

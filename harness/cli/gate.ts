@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { compareResults, type GateReport, type Level } from '../compare/compare.js';
+import { compareResults, type GateReport } from '../compare/compare.js';
 import { type GateConfig, unknownGateKeys } from '../compare/rules.js';
 import { ConfigFileSchema, type ConfigFile } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
-import { ConfigError, ExitCode } from '../errors.js';
-import { engineDifferences } from '../results/comparable.js';
+import { ConfigError } from '../errors.js';
+import { engineDifferences, engineNotes } from '../results/comparable.js';
 import { readResults, writeAtomic } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { renderAnnotations } from '../report/annotations.js';
@@ -24,11 +24,6 @@ export async function loadConfig(cwd: string, flag: string | undefined): Promise
   return { file, config: await loadJsonFile(file, ConfigFileSchema, 'config file') };
 }
 
-/** The verdict as an exit code: the only place it becomes one. */
-export function verdictExitCode(verdict: Level): number {
-  return verdict === 'error' ? ExitCode.engine : verdict === 'fail' ? ExitCode.regression : ExitCode.ok;
-}
-
 export async function readBaseline(cwd: string, file: string): Promise<Results> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) {
@@ -40,7 +35,7 @@ export async function readBaseline(cwd: string, file: string): Promise<Results> 
 /** A baseline from another engine is refused (a ConfigError) unless allowed; allowed, it is a note in the report. */
 export function engineCheck(file: string, baseline: Results, measured: Pick<Results, 'engine' | 'builder'>, allowMismatch: boolean): string[] {
   const diffs = engineDifferences(baseline, measured);
-  if (diffs.length === 0) return [];
+  if (diffs.length === 0) return engineNotes(baseline, measured);
   if (!allowMismatch) {
     throw new ConfigError(
       `the baseline ${file} was measured on another engine (${diffs.join('; ')}): its sizes are not comparable with this one's`,

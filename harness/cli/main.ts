@@ -10,9 +10,7 @@ import { runBench } from '../measure/run-bench.js';
 import { LABEL } from '../measure/variant.js';
 import { startServices } from '../measure/services.js';
 import { gitState } from '../results/git.js';
-import { ensureWritableDir, readResults, writeAtomic, writeResults } from '../results/io.js';
-import { mergeResults } from '../results/merge.js';
-import type { Results } from '../results/schema.js';
+import { ensureWritableDir, readResults, writeAtomic } from '../results/io.js';
 import { renderChart } from '../report/chart.js';
 import { renderClaims } from '../report/claims.js';
 import { renderLayers } from '../report/layers.js';
@@ -20,11 +18,12 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSteps } from '../report/steps.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
-import { renderTerminal } from '../report/terminal.js';
 import { discoverScenarios, scenarioFolders } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
-import { type BaselineArgs, type CompareArgs, type Format, type MergeArgs, parseCommand, type RunArgs } from './args.js';
-import { checkGateKeys, engineCheck, gate, loadConfig, publishGate, readBaseline, verdictExitCode } from './gate.js';
+import { parseCommand, type RunArgs } from './args.js';
+import { checkGateKeys, engineCheck, gate, loadConfig, publishGate, readBaseline } from './gate.js';
+import { baselineCommand, compareCommand, mergeCommand } from './gate-commands.js';
+import { exitCodeOf, render, styled, verdictExitCode } from './output.js';
 import { HELP } from './help.js';
 
 export interface CliIo {
@@ -40,23 +39,6 @@ export interface CliIo {
 }
 
 const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
-
-/** Renders results for stdout in the format asked. */
-function render(results: Results, format: Format, color: boolean): string {
-  if (format === 'json') return `${JSON.stringify(results, null, 2)}\n`;
-  if (format === 'markdown') return renderMarkdown(results);
-  return renderTerminal(results, { color });
-}
-
-/** Colour and redrawn progress only on a terminal, without NO_COLOR, and never in JSON mode. */
-const styled = (stream: { isTTY?: boolean }, io: CliIo, format: Format = 'table') => !!stream.isTTY && io.env.NO_COLOR === undefined && format !== 'json';
-
-/** Exit code of a finished run: the only place a run's outcome becomes a number. */
-export function exitCodeOf(results: Results): number {
-  if (results.run.status === 'interrupted') return ExitCode.interrupted;
-  const broken = results.scenarios.some((s) => s.variants.some((v) => v.status === 'failed' || v.smoke?.status === 'failed'));
-  return broken ? ExitCode.engine : ExitCode.ok;
-}
 
 function pickProfile(name: string | undefined, file: string, config: ConfigFile | undefined) {
   if (!name) return undefined;
@@ -87,8 +69,8 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   }
   const outDir = resolve(io.cwd, args.outDir);
   await ensureWritableDir(outDir, `--out ${args.outDir}`);
-  const color = styled(io.stdout, io, args.format);
-  const progress = createProgress(io.stderr, styled(io.stderr, io, args.format));
+  const color = styled(io.stdout, io.env, args.format);
+  const progress = createProgress(io.stderr, styled(io.stderr, io.env, args.format));
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
     progress.line('interrupted: cancelling the running step, keeping the results so far, cleaning up');
@@ -140,44 +122,6 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   }
 }
 
-async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
-  const { config } = await loadConfig(io.cwd, args.config);
-  const baseline = await readBaseline(io.cwd, args.baseline);
-  const current = await readResults(resolve(io.cwd, args.current));
-  const report = gate(baseline, current, config?.gate ?? {}, { file: args.baseline, allowMismatch: args.allowEngineMismatch });
-  const color = styled(io.stdout, io, args.format);
-  io.stdout.write(await publishGate(report, io, { format: args.format, color, ...(args.reportFile ? { reportFile: args.reportFile } : {}) }));
-  return verdictExitCode(report.verdict);
-}
-
-/** Only a complete run where everything built and worked becomes the baseline: anything else would hide regressions. */
-async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
-  const results = await readResults(resolve(io.cwd, args.from));
-  const broken = results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
-  if (results.run.status !== 'complete' || broken.length > 0) {
-    const why = results.run.status !== 'complete' ? `the run is ${results.run.status}` : `${broken.join(', ')} did not build or pass the smoke check`;
-    throw new ConfigError(`${args.from} cannot be the baseline: ${why}`, 'fix it and run `stagebench run` again, then `stagebench baseline update`');
-  }
-  await writeAtomic(resolve(io.cwd, args.baseline), `${JSON.stringify(results, null, 2)}\n`);
-  const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
-  if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
-  io.stderr.write(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it\n`);
-  return ExitCode.ok;
-}
-
-async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> {
-  const inputs = [];
-  for (const file of args.files) inputs.push({ file, results: await readResults(resolve(io.cwd, file)) });
-  const merged = mergeResults(inputs);
-  const outDir = resolve(io.cwd, args.outDir);
-  await ensureWritableDir(outDir, `--out ${args.outDir}`);
-  const file = await writeResults(outDir, merged);
-  await writeAtomic(file.replace(/\.json$/, '.md'), renderMarkdown(merged));
-  io.stderr.write(`merged ${args.files.length} files into ${join(args.outDir, 'latest.json')}\n`);
-  io.stdout.write(render(merged, args.format, styled(io.stdout, io, args.format)));
-  return exitCodeOf(merged);
-}
-
 const wantsJson = (argv: string[]) => argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
 
 /** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */
@@ -202,14 +146,14 @@ export async function run(io: CliIo): Promise<number> {
           io.stderr.write(`updated the table in ${command.update}\n`);
           return ExitCode.ok;
         }
-        io.stdout.write(render(results, command.format, styled(io.stdout, io, command.format)));
+        io.stdout.write(render(results, command.format, styled(io.stdout, io.env, command.format)));
         return ExitCode.ok;
       }
       case 'layers':
       case 'steps': {
         const results = await readResults(resolve(io.cwd, command.file));
         const view = command.command === 'layers' ? renderLayers : renderSteps;
-        io.stdout.write(view(results, command.scenarios, { color: styled(io.stdout, io) }));
+        io.stdout.write(view(results, command.scenarios, { color: styled(io.stdout, io.env) }));
         return ExitCode.ok;
       }
       case 'claims': {

@@ -1,7 +1,7 @@
 import type { Results, VariantResult } from '../results/schema.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
-import { formatValue, type Metric, type MetricKey, METRICS, timedSamples } from './metrics.js';
-import { DEFAULT_POLICY, type GateConfig, rulesFor, type VariantRules } from './rules.js';
+import { type Metric, type MetricKey, METRICS, shownAgainst, timedSamples } from './metrics.js';
+import { DEFAULT_POLICY, type GateConfig, type GrowthRule, rulesFor, type VariantRules } from './rules.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'new' | 'missing' | 'error';
 /** What a row does to the verdict: new and missing rows take theirs from the policy. */
@@ -10,7 +10,7 @@ export type Level = 'pass' | 'warn' | 'fail' | 'error';
 export interface GateRow {
   scenario: string;
   variant: string;
-  /** Absent for a row about the whole variant (missing, or its build failed). */
+  /** Absent for a row about the whole variant (missing, not measured, or its build failed). */
   metric?: MetricKey;
   baseline?: number;
   current?: number;
@@ -22,8 +22,8 @@ export interface GateRow {
   level: Level;
   /** Why the row has its status, in words, with the rule it was held to. */
   reason: string;
-  /** The growth rule's minimum and the cap the row was held to, in the metric's unit. */
-  min?: number;
+  /** The growth rule and the cap the row was held to, in the metric's unit. */
+  rule?: GrowthRule;
   cap?: number;
   /** Build time only: the one-sided Mann-Whitney U test's p-value, when it was run. */
   p?: number;
@@ -44,19 +44,10 @@ export interface RunRef {
   commit?: string;
 }
 
-const ORDER: Level[] = ['pass', 'warn', 'fail', 'error'];
-export const worst = (levels: Level[]): Level => levels.reduce<Level>((w, l) => (ORDER.indexOf(l) > ORDER.indexOf(w) ? l : w), 'pass');
+export const LEVELS: Level[] = ['pass', 'warn', 'fail', 'error'];
+export const worst = (levels: Level[]): Level => levels.reduce<Level>((w, l) => (LEVELS.indexOf(l) > LEVELS.indexOf(w) ? l : w), 'pass');
 
 const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, ...(r.git ? { commit: r.git.commit } : {}) });
-
-/** Formats two values so that different values never look the same: exact bytes when the rounded forms agree. */
-export function distinct(metric: Metric, a: number, b: number): [string, string] {
-  const fa = formatValue(metric, a);
-  const fb = formatValue(metric, b);
-  if (a === b || fa !== fb || metric.unit !== 'bytes') return [fa, fb];
-  return [exactBytes(a), exactBytes(b)];
-}
-export const exactBytes = (n: number) => `${n < 0 ? '−' : ''}${Math.abs(n).toLocaleString('en-US')} B`;
 
 /**
  * Compares a run with a baseline, variant by variant and metric by metric, under the gate's rules. Pure: the
@@ -72,21 +63,23 @@ export function compareResults(baseline: Results, current: Results, gate: GateCo
   for (const scenario of current.scenarios) {
     const base = baseline.scenarios.find((s) => s.name === scenario.name);
     for (const variant of scenario.variants) {
-      const before = base?.variants.find((v) => v.id === variant.id);
       const rules = rulesFor(gate, scenario.name, variant.id);
       const ctx = { scenario: scenario.name, variant: variant.id, rules, policy, notes, buildTimeComparable: buildTimeComparable === true, baseline, current };
-      rows.push(...compareVariant(ctx, before, variant));
+      rows.push(...compareVariant(ctx, base?.variants.find((v) => v.id === variant.id), variant));
     }
     for (const gone of base?.variants.filter((v) => !scenario.variants.some((c) => c.id === v.id)) ?? []) {
       rows.push(missingRow(scenario.name, gone.id, policy.missing, `in the baseline, but ${scenario.name} has no variant ${gone.id} now`));
     }
   }
   for (const scenario of baseline.scenarios.filter((s) => !current.scenarios.some((c) => c.name === s.name))) {
-    if (current.selection?.available.includes(scenario.name)) {
+    if (current.run.status !== 'complete') {
+      // A run that stopped early cannot say whether the rest is fine: that is not a pass.
+      for (const v of scenario.variants) rows.push({ scenario: scenario.name, variant: v.id, status: 'error', level: 'error', reason: `not measured: the run is ${current.run.status}` });
+    } else if (current.selection?.available.includes(scenario.name)) {
       notes.add(`not in this run (left out by --scenario or --shard), so not compared: ${scenario.name}`);
-      continue;
+    } else {
+      for (const v of scenario.variants) rows.push(missingRow(scenario.name, v.id, policy.missing, `in the baseline, but there is no scenario ${scenario.name} now`));
     }
-    for (const v of scenario.variants) rows.push(missingRow(scenario.name, v.id, policy.missing, `in the baseline, but there is no scenario ${scenario.name} now`));
   }
   return { verdict: worst(rows.map((r) => r.level)), baseline: ref(baseline), current: ref(current), rows, notes: [...notes] };
 }
@@ -113,37 +106,57 @@ function compareVariant(ctx: VariantContext, before: VariantResult | undefined, 
   }
   const rows: GateRow[] = [];
   if (now.smoke?.status === 'failed') rows.push({ ...id, status: 'error', level: 'error', reason: `smoke check failed: ${now.smoke.reason ?? now.smoke.check}` });
-  const usable = before?.status === 'ok' ? before : undefined;
   for (const metric of METRICS) {
     const current = metric.value(now);
-    const baseline = usable ? metric.value(usable) : undefined;
+    const baseline = before?.status === 'ok' ? metric.value(before) : undefined;
     if (current === undefined) {
       if (baseline !== undefined) ctx.notes.add(`${metric.label} not measured in this run, so not compared${metric.key === 'compressed' ? ' (--no-compressed)' : ''}`);
       continue;
     }
     if (metric.key === 'buildTime' && baseline !== undefined && !ctx.buildTimeComparable) continue;
-    rows.push({ ...id, metric: metric.key, ...judge(ctx, metric, baseline, current, before, now) });
+    const row = baseline === undefined ? unmatched(ctx, metric, current, before) : judge(ctx, metric, baseline, current, before!, now);
+    if (row) rows.push({ ...id, metric: metric.key, ...row });
   }
   return rows;
 }
 
 type Judgement = Omit<GateRow, 'scenario' | 'variant' | 'metric'>;
 
-function judge(ctx: VariantContext, metric: Metric, baseline: number | undefined, current: number, before: VariantResult | undefined, now: VariantResult): Judgement {
+function capCheck(ctx: VariantContext, metric: Metric, current: number): { cap?: number; over: boolean; text?: string } {
   const cap = ctx.rules.caps[metric.key];
-  const overCap = cap !== undefined && current > cap;
-  const capText = cap === undefined ? undefined : overCap ? `over the cap: ${distinct(metric, current, cap).join(' > ')}` : `within the cap of ${distinct(metric, current, cap)[1]}`;
-  if (baseline === undefined) {
-    const why = before ? `the baseline's build of ${ctx.variant} failed` : 'not in the baseline';
-    return { current, ...(cap !== undefined ? { cap } : {}), status: overCap ? 'fail' : 'new', level: overCap ? 'fail' : ctx.policy.new, reason: [why, capText].filter(Boolean).join('; ') };
+  if (cap === undefined) return { over: false };
+  const over = current > cap;
+  const text = over ? `over the cap: ${shownAgainst(metric, current, [cap])} > ${shownAgainst(metric, cap, [current])}` : `within the cap of ${shownAgainst(metric, cap, [current])}`;
+  return { cap, over, text };
+}
+
+/** A value with nothing to compare it with: a new variant, one whose baseline build failed, or a metric the baseline lacks. */
+function unmatched(ctx: VariantContext, metric: Metric, current: number, before: VariantResult | undefined): Judgement | undefined {
+  const cap = capCheck(ctx, metric, current);
+  const capped = { ...(cap.cap !== undefined ? { cap: cap.cap } : {}) };
+  if (before?.status === 'ok') {
+    // Only this metric is absent (e.g. a baseline made with --no-compressed): nothing new about the variant.
+    ctx.notes.add(`${metric.label} not in the baseline, so only its caps were checked`);
+    if (cap.cap === undefined) return undefined;
+    return { current, ...capped, status: cap.over ? 'fail' : 'pass', level: cap.over ? 'fail' : 'pass', reason: `not in the baseline; ${cap.text}` };
   }
+  const why = before ? `the baseline's build of ${ctx.variant} failed` : 'not in the baseline';
+  return { current, ...capped, status: cap.over ? 'fail' : 'new', level: cap.over ? 'fail' : ctx.policy.new, reason: [why, cap.text].filter(Boolean).join('; ') };
+}
+
+/** More than `percent` % of the baseline, exactly: percentages have at most 3 decimals, so integers (BigInt) decide. */
+export function exceedsPercent(growth: number, baseline: number, percent: number): boolean {
+  return BigInt(growth) * 100_000n > BigInt(Math.round(percent * 1000)) * BigInt(baseline);
+}
+
+function judge(ctx: VariantContext, metric: Metric, baseline: number, current: number, before: VariantResult, now: VariantResult): Judgement {
+  const cap = capCheck(ctx, metric, current);
   const delta = current - baseline;
   const percent = baseline === 0 ? (delta === 0 ? 0 : undefined) : (delta / baseline) * 100;
   const rule = ctx.rules.growth[metric.key];
   const worse = metric.better === 'lower' ? delta : -delta;
-  // Both must be exceeded; compared without dividing, so that exact boundaries stay exact.
-  const grew = worse > rule.min && worse * 100 > rule.percent * baseline;
-  const limit = `both +${rule.percent} % and +${distinct(metric, Math.abs(delta), rule.min)[1]}`;
+  const grew = worse > rule.min && exceedsPercent(worse, baseline, rule.percent);
+  const limit = `both +${rule.percent} % and +${shownAgainst(metric, rule.min, [Math.abs(delta)])}`;
   let status: Status = 'pass';
   let growth = worse < 0 ? 'improved' : worse === 0 ? 'unchanged' : `not past ${limit}`;
   let p: number | undefined;
@@ -151,11 +164,11 @@ function judge(ctx: VariantContext, metric: Metric, baseline: number | undefined
     status = rule.on;
     growth = rule.percent === 0 && rule.min === 0 ? 'grew, and any growth counts' : `grew past ${limit}`;
     if (metric.key === 'buildTime' && rule.on === 'warn') growth += ' (build time is advisory)';
-    if (metric.key === 'buildTime' && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, before!, now, growth));
+    if (metric.key === 'buildTime' && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, before, now, growth));
   }
-  if (overCap) status = 'fail';
-  const reason = (overCap ? [capText, growth] : [growth, capText]).filter(Boolean).join('; ');
-  const held = { min: rule.min, ...(cap !== undefined ? { cap } : {}), ...(p !== undefined ? { p } : {}) };
+  if (cap.over) status = 'fail';
+  const reason = (cap.over ? [cap.text, growth] : [growth, cap.text]).filter(Boolean).join('; ');
+  const held = { rule, ...(cap.cap !== undefined ? { cap: cap.cap } : {}), ...(p !== undefined ? { p } : {}) };
   return { baseline, current, delta, ...(percent !== undefined ? { percent } : {}), status, level: status as Level, reason, ...held };
 }
 
@@ -172,9 +185,14 @@ function significance(ctx: VariantContext, before: VariantResult, now: VariantRe
   return p < alpha ? { status: 'fail', reason: `${grew}; ${pText} < ${alpha}`, p } : { status: 'warn', reason: `${grew}, but not significantly: ${pText} ≥ ${alpha}`, p };
 }
 
-/** True when build times of the two runs measure the same thing; otherwise why not. */
+/** True when the build times of the two runs measure the same thing; otherwise why not. */
 function comparableBuilds(baseline: Results, current: Results): true | string {
-  const how = (r: Results) => (r.modes ? `${r.modes[0]} builds` : r.buildCache === 'disabled' ? 'builds without the layer cache' : 'builds with the layer cache');
-  return how(baseline) === how(current) ? true : `build times not compared: the baseline has ${how(baseline)}, this run ${how(current)}`;
+  // --no-cache and --mode cold both build with nocache=1.
+  const kind = (r: Results) => {
+    const mode = r.modes?.[0] ?? (r.buildCache === 'disabled' ? 'cold' : undefined);
+    return mode ? `${mode} builds` : 'builds with the layer cache';
+  };
+  if (kind(baseline) !== kind(current)) return `build times not compared: the baseline has ${kind(baseline)}, this run has ${kind(current)}`;
+  if (baseline.engine.ncpu !== current.engine.ncpu) return `build times not compared: the baseline had ${baseline.engine.ncpu} CPUs, this run ${current.engine.ncpu}`;
+  return true;
 }
-

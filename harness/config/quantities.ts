@@ -30,9 +30,9 @@ function parse(text: string, units: Record<string, number>, fallbackUnit?: strin
 export const parseBytes = (text: string) => parse(text, BYTE_UNITS, 'b');
 /** "2 s" -> 2000; a bare number is milliseconds. */
 export const parseDuration = (text: string) => parse(text, MS_UNITS, 'ms');
-/** "5%" -> 5. The % sign is required, so that 5 is never read as 5 % or as 500 %. */
+/** "5%" -> 5, at most 3 decimals (so comparisons stay exact). The % sign is required: 5 is neither 5 % nor 500 %. */
 export function parsePercent(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  const m = /^\s*(\d+(?:\.\d{1,3})?)\s*%\s*$/.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -49,10 +49,10 @@ function quantity(parser: (text: string) => number | undefined, expected: string
 
 export const bytesSchema = quantity(parseBytes, 'a size such as "150 MB", "500 kB", "1.5 GiB" or a number of bytes');
 export const durationSchema = quantity(parseDuration, 'a duration such as "2 s", "500 ms" or a number of milliseconds');
-export const percentSchema = z.string().transform((value, ctx) => {
-  const parsed = parsePercent(value);
+export const percentSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const parsed = typeof value === 'string' ? parsePercent(value) : undefined;
   if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%"` });
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%" or "2.5%" (a string with the % sign)` });
     return z.NEVER;
   }
   return parsed;

@@ -1,28 +1,28 @@
 import Table from 'cli-table3';
-import type { GateReport, GateRow, Level } from '../compare/compare.js';
-import { exactBytes } from '../compare/compare.js';
-import { formatValue, type Metric, METRICS } from '../compare/metrics.js';
+import { type GateReport, type GateRow, type Level, LEVELS } from '../compare/compare.js';
+import { type Metric, METRICS, shownAgainst } from '../compare/metrics.js';
 import { cell } from './markdown.js';
 import { tableStyle } from './terminal.js';
 
 const dash = '—';
 const metricOf = (row: GateRow): Metric | undefined => METRICS.find((m) => m.key === row.metric);
 
-/** A value as the tables show it, or its exact bytes when a different value it is read against looks the same. */
-function shown(metric: Metric, value: number, against: (number | undefined)[]): string {
-  const text = formatValue(metric, value);
-  const clash = against.some((o) => o !== undefined && o !== value && formatValue(metric, o) === text);
-  return clash && metric.unit === 'bytes' ? exactBytes(value) : text;
-}
-
-function signed(metric: Metric, delta: number, against: (number | undefined)[]): string {
-  const text = shown(metric, Math.abs(delta), against);
-  return delta > 0 ? `+${text}` : delta < 0 ? `−${text}` : text;
-}
-
-function percentText(p: number): string {
+/** "+12.5 %"; with more decimals when one place would print the rule's own percentage for a different value. */
+function percentText(p: number, rulePercent: number | undefined): string {
   const sign = p > 0 ? '+' : p < 0 ? '−' : '±';
-  return Math.abs(p) < 0.05 && p !== 0 ? `${sign}<0.1 %` : `${sign}${Math.abs(p).toFixed(1)} %`;
+  const abs = Math.abs(p);
+  if (abs !== 0 && abs < 0.05) return `${sign}<0.1 %`;
+  let digits = 1;
+  while (digits < 4 && rulePercent !== undefined && abs !== rulePercent && Number(abs.toFixed(digits)) === rulePercent) digits++;
+  return `${sign}${abs.toFixed(digits)} %`;
+}
+
+function change(r: GateRow): string {
+  if (r.delta === undefined) return dash;
+  const metric = metricOf(r)!;
+  const size = shownAgainst(metric, Math.abs(r.delta), [r.rule?.min]);
+  const signed = r.delta > 0 ? `+${size}` : r.delta < 0 ? `−${size}` : size;
+  return `${signed} (${r.percent === undefined ? 'from 0' : percentText(r.percent, r.rule?.percent)})`;
 }
 
 function statusText(row: GateRow): string {
@@ -43,35 +43,27 @@ export const GATE_COLUMNS: GateColumn[] = [
   { header: 'Scenario', align: 'left', value: (r) => r.scenario },
   { header: 'Variant', align: 'left', value: (r) => r.variant },
   { header: 'Metric', align: 'left', value: (r) => metricOf(r)?.label ?? dash },
-  { header: 'Baseline', align: 'right', value: (r) => (r.baseline === undefined ? dash : shown(metricOf(r)!, r.baseline, [r.current])) },
-  { header: 'Current', align: 'right', value: (r) => (r.current === undefined ? dash : shown(metricOf(r)!, r.current, [r.baseline, r.cap])) },
-  {
-    header: 'Change',
-    align: 'right',
-    value: (r) => {
-      if (r.delta === undefined) return dash;
-      const metric = metricOf(r)!;
-      return `${signed(metric, r.delta, [r.min])} (${r.percent === undefined ? 'from 0' : percentText(r.percent)})`;
-    },
-  },
+  { header: 'Baseline', align: 'right', value: (r) => (r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
+  { header: 'Current', align: 'right', value: (r) => (r.current === undefined ? dash : shownAgainst(metricOf(r)!, r.current, [r.baseline, r.cap])) },
+  { header: 'Change', align: 'right', value: change },
   { header: 'Why', align: 'left', value: (r) => r.reason },
 ];
 
-const SEVERITY: GateRow['status'][] = ['error', 'fail', 'missing', 'warn', 'new', 'pass'];
+const STATUS_ORDER: GateRow['status'][] = ['error', 'fail', 'missing', 'warn', 'new', 'pass'];
+/** Worst first: by effect on the verdict, then by status, then by the size of the change. */
+export const bySeverity = (a: GateRow, b: GateRow) =>
+  LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || Math.abs(b.percent ?? 0) - Math.abs(a.percent ?? 0);
 
-/** Rows that need a look (not pass, or changed at all) first, worst first; then the rest in run order. */
+/**
+ * Rows that need a look first, worst first: anything but a pass, and passing sizes and layer counts that
+ * changed at all. A passing build time always differs a little, so it stays with the rest, in run order.
+ */
 export function orderRows(rows: GateRow[]): { changed: GateRow[]; unchanged: GateRow[] } {
-  const isChanged = (r: GateRow) => r.status !== 'pass' || (r.delta !== undefined && r.delta !== 0);
-  const changed = rows.filter(isChanged).sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status) || Math.abs(b.percent ?? 0) - Math.abs(a.percent ?? 0));
-  return { changed, unchanged: rows.filter((r) => !isChanged(r)) };
+  const isChanged = (r: GateRow) => r.status !== 'pass' || (r.metric !== 'buildTime' && r.delta !== undefined && r.delta !== 0);
+  return { changed: rows.filter(isChanged).sort(bySeverity), unchanged: rows.filter((r) => !isChanged(r)) };
 }
 
-const VERDICT: Record<Level, string> = {
-  pass: 'PASS',
-  warn: 'PASS with warnings',
-  fail: 'FAIL: over a size rule',
-  error: 'ERROR: a variant did not build or work',
-};
+const VERDICT: Record<Level, string> = { pass: 'PASS', warn: 'PASS with warnings', fail: 'FAIL', error: 'ERROR' };
 
 export function verdictLine(report: GateReport): string {
   const count = (level: Level) => report.rows.filter((r) => r.level === level).length;
@@ -96,13 +88,13 @@ const markdownTable = (rows: GateRow[]) =>
     ...rows.map((row) => `| ${GATE_COLUMNS.map((c) => cell(c.value(row))).join(' | ')} |`),
   ].join('\n');
 
-/** The report for a pull request or a CI summary: what changed first, the unchanged rows folded away. */
+/** The report for a pull request or a CI summary: what changed first, the rest folded away. */
 export function renderGateMarkdown(report: GateReport): string {
   const { changed, unchanged } = orderRows(report.rows);
   const out = [`### stagebench: ${VERDICT[report.verdict]}`, '', verdictLine(report), ''];
   if (changed.length > 0) out.push(markdownTable(changed), '');
-  else out.push('No row changed.', '');
-  if (unchanged.length > 0) out.push(`<details><summary>${unchanged.length} unchanged row${unchanged.length === 1 ? '' : 's'}</summary>`, '', markdownTable(unchanged), '', '</details>', '');
+  else out.push('No size or layer count changed.', '');
+  if (unchanged.length > 0) out.push(`<details><summary>${unchanged.length} more row${unchanged.length === 1 ? '' : 's'}</summary>`, '', markdownTable(unchanged), '', '</details>', '');
   for (const note of report.notes) out.push(`- ${cell(note)}`);
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -2,8 +2,11 @@ import type { Results } from './schema.js';
 
 type Measured = Pick<Results, 'engine' | 'builder'>;
 
+/** "20.10.24+dfsg1" -> "20.10": patch releases do not change how images are stored or built. */
+const minor = (version: string) => version.split('.').slice(0, 2).join('.');
+
 const FACTS: [string, (r: Measured) => string][] = [
-  ['engine version', (r) => r.engine.serverVersion],
+  ['engine version', (r) => minor(r.engine.serverVersion)],
   ['storage driver', (r) => r.engine.storageDriver],
   ['image store', (r) => r.engine.imageStore],
   ['platform', (r) => `${r.engine.os}/${r.engine.arch}`],
@@ -11,9 +14,15 @@ const FACTS: [string, (r: Measured) => string][] = [
 ];
 
 /**
- * What makes two runs' sizes comparable: the same engine version, storage (which defines Size), platform and
- * builder (which decides the layers). Each difference as "storage driver: overlay2 ≠ btrfs".
+ * What makes two runs' sizes comparable: the same engine release (major.minor), storage (which defines Size),
+ * platform and builder (which decides the layers). Each difference as "storage driver: overlay2 ≠ btrfs".
  */
 export function engineDifferences(a: Measured, b: Measured): string[] {
   return FACTS.filter(([, get]) => get(a) !== get(b)).map(([what, get]) => `${what}: ${get(a)} ≠ ${get(b)}`);
+}
+
+/** Differences worth a note but not a refusal: another patch release of the engine. */
+export function engineNotes(a: Measured, b: Measured): string[] {
+  const [x, y] = [a.engine.serverVersion, b.engine.serverVersion];
+  return x !== y && minor(x) === minor(y) ? [`engine ${x} ≠ ${y} (same release, compared)`] : [];
 }

@@ -76,3 +76,8 @@ test('baseline update, merge and chart', () => {
   expect(parseCommand(['merge', 'a.json', 'b.json', '--out', 'm'])).toEqual({ command: 'merge', files: ['a.json', 'b.json'], outDir: 'm', format: 'table' });
   expect(parseCommand(['chart', 'r.json'])).toEqual({ command: 'chart', file: 'r.json' });
 });
+
+test('comparison flags without --baseline are refused rather than ignored', () => {
+  expect(() => parseCommand(['run', '--report', 'r.md'])).toThrow('--report is about the comparison, and there is none without --baseline');
+  expect(() => parseCommand(['run', '--allow-engine-mismatch'])).toThrow('--allow-engine-mismatch is about the comparison');
+});

@@ -1,4 +1,4 @@
-import { exitCodeOf } from '../../../harness/cli/main.js';
+import { exitCodeOf, verdictExitCode } from '../../../harness/cli/output.js';
 import { results, variant } from '../results-fixture.js';
 
 test.each([
@@ -11,3 +11,10 @@ test.each([
   doc.run.status = status;
   expect(exitCodeOf(doc)).toBe(code);
 });
+
+test.each([
+  ['pass', 0],
+  ['warn', 0],
+  ['fail', 1],
+  ['error', 3],
+] as const)('a %s verdict exits %d', (verdict, code) => expect(verdictExitCode(verdict)).toBe(code));

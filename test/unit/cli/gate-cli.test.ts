@@ -34,7 +34,7 @@ describe('stagebench compare', () => {
   test('within the rules: exit 0', async () => {
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({ sizeBytes: 80 * MB + 500 }) });
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('PASS');
+    expect(res.stdout).toContain('PASS: all 2 rows within their rules; baseline of 2026-11-27T12:00:00.000Z, commit deadbeef');
   });
 
   test('+10 MB on multi: exit 1, the row named in the table, the --report file and an annotation', async () => {
@@ -71,6 +71,12 @@ describe('stagebench compare', () => {
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({ status: 'failed', error: { message: 'boom', logTail: [] } }) });
     expect(res.code).toBe(3);
     expect(res.stdout).toContain('ERROR');
+  });
+
+  test('another patch release of the engine is compared, with a note', async () => {
+    const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}, (r) => (r.engine.serverVersion = '20.10.21')), 'now.json': run1({}) });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('note: engine 20.10.21 ≠ 20.10.24 (same release, compared)');
   });
 
   test('a baseline from another engine is refused (exit 2) unless allowed', async () => {
@@ -121,6 +127,9 @@ describe('stagebench baseline update', () => {
     const failed = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({ status: 'failed', error: { message: 'x', logTail: [] } }) });
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('now.json cannot be the baseline: node-app/multi did not build or pass the smoke check');
+    const shard = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}, (r) => (r.selection = { available: ['node-app', 'x'], shard: { index: 1, count: 2 } })) });
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain('holds only shard 1/2');
     const interrupted = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}, (r) => (r.run.status = 'interrupted')) });
     expect(interrupted.code).toBe(2);
     expect(interrupted.stderr).toContain('the run is interrupted');

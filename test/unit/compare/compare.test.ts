@@ -37,6 +37,17 @@ describe('relative growth: both the percentage and the minimum must be exceeded 
     expect(row({ sizeBytes: before }, { sizeBytes: after }, 'size').status).toBe(status);
   });
 
+  test.each([
+    ['2.3%', 100 * MB, 102.3 * MB, 'pass'],
+    ['2.3%', 100 * MB, 102.3 * MB + 1, 'fail'],
+    ['4.1%', 300 * MB, 312.3 * MB, 'pass'],
+    ['4.1%', 300 * MB, 312.3 * MB + 1, 'fail'],
+    ['0.125%', 8 * 1_000_000_000, 8.01 * 1_000_000_000, 'pass'],
+    ['0.125%', 8 * 1_000_000_000, 8.01 * 1_000_000_000 + 1, 'fail'],
+  ])('decimal percentages are exact at the boundary: %s from %d to %d is %s', (percent, before, after, status) => {
+    expect(row({ sizeBytes: before }, { sizeBytes: after }, 'size', { growth: { size: { percent } } }).status).toBe(status);
+  });
+
   test('the row carries the exact numbers and the rule it was held to', () => {
     expect(row({ sizeBytes: 80 * MB }, { sizeBytes: 90 * MB }, 'size')).toEqual({
       scenario: 'node-app',
@@ -49,7 +60,7 @@ describe('relative growth: both the percentage and the minimum must be exceeded 
       status: 'fail',
       level: 'fail',
       reason: 'grew past both +2 % and +1.00 MB',
-      min: 1 * MB,
+      rule: { percent: 2, min: 1 * MB, on: 'fail' },
     });
   });
 
@@ -176,6 +187,41 @@ describe('new, missing and failed variants', () => {
     ]);
   });
 
+  test('a baseline variant that failed to build: the current values are new, and the reason says why', () => {
+    const { baseline, current } = pair({ status: 'failed', error: { message: 'x', logTail: [] } }, { sizeBytes: 5 * MB });
+    expect(compareResults(baseline, current).rows.find((r) => r.variant === 'multi')).toEqual({
+      scenario: 'node-app',
+      variant: 'multi',
+      metric: 'size',
+      current: 5 * MB,
+      status: 'new',
+      level: 'warn',
+      reason: "the baseline's build of multi failed",
+    });
+  });
+
+  test('a metric the baseline did not measure is a note; only its caps are checked', () => {
+    const { baseline, current } = pair({ sizeBytes: 1 }, { sizeBytes: 1, compressedBytes: 6 * MB });
+    const report = compareResults(baseline, current);
+    expect(report.rows.some((r) => r.metric === 'compressed')).toBe(false);
+    expect(report.notes).toContain('pull size not in the baseline, so only its caps were checked');
+    const capped = compareResults(baseline, current, gateOf({ scenarios: { 'node-app/multi': { maxCompressed: '5 MB' } } }));
+    expect(capped.rows.find((r) => r.metric === 'compressed')).toMatchObject({ status: 'fail', reason: 'not in the baseline; over the cap: 6.00 MB > 5.00 MB' });
+  });
+
+  test('a run that stopped early: what it did not measure is an error, not "left out"', () => {
+    const { baseline, current } = pair({ sizeBytes: 1 }, { sizeBytes: 1 });
+    baseline.scenarios.push({ ...baseline.scenarios[0]!, name: 'go-app' });
+    current.selection = { available: ['go-app', 'node-app'] };
+    current.run.status = 'interrupted';
+    const report = compareResults(baseline, current);
+    expect(report.verdict).toBe('error');
+    expect(report.rows.filter((r) => r.scenario === 'go-app')).toEqual([
+      { scenario: 'go-app', variant: 'single', status: 'error', level: 'error', reason: 'not measured: the run is interrupted' },
+      { scenario: 'go-app', variant: 'multi', status: 'error', level: 'error', reason: 'not measured: the run is interrupted' },
+    ]);
+  });
+
   test('a metric this run did not measure is a note, not a row', () => {
     const report = compareResults(...Object.values(pair({ sizeBytes: 1, compressedBytes: 1 }, { sizeBytes: 1 })) as [Results, Results]);
     expect(report.rows.some((r) => r.metric === 'compressed')).toBe(false);
@@ -218,11 +264,22 @@ describe('build time: advisory unless opted in, and then only with enough runs a
     expect(row({ buildMs: 1100, samples: mixed }, { buildMs: 2100, samples: samples(slow) }, 'buildTime', { growth: { buildTime: { on: 'fail', min: '500 ms' } } }).p).toBe(1 / 252);
   });
 
+  test('--no-cache and --mode cold are the same kind of build; other CPU counts are not compared', () => {
+    const cold = pair({ buildMs: 1000 }, { buildMs: 3000 }, (b, c) => {
+      b.buildCache = 'disabled';
+      c.modes = ['cold', 'warm'];
+    });
+    expect(compareResults(cold.baseline, cold.current).rows.find((r) => r.metric === 'buildTime')?.status).toBe('warn');
+    const cpus = pair({ buildMs: 1000 }, { buildMs: 3000 }, (b) => (b.engine.ncpu = 8));
+    expect(compareResults(cpus.baseline, cpus.current).rows.some((r) => r.metric === 'buildTime')).toBe(false);
+    expect(compareResults(cpus.baseline, cpus.current).notes).toContain('build times not compared: the baseline had 8 CPUs, this run 2');
+  });
+
   test('builds of another kind (cache, mode) are not compared', () => {
     const { baseline, current } = pair({ buildMs: 1000 }, { buildMs: 9000 }, (b) => (b.buildCache = 'disabled'));
     const report = compareResults(baseline, current);
     expect(report.rows.some((r) => r.metric === 'buildTime')).toBe(false);
-    expect(report.notes).toContain('build times not compared: the baseline has builds without the layer cache, this run builds with the layer cache');
+    expect(report.notes).toContain('build times not compared: the baseline has cold builds, this run has builds with the layer cache');
   });
 });
 

@@ -27,7 +27,8 @@ test.each([
   ['5%', 5],
   ['5 %', 5],
   ['0.5%', 0.5],
+  ['2.125%', 2.125],
   ['0%', 0],
 ])('parsePercent(%j) = %d', (text, n) => expect(parsePercent(text)).toBe(n));
 
-test.each(['5', '5 MB', '-5%', 'five %'])('parsePercent(%j): the % sign is required', (text) => expect(parsePercent(text)).toBeUndefined());
+test.each(['5', '5 MB', '-5%', 'five %', '2.0001%'])('parsePercent(%j): the % sign is required', (text) => expect(parsePercent(text)).toBeUndefined());

@@ -4,12 +4,13 @@ import { GATE_COLUMNS, orderRows, renderGateMarkdown, renderGateTerminal, verdic
 
 const MB = 1_000_000;
 const base = { scenario: 'go-app', variant: 'multi' };
-const pass: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 78 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', min: MB };
-const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew past both +2 % and +1.00 MB', min: MB };
-const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew, and any growth counts', min: 0 };
+const sizeRule = { percent: 2, min: MB, on: 'fail' as const };
+const pass: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 78 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', rule: sizeRule };
+const fail: GateRow = { ...base, metric: 'size', baseline: 78 * MB, current: 88.5 * MB, delta: 10.5 * MB, percent: 13.46, status: 'fail', level: 'fail', reason: 'grew past both +2 % and +1.00 MB', rule: sizeRule };
+const warn: GateRow = { ...base, metric: 'layers', baseline: 3, current: 4, delta: 1, percent: 33.33, status: 'warn', level: 'warn', reason: 'grew, and any growth counts', rule: { percent: 0, min: 0, on: 'warn' } };
 const missing: GateRow = { scenario: 'node-app', variant: 'prod', status: 'missing', level: 'fail', reason: 'in the baseline, but node-app has no variant prod now' };
 const newRow: GateRow = { scenario: 'node-app', variant: 'slim', metric: 'size', current: 5 * MB, status: 'new', level: 'pass', reason: 'not in the baseline' };
-const shrunk: GateRow = { ...base, variant: 'scratch', metric: 'size', baseline: 5 * MB, current: 4 * MB, delta: -1 * MB, percent: -20, status: 'pass', level: 'pass', reason: 'improved', min: MB };
+const shrunk: GateRow = { ...base, variant: 'scratch', metric: 'size', baseline: 5 * MB, current: 4 * MB, delta: -1 * MB, percent: -20, status: 'pass', level: 'pass', reason: 'improved', rule: sizeRule };
 
 const report = (rows: GateRow[], verdict: GateReport['verdict'] = 'fail'): GateReport => ({
   verdict,
@@ -53,22 +54,22 @@ test('changed rows first, worst first; unchanged rows after, in run order', () =
 });
 
 test('the verdict line counts what needs a look and names the baseline', () => {
-  expect(verdictLine(report([pass, fail, warn, missing]))).toBe('FAIL: over a size rule: 2 failing rows, 1 warning row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab');
+  expect(verdictLine(report([pass, fail, warn, missing]))).toBe('FAIL: 2 failing rows, 1 warning row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab');
   expect(verdictLine(report([pass], 'pass'))).toBe('PASS: all 1 rows within their rules; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab');
 });
 
 test('Markdown: changed rows in the table, the unchanged folded, notes escaped', () => {
   expect(renderGateMarkdown(report([pass, fail]))).toBe(
     [
-      '### stagebench: FAIL: over a size rule',
+      '### stagebench: FAIL',
       '',
-      'FAIL: over a size rule: 1 failing row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab',
+      'FAIL: 1 failing row; baseline of 2026-11-27T12:00:00.000Z, commit 0123456789ab',
       '',
       '| Status | Scenario | Variant | Metric | Baseline | Current | Change | Why |',
       '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
       '| fail | go-app | multi | size | 78.0 MB | 88.5 MB | +10.5 MB (+13.5 %) | grew past both +2 % and +1.00 MB |',
       '',
-      '<details><summary>1 unchanged row</summary>',
+      '<details><summary>1 more row</summary>',
       '',
       '| Status | Scenario | Variant | Metric | Baseline | Current | Change | Why |',
       '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
@@ -80,24 +81,45 @@ test('Markdown: changed rows in the table, the unchanged folded, notes escaped',
       '',
     ].join('\n'),
   );
-  expect(renderGateMarkdown(report([pass], 'pass'))).toContain('No row changed.');
+  expect(renderGateMarkdown(report([pass], 'pass'))).toContain('No size or layer count changed.');
 });
 
 test('terminal: the same rows, failing first, and the verdict', () => {
   const text = renderGateTerminal(report([pass, fail]), { color: false });
   expect(text.indexOf('88.5 MB')).toBeLessThan(text.indexOf('unchanged'));
-  expect(text).toContain('FAIL: over a size rule: 1 failing row');
+  expect(text).toContain('FAIL: 1 failing row');
   expect(text).toContain('note: not in this run');
 });
 
-test('annotations: ::error for failing rows, ::warning for warnings, nothing for passes; data and properties escaped', () => {
+test('annotations: worst first, ::error for failing rows, ::warning for warnings, nothing for passes; data and properties escaped', () => {
   const odd: GateRow = { ...missing, scenario: 'a,b:c', reason: '100% gone\nreally' };
-  expect(renderAnnotations(report([pass, fail, warn, odd]))).toBe(
+  expect(renderAnnotations(report([pass, warn, odd, fail]))).toBe(
     [
       '::error title=stagebench%3A go-app/multi size::go-app/multi size fail: 78.0 MB → 88.5 MB (+10.5 MB (+13.5 %25)): grew past both +2 %25 and +1.00 MB',
-      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew, and any growth counts',
       '::error title=stagebench%3A a%2Cb%3Ac/prod::a,b:c/prod missing: 100%25 gone%0Areally',
+      '::warning title=stagebench%3A go-app/multi layers::go-app/multi layers warn: 3 → 4 (+1 (+33.3 %25)): grew, and any growth counts',
       '',
     ].join('\n'),
   );
+});
+
+test('annotations: a new variant is one warning, not one per metric; at most 10 of a kind, the last says how many more', () => {
+  const newRows: GateRow[] = ['size', 'compressed', 'layers'].map((metric) => ({ ...newRow, metric: metric as GateRow['metric'], current: metric === 'layers' ? 3 : 5 * MB, level: 'warn' }));
+  expect(renderAnnotations(report(newRows))).toBe('::warning title=stagebench%3A node-app/slim::node-app/slim new: not in the baseline (size 5.00 MB, pull size 5.00 MB, layers 3)\n');
+  const many = Array.from({ length: 12 }, (_, i) => ({ ...fail, variant: `v${i}` }));
+  const lines = renderAnnotations(report(many)).trimEnd().split('\n');
+  expect(lines).toHaveLength(10);
+  expect(lines[9]).toMatch(/^::error title=stagebench%3A go-app\/v9 size::.*\(and 2 more: see the job summary\)$/);
+});
+
+test('a percentage that would print as the rule\'s own gets more decimals', () => {
+  const near = { ...fail, baseline: 341 * MB, current: 347_830_000, delta: 6_830_000, percent: 2.003 };
+  expect(cells(near).Change).toBe('+6.83 MB (+2.003 %)');
+  expect(cells({ ...near, percent: 1.99 }).Change).toBe('+6.83 MB (+1.99 %)');
+  expect(cells({ ...near, percent: 12.04 }).Change).toBe('+6.83 MB (+12.0 %)');
+});
+
+test('build times that round alike are shown in exact ms', () => {
+  const slow: GateRow = { ...base, metric: 'buildTime', baseline: 1000, current: 2004, delta: 1004, percent: 100.4, status: 'warn', level: 'warn', reason: 'r', rule: { percent: 10, min: 1000, on: 'warn' } };
+  expect(cells(slow).Change).toBe('+1,004 ms (+100.4 %)');
 });
