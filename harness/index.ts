@@ -8,3 +8,8 @@ export { ResultsSchema, type Results } from './results/schema.js';
 export { renderMarkdown } from './report/markdown.js';
 export { renderTerminal } from './report/terminal.js';
 export { run as runCli, type CliIo } from './cli/main.js';
+export { compareResults, type GateReport, type GateRow } from './compare/compare.js';
+export { GateConfigSchema, type GateConfig } from './compare/rules.js';
+export { mergeResults } from './results/merge.js';
+export { renderGateMarkdown } from './report/gate.js';
+export { renderChart } from './report/chart.js';
