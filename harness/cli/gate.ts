@@ -13,7 +13,6 @@ import { renderAnnotations } from '../report/annotations.js';
 import { renderGateMarkdown, renderGateTerminal } from '../report/gate.js';
 import { BASELINE_FILE, type Format } from './args.js';
 
-
 /** The config file: --config (must exist) or ./stagebench.config.json when there is one. */
 export async function loadConfig(cwd: string, flag: string | undefined): Promise<{ file: string; config: ConfigFile | undefined }> {
   const file = flag ? resolve(cwd, flag) : join(cwd, 'stagebench.config.json');
@@ -24,6 +23,7 @@ export async function loadConfig(cwd: string, flag: string | undefined): Promise
   return { file, config: await loadJsonFile(file, ConfigFileSchema, 'config file') };
 }
 
+/** The baseline results file; its absence is a config error that says how to make one. */
 export async function readBaseline(cwd: string, file: string): Promise<Results> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) {
