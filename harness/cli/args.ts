@@ -102,16 +102,34 @@ function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   return list as RunArgs['modes'];
 }
 
+const COMPARISON = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
+/** The flags each command reads: any other is refused, not silently ignored. */
+const FLAGS: Record<string, string[]> = {
+  run: ['scenarios', 'scenario', 'builder', 'out', 'keep-images', 'no-smoke', 'no-cache', 'runs', 'warmup', 'mode', 'no-compressed', 'format', 'profile', 'shard', ...COMPARISON],
+  compare: ['out', 'format', ...COMPARISON],
+  baseline: ['out', 'baseline'],
+  merge: ['out', 'format'],
+  report: ['out', 'format', 'update'],
+  claims: ['out', 'results'],
+  layers: ['out', 'scenario'],
+  steps: ['out', 'scenario'],
+  chart: ['out'],
+  clean: [],
+};
+
 export function parseCommand(argv: string[], env: Record<string, string | undefined> = {}): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === '--version' || command === '-v') return { command: 'version' };
+  const allowed = FLAGS[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}"`, 'run `stagebench --help` for the commands');
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
-      allowPositionals: ['report', 'claims', 'layers', 'steps', 'compare', 'baseline', 'merge', 'chart'].includes(command),
+      allowPositionals: !['run', 'clean'].includes(command),
       strict: true,
+      tokens: true,
       options: {
         scenarios: { type: 'string', default: 'scenarios' },
         scenario: { type: 'string', multiple: true, default: [] },
@@ -141,6 +159,10 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   }
   const v = parsed.values;
   if (v.help) return { command: 'help' };
+  const foreign = [...new Set(parsed.tokens.flatMap((t) => (t.kind === 'option' && !allowed.includes(t.name) ? [`--${t.name}`] : [])))];
+  if (foreign.length > 0) {
+    throw new UsageError(`${command} does not take ${foreign.join(', ')}`, `${command} takes ${allowed.map((f) => `--${f}`).join(', ') || 'no flags'}; see \`stagebench --help\``);
+  }
   const format = oneOf('format', v.format as string, FORMATS);
   const latest = `${v.out as string}/latest.json`;
   const gate = {
@@ -192,9 +214,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
     case 'layers':
     case 'steps':
       return { command, file: parsed.positionals[0] ?? latest, scenarios: v.scenario as string[] };
-    case 'clean':
-      return { command };
-    default:
-      throw new UsageError(`unknown command "${command}"`, 'run `stagebench --help` for the commands');
+    default: // clean, the only command left
+      return { command: 'clean' };
   }
 }

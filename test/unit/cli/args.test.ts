@@ -81,3 +81,16 @@ test('comparison flags without --baseline are refused rather than ignored', () =
   expect(() => parseCommand(['run', '--report', 'r.md'])).toThrow('--report is about the comparison, and there is none without --baseline');
   expect(() => parseCommand(['run', '--allow-engine-mismatch'])).toThrow('--allow-engine-mismatch is about the comparison');
 });
+
+test.each([
+  [['compare', '--runs', '5'], 'compare does not take --runs'],
+  [['report', '--builder', 'classic', '--scenario', 'x'], 'report does not take --builder, --scenario'],
+  [['clean', '--out', 'x'], 'clean does not take --out'],
+  [['merge', 'a.json', '--shard', '1/2'], 'merge does not take --shard'],
+])('%j: a flag the command does not read is refused', (argv, message) => {
+  expect(() => parseCommand(argv)).toThrow(message);
+});
+
+test('an unknown command is named before its flags are looked at', () => {
+  expect(() => parseCommand(['bench', '--runs', '5'])).toThrow('unknown command "bench"');
+});
