@@ -36,6 +36,8 @@ export interface GateReport {
   rows: GateRow[];
   /** What was not compared, and why. */
   notes: string[];
+  /** How each row's numbers and status were obtained. */
+  methods: Record<string, string>;
 }
 
 export interface RunRef {
@@ -46,6 +48,13 @@ export interface RunRef {
 
 export const LEVELS: Level[] = ['pass', 'warn', 'fail', 'error'];
 export const worst = (levels: Level[]): Level => levels.reduce<Level>((w, l) => (LEVELS.indexOf(l) > LEVELS.indexOf(w) ? l : w), 'pass');
+
+export const GATE_METHODS: Record<string, string> = {
+  values: `baseline and current are the two results files' ${METRICS.map((m) => `${m.field} (${m.label})`).join(', ')}; buildMs is the median of the timed builds of the run's first mode`,
+  growth: 'grew past a rule when the change in the worse direction is more than rule.min and more than rule.percent % of the baseline (compared in integers)',
+  cap: 'fails when current > cap, whatever the baseline',
+  buildTime: 'compared only between builds of the same kind (cache or mode) and CPU count; with on: fail, it fails only with minRuns timed builds per side and a one-sided Mann-Whitney U test p < alpha',
+};
 
 const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, ...(r.git ? { commit: r.git.commit } : {}) });
 
@@ -81,7 +90,7 @@ export function compareResults(baseline: Results, current: Results, gate: GateCo
       for (const v of scenario.variants) rows.push(missingRow(scenario.name, v.id, policy.missing, `in the baseline, but there is no scenario ${scenario.name} now`));
     }
   }
-  return { verdict: worst(rows.map((r) => r.level)), baseline: ref(baseline), current: ref(current), rows, notes: [...notes] };
+  return { verdict: worst(rows.map((r) => r.level)), baseline: ref(baseline), current: ref(current), rows, notes: [...notes], methods: GATE_METHODS };
 }
 
 interface VariantContext {

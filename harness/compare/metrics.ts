@@ -9,14 +9,16 @@ export interface Metric {
   /** Which way is better: a change in that direction never fails, however large. */
   better: 'lower' | 'higher';
   unit: 'bytes' | 'count' | 'ms';
+  /** The results field it reads, named in the report's methods. */
+  field: string;
   value(v: VariantResult): number | undefined;
 }
 
 export const METRICS: Metric[] = [
-  { key: 'size', label: 'size', better: 'lower', unit: 'bytes', value: (v) => v.sizeBytes },
-  { key: 'compressed', label: 'pull size', better: 'lower', unit: 'bytes', value: (v) => v.compressedBytes },
-  { key: 'layers', label: 'layers', better: 'lower', unit: 'count', value: (v) => v.layerCount },
-  { key: 'buildTime', label: 'build time', better: 'lower', unit: 'ms', value: (v) => v.buildMs },
+  { key: 'size', label: 'size', better: 'lower', unit: 'bytes', field: 'sizeBytes', value: (v) => v.sizeBytes },
+  { key: 'compressed', label: 'pull size', better: 'lower', unit: 'bytes', field: 'compressedBytes', value: (v) => v.compressedBytes },
+  { key: 'layers', label: 'layers', better: 'lower', unit: 'count', field: 'layerCount', value: (v) => v.layerCount },
+  { key: 'buildTime', label: 'build time', better: 'lower', unit: 'ms', field: 'buildMs', value: (v) => v.buildMs },
 ];
 
 /** A value in its metric's unit, as the tables show it. */

@@ -61,8 +61,10 @@ describe('stagebench compare', () => {
   test('--format json: the report as JSON on stdout, annotations on stderr', async () => {
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json', '--format', 'json'], { 'base.json': run1({}), 'now.json': run1({ sizeBytes: 90 * MB }) }, { GITHUB_ACTIONS: 'true' });
     expect(res.code).toBe(1);
-    const report = JSON.parse(res.stdout) as { verdict: string; rows: { variant: string; metric?: string; status: string; delta?: number }[] };
+    const report = JSON.parse(res.stdout) as { verdict: string; rows: { variant: string; metric?: string; status: string; delta?: number }[]; methods: Record<string, string> };
     expect(report.verdict).toBe('fail');
+    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'buildTime']);
+    expect(report.methods.values).toContain('sizeBytes (size), compressedBytes (pull size), layerCount (layers), buildMs (build time)');
     expect(report.rows.find((r) => r.variant === 'multi' && r.metric === 'size')).toMatchObject({ status: 'fail', delta: 10 * MB });
     expect(res.stderr).toContain('::error title=stagebench%3A node-app/multi size::');
   });

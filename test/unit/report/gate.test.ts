@@ -18,6 +18,7 @@ const report = (rows: GateRow[], verdict: GateReport['verdict'] = 'fail'): GateR
   current: { createdAt: '2026-11-28T12:00:00.000Z', runId: 'c' },
   rows,
   notes: ['not in this run (left out by --scenario or --shard), so not compared: x|y'],
+  methods: {},
 });
 
 const cells = (row: GateRow) => Object.fromEntries(GATE_COLUMNS.map((c) => [c.header, c.value(row)]));
