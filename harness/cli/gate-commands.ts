@@ -27,7 +27,7 @@ export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<nu
     throw new ConfigError(`${args.from} cannot be the baseline: ${why}`, 'fix it and run `stagebench run` again, then `stagebench baseline update`');
   }
   const shard = results.selection?.shard;
-  if (shard) {
+  if (shard && shard.count > 1) {
     throw new ConfigError(`${args.from} holds only shard ${shard.index}/${shard.count}: as a baseline, the other shards' scenarios would be "new" for ever`, 'merge the shards first (stagebench merge a.json b.json …), then make the merged file the baseline');
   }
   await writeAtomic(resolve(io.cwd, args.baseline), `${JSON.stringify(results, null, 2)}\n`);

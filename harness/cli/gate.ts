@@ -5,7 +5,7 @@ import { compareResults, type GateReport } from '../compare/compare.js';
 import { type GateConfig, unknownGateKeys } from '../compare/rules.js';
 import { ConfigFileSchema, type ConfigFile } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, EngineError } from '../errors.js';
 import { engineDifferences, engineNotes } from '../results/comparable.js';
 import { readResults, writeAtomic } from '../results/io.js';
 import type { Results } from '../results/schema.js';
@@ -58,6 +58,10 @@ export function checkGateKeys(config: GateConfig, baseline: Results, current: { 
 
 /** Compares, after checking the engine and the gate's keys. */
 export function gate(baseline: Results, current: Results, config: GateConfig, opts: { file: string; allowMismatch: boolean }): GateReport {
+  if (current.run.status !== 'complete') {
+    // Part of it was never measured: comparing what is there would pass what was not.
+    throw new EngineError(`the results to compare come from a run that is ${current.run.status}${current.run.error ? ` (${current.run.error})` : ''}: not everything was measured`, 'run `stagebench run` again and compare its results');
+  }
   const notes = engineCheck(opts.file, baseline, current, opts.allowMismatch);
   checkGateKeys(config, baseline, current.scenarios, current.selection?.available ?? []);
   const report = compareResults(baseline, current, config);

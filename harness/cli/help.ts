@@ -33,7 +33,7 @@ Flags for run:
   --shard <i>/<n>            only the i-th of n shares of the scenarios (sorted, dealt round-robin)
   --baseline <file>          compare with this results file afterwards (exit 1 on a regression)
 
-Flags for compare and run --baseline:
+Flags for compare and run --baseline (compare also takes --format, and --out for its default file):
   --report <file>            also write the comparison as Markdown to <file>
   --config <file>            the gate rules ("gate" in stagebench.config.json)
   --allow-engine-mismatch    compare with a baseline from another engine, storage driver or builder

@@ -60,7 +60,8 @@ const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, 
 
 /**
  * Compares a run with a baseline, variant by variant and metric by metric, under the gate's rules. Pure: the
- * verdict is a value; the CLI turns it into an exit code.
+ * verdict is a value; the CLI turns it into an exit code. Both documents must be schema-valid (integer bytes
+ * and ms); the CLI also refuses a current run that did not complete.
  */
 export function compareResults(baseline: Results, current: Results, gate: GateConfig = {}): GateReport {
   const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}) };
@@ -77,13 +78,13 @@ export function compareResults(baseline: Results, current: Results, gate: GateCo
       rows.push(...compareVariant(ctx, base?.variants.find((v) => v.id === variant.id), variant));
     }
     for (const gone of base?.variants.filter((v) => !scenario.variants.some((c) => c.id === v.id)) ?? []) {
-      rows.push(missingRow(scenario.name, gone.id, policy.missing, `in the baseline, but ${scenario.name} has no variant ${gone.id} now`));
+      rows.push(current.run.status !== 'complete' ? notMeasured(scenario.name, gone.id, current) : missingRow(scenario.name, gone.id, policy.missing, `in the baseline, but ${scenario.name} has no variant ${gone.id} now`));
     }
   }
   for (const scenario of baseline.scenarios.filter((s) => !current.scenarios.some((c) => c.name === s.name))) {
     if (current.run.status !== 'complete') {
       // A run that stopped early cannot say whether the rest is fine: that is not a pass.
-      for (const v of scenario.variants) rows.push({ scenario: scenario.name, variant: v.id, status: 'error', level: 'error', reason: `not measured: the run is ${current.run.status}` });
+      for (const v of scenario.variants) rows.push(notMeasured(scenario.name, v.id, current));
     } else if (current.selection?.available.includes(scenario.name)) {
       notes.add(`not in this run (left out by --scenario or --shard), so not compared: ${scenario.name}`);
     } else {
@@ -103,6 +104,8 @@ interface VariantContext {
   baseline: Results;
   current: Results;
 }
+
+const notMeasured = (scenario: string, variant: string, current: Results): GateRow => ({ scenario, variant, status: 'error', level: 'error', reason: `not measured: the run is ${current.run.status}` });
 
 function missingRow(scenario: string, variant: string, level: Level, reason: string): GateRow {
   return { scenario, variant, status: 'missing', level, reason: `${reason}; if it was removed on purpose, run \`stagebench baseline update\`` };
@@ -145,7 +148,7 @@ function unmatched(ctx: VariantContext, metric: Metric, current: number, before:
   const capped = { ...(cap.cap !== undefined ? { cap: cap.cap } : {}) };
   if (before?.status === 'ok') {
     // Only this metric is absent (e.g. a baseline made with --no-compressed): nothing new about the variant.
-    ctx.notes.add(`${metric.label} not in the baseline, so only its caps were checked`);
+    ctx.notes.add(`${metric.label} not in the baseline, so not compared (caps still apply)`);
     if (cap.cap === undefined) return undefined;
     return { current, ...capped, status: cap.over ? 'fail' : 'pass', level: cap.over ? 'fail' : 'pass', reason: `not in the baseline; ${cap.text}` };
   }

@@ -52,7 +52,7 @@ export const durationSchema = quantity(parseDuration, 'a duration such as "2 s",
 export const percentSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const parsed = typeof value === 'string' ? parsePercent(value) : undefined;
   if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%" or "2.5%" (a string with the % sign)` });
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%" or "2.5%" (a string with the % sign, at most 3 decimals)` });
     return z.NEVER;
   }
   return parsed;

@@ -16,7 +16,8 @@ function message(rows: GateRow[]): { title: string; text: string } {
   // A new variant is one thing to note, not one per metric.
   if (first.status === 'new' && rows.length > 1) {
     const values = rows.map((r) => `${column('Metric').value(r)} ${column('Current').value(r)}`).join(', ');
-    return { title: variant, text: `${variant} new: ${first.reason} (${values})` };
+    // The reason's first part is the variant's (not in the baseline); a cap is one metric's, left to the summary.
+    return { title: variant, text: `${variant} new: ${first.reason.split('; ')[0]} (${values})` };
   }
   const what = first.metric ? `${variant} ${column('Metric').value(first)}` : variant;
   const values = first.current !== undefined ? `${column('Baseline').value(first)} → ${column('Current').value(first)} (${column('Change').value(first)}): ` : '';

@@ -7,13 +7,17 @@ import { tableStyle } from './terminal.js';
 const dash = '—';
 const metricOf = (row: GateRow): Metric | undefined => METRICS.find((m) => m.key === row.metric);
 
-/** "+12.5 %"; with more decimals when one place would print the rule's own percentage for a different value. */
+/** "+12.5 %"; with more decimals when fewer would print the rule's own percentage for a different value. */
 function percentText(p: number, rulePercent: number | undefined): string {
   const sign = p > 0 ? '+' : p < 0 ? '−' : '±';
   const abs = Math.abs(p);
-  if (abs !== 0 && abs < 0.05) return `${sign}<0.1 %`;
-  let digits = 1;
-  while (digits < 4 && rulePercent !== undefined && abs !== rulePercent && Number(abs.toFixed(digits)) === rulePercent) digits++;
+  const nearRule = (digits: number) => rulePercent !== undefined && abs !== rulePercent && Number(abs.toFixed(digits)) === rulePercent;
+  // "<0.1 %" only where no rule finer than that is being read against it.
+  if (abs !== 0 && abs < 0.05 && (rulePercent === undefined || rulePercent >= 0.1)) return `${sign}<0.1 %`;
+  // At least as many places as the rule has ("0.125%" -> 3), so 0.02 % is not "0.0 %" next to a 0.01 % rule.
+  let digits = Math.max(1, (String(rulePercent ?? '').split('.')[1] ?? '').length);
+  // Integer bytes keep a value over or under the rule at least 1e-12 apart from it: 16 places always tell.
+  while (digits < 16 && nearRule(digits)) digits++;
   return `${sign}${abs.toFixed(digits)} %`;
 }
 

@@ -5,8 +5,8 @@ type Measured = Pick<Results, 'engine' | 'builder'>;
 /** "20.10.24+dfsg1" -> "20.10": patch releases do not change how images are stored or built. */
 const minor = (version: string) => version.split('.').slice(0, 2).join('.');
 
-const FACTS: [string, (r: Measured) => string][] = [
-  ['engine version', (r) => minor(r.engine.serverVersion)],
+const FACTS: [string, (r: Measured, exact: boolean) => string][] = [
+  ['engine version', (r, exact) => (exact ? r.engine.serverVersion : minor(r.engine.serverVersion))],
   ['storage driver', (r) => r.engine.storageDriver],
   ['image store', (r) => r.engine.imageStore],
   ['platform', (r) => `${r.engine.os}/${r.engine.arch}`],
@@ -16,9 +16,10 @@ const FACTS: [string, (r: Measured) => string][] = [
 /**
  * What makes two runs' sizes comparable: the same engine release (major.minor), storage (which defines Size),
  * platform and builder (which decides the layers). Each difference as "storage driver: overlay2 ≠ btrfs".
+ * exactVersion: for merging, where one file can name only one engine version.
  */
-export function engineDifferences(a: Measured, b: Measured): string[] {
-  return FACTS.filter(([, get]) => get(a) !== get(b)).map(([what, get]) => `${what}: ${get(a)} ≠ ${get(b)}`);
+export function engineDifferences(a: Measured, b: Measured, { exactVersion = false } = {}): string[] {
+  return FACTS.filter(([, get]) => get(a, exactVersion) !== get(b, exactVersion)).map(([what, get]) => `${what}: ${get(a, exactVersion)} ≠ ${get(b, exactVersion)}`);
 }
 
 /** Differences worth a note but not a refusal: another patch release of the engine. */

@@ -27,7 +27,7 @@ export function mergeResults(inputs: NamedResults[]): Results {
   const [first, ...rest] = inputs as [NamedResults, ...NamedResults[]];
   const problems: string[] = [];
   for (const other of rest) {
-    for (const d of engineDifferences(first.results, other.results)) problems.push(`${first.file} and ${other.file} differ in ${d}`);
+    for (const d of engineDifferences(first.results, other.results, { exactVersion: true })) problems.push(`${first.file} and ${other.file} differ in ${d}`);
     for (const [what, get] of SETTINGS) {
       if (get(first.results) !== get(other.results)) problems.push(`${first.file} and ${other.file} differ in ${what}: ${String(get(first.results))} ≠ ${String(get(other.results))}`);
     }

@@ -69,6 +69,12 @@ describe('stagebench compare', () => {
     expect(res.stderr).toContain('::error title=stagebench%3A node-app/multi size::');
   });
 
+  test('results of a run that did not complete are refused: exit 3', async () => {
+    const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({}, (r) => (r.run = { id: 'x', status: 'error', error: 'engine went away' })) });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('the results to compare come from a run that is error (engine went away): not everything was measured');
+  });
+
   test('a variant that failed to build: exit 3', async () => {
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({ status: 'failed', error: { message: 'boom', logTail: [] } }) });
     expect(res.code).toBe(3);

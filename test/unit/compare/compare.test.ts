@@ -204,7 +204,7 @@ describe('new, missing and failed variants', () => {
     const { baseline, current } = pair({ sizeBytes: 1 }, { sizeBytes: 1, compressedBytes: 6 * MB });
     const report = compareResults(baseline, current);
     expect(report.rows.some((r) => r.metric === 'compressed')).toBe(false);
-    expect(report.notes).toContain('pull size not in the baseline, so only its caps were checked');
+    expect(report.notes).toContain('pull size not in the baseline, so not compared (caps still apply)');
     const capped = compareResults(baseline, current, gateOf({ scenarios: { 'node-app/multi': { maxCompressed: '5 MB' } } }));
     expect(capped.rows.find((r) => r.metric === 'compressed')).toMatchObject({ status: 'fail', reason: 'not in the baseline; over the cap: 6.00 MB > 5.00 MB' });
   });
@@ -214,8 +214,10 @@ describe('new, missing and failed variants', () => {
     baseline.scenarios.push({ ...baseline.scenarios[0]!, name: 'go-app' });
     current.selection = { available: ['go-app', 'node-app'] };
     current.run.status = 'interrupted';
+    current.scenarios[0]!.variants.pop();
     const report = compareResults(baseline, current);
     expect(report.verdict).toBe('error');
+    expect(report.rows.find((r) => r.scenario === 'node-app' && r.variant === 'multi')).toEqual({ scenario: 'node-app', variant: 'multi', status: 'error', level: 'error', reason: 'not measured: the run is interrupted' });
     expect(report.rows.filter((r) => r.scenario === 'go-app')).toEqual([
       { scenario: 'go-app', variant: 'single', status: 'error', level: 'error', reason: 'not measured: the run is interrupted' },
       { scenario: 'go-app', variant: 'multi', status: 'error', level: 'error', reason: 'not measured: the run is interrupted' },

@@ -25,7 +25,7 @@ test('every problem is reported at once, with where it is', () => {
   expect(parsed.success).toBe(false);
   expect(formatIssues(parsed.error!).sort()).toEqual(
     [
-      'growth.size.percent: 5 is not a percentage such as "5%" or "2.5%" (a string with the % sign)',
+      'growth.size.percent: 5 is not a percentage such as "5%" or "2.5%" (a string with the % sign, at most 3 decimals)',
       'growth.size.min: "10 parsecs" is not a size such as "150 MB", "500 kB", "1.5 GiB" or a number of bytes',
       'growth.buildTime.minRuns: Too small: expected number to be >=5',
       'growth: Unrecognized key: "latency"',

@@ -118,6 +118,10 @@ test('a percentage that would print as the rule\'s own gets more decimals', () =
   expect(cells(near).Change).toBe('+6.83 MB (+2.003 %)');
   expect(cells({ ...near, percent: 1.99 }).Change).toBe('+6.83 MB (+1.99 %)');
   expect(cells({ ...near, percent: 12.04 }).Change).toBe('+6.83 MB (+12.0 %)');
+  expect(cells({ ...near, percent: 2.0000004 }).Change).toBe('+6.83 MB (+2.0000004 %)');
+  expect(cells({ ...near, percent: 1.99999 }).Change).toBe('+6.83 MB (+1.99999 %)');
+  // A rule below 0.1 %: the percentage is shown, not "<0.1 %".
+  expect(cells({ ...near, percent: 0.02, rule: { ...sizeRule, percent: 0.01 } }).Change).toBe('+6.83 MB (+0.02 %)');
 });
 
 test('build times that round alike are shown in exact ms', () => {

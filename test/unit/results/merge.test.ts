@@ -37,7 +37,7 @@ test('the worst run status wins, and errors are kept', () => {
 
 test('refused, with every reason at once: other engine, other settings, a scenario twice', () => {
   const other = shard('a-app', 2, 2, (r) => {
-    r.engine = { ...r.engine, storageDriver: 'btrfs', ncpu: 8 };
+    r.engine = { ...r.engine, serverVersion: '20.10.25', storageDriver: 'btrfs', ncpu: 8 };
     r.builder = 'classic';
     r.buildCache = 'disabled';
     r.git = { commit: 'cafe', dirty: true };
@@ -48,6 +48,7 @@ test('refused, with every reason at once: other engine, other settings, a scenar
   ])).toThrow(
     [
       'cannot merge these results:',
+      '  - one.json and two.json differ in engine version: 20.10.24 ≠ 20.10.25',
       '  - one.json and two.json differ in storage driver: overlay2 ≠ btrfs',
       '  - one.json and two.json differ in builder: buildkit ≠ classic',
       '  - one.json and two.json differ in CPUs: 2 ≠ 8',
