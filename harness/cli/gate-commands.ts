@@ -6,7 +6,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import type { BaselineArgs, CompareArgs, MergeArgs } from './args.js';
 import { gate, loadConfig, publishGate, readBaseline } from './gate.js';
 import type { CliIo } from './main.js';
-import { exitCodeOf, render, styled, verdictExitCode } from './output.js';
+import { brokenVariants, exitCodeOf, render, styled, verdictExitCode } from './output.js';
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
   const { config } = await loadConfig(io.cwd, args.config);
@@ -21,7 +21,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
 /** Only a complete run where everything built and worked becomes the baseline: anything else would hide regressions. */
 export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
   const results = await readResults(resolve(io.cwd, args.from));
-  const broken = results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
+  const broken = brokenVariants(results);
   if (results.run.status !== 'complete' || broken.length > 0) {
     const why = results.run.status !== 'complete' ? `the run is ${results.run.status}` : `${broken.join(', ')} did not build or pass the smoke check`;
     throw new ConfigError(`${args.from} cannot be the baseline: ${why}`, 'fix it and run `stagebench run` again, then `stagebench baseline update`');

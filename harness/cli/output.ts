@@ -15,11 +15,14 @@ export function render(results: Results, format: Format, color: boolean): string
 /** Colour and redrawn progress only on a terminal, without NO_COLOR, and never in JSON mode. */
 export const styled = (stream: { isTTY?: boolean }, env: Record<string, string | undefined>, format: Format = 'table') => !!stream.isTTY && env.NO_COLOR === undefined && format !== 'json';
 
+/** "scenario/variant" of every variant that did not build or failed its smoke check. */
+export const brokenVariants = (results: Results): string[] =>
+  results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
+
 /** Exit codes are chosen here and nowhere else. A finished run: */
 export function exitCodeOf(results: Results): number {
   if (results.run.status === 'interrupted') return ExitCode.interrupted;
-  const broken = results.scenarios.some((s) => s.variants.some((v) => v.status === 'failed' || v.smoke?.status === 'failed'));
-  return broken ? ExitCode.engine : ExitCode.ok;
+  return brokenVariants(results).length > 0 ? ExitCode.engine : ExitCode.ok;
 }
 
 /** The verdict as an exit code: the only place it becomes one. */

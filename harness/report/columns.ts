@@ -7,10 +7,11 @@ export interface Row {
   comparison?: Comparison;
 }
 
-export interface Column {
+/** One column of a table, for every format that renders it: results rows, or the gate's rows. */
+export interface Column<R = Row> {
   header: string;
   align: 'left' | 'right';
-  value(row: Row): string;
+  value(row: R): string;
 }
 
 const dash = '—';

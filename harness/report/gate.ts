@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import { type GateReport, type GateRow, type Level, LEVELS } from '../compare/compare.js';
 import { type Metric, METRICS, shownAgainst } from '../compare/metrics.js';
-import { cell } from './markdown.js';
-import { tableStyle } from './terminal.js';
+import type { Column } from './columns.js';
+import { cell, markdownTable } from './markdown.js';
+import { terminalTable } from './terminal.js';
 
 const dash = '—';
 const metricOf = (row: GateRow): Metric | undefined => METRICS.find((m) => m.key === row.metric);
@@ -35,14 +35,8 @@ function statusText(row: GateRow): string {
   return row.status;
 }
 
-interface GateColumn {
-  header: string;
-  align: 'left' | 'right';
-  value(row: GateRow): string;
-}
-
 /** The one column spec of the gate report, for every format. */
-export const GATE_COLUMNS: GateColumn[] = [
+export const GATE_COLUMNS: Column<GateRow>[] = [
   { header: 'Status', align: 'left', value: statusText },
   { header: 'Scenario', align: 'left', value: (r) => r.scenario },
   { header: 'Variant', align: 'left', value: (r) => r.variant },
@@ -78,27 +72,18 @@ export function verdictLine(report: GateReport): string {
 }
 
 export function renderGateTerminal(report: GateReport, options: { color: boolean }): string {
-  const table = new Table({ head: GATE_COLUMNS.map((c) => c.header), colAligns: GATE_COLUMNS.map((c) => c.align), style: tableStyle(options.color) });
   const { changed, unchanged } = orderRows(report.rows);
-  for (const row of [...changed, ...unchanged]) table.push(GATE_COLUMNS.map((c) => c.value(row)));
   const notes = report.notes.map((n) => `note: ${n}\n`).join('');
-  return `${table.toString()}\n${verdictLine(report)}\n${notes}`;
+  return `${terminalTable(GATE_COLUMNS, [...changed, ...unchanged], options.color)}\n${verdictLine(report)}\n${notes}`;
 }
-
-const markdownTable = (rows: GateRow[]) =>
-  [
-    `| ${GATE_COLUMNS.map((c) => c.header).join(' | ')} |`,
-    `| ${GATE_COLUMNS.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`,
-    ...rows.map((row) => `| ${GATE_COLUMNS.map((c) => cell(c.value(row))).join(' | ')} |`),
-  ].join('\n');
 
 /** The report for a pull request or a CI summary: what changed first, the rest folded away. */
 export function renderGateMarkdown(report: GateReport): string {
   const { changed, unchanged } = orderRows(report.rows);
   const out = [`### stagebench: ${VERDICT[report.verdict]}`, '', verdictLine(report), ''];
-  if (changed.length > 0) out.push(markdownTable(changed), '');
+  if (changed.length > 0) out.push(markdownTable(GATE_COLUMNS, changed), '');
   else out.push('No size or layer count changed.', '');
-  if (unchanged.length > 0) out.push(`<details><summary>${unchanged.length} more row${unchanged.length === 1 ? '' : 's'}</summary>`, '', markdownTable(unchanged), '', '</details>', '');
+  if (unchanged.length > 0) out.push(`<details><summary>${unchanged.length} more row${unchanged.length === 1 ? '' : 's'}</summary>`, '', markdownTable(GATE_COLUMNS, unchanged), '', '</details>', '');
   for (const note of report.notes) out.push(`- ${cell(note)}`);
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1,16 +1,22 @@
 import type { Results } from '../results/schema.js';
-import { COLUMNS, footnote, rowsOf } from './columns.js';
+import { type Column, COLUMNS, footnote, rowsOf } from './columns.js';
 import { failureDetails } from './failures.js';
 
 /** A Markdown table cell: pipes escaped, line breaks folded. */
 export const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** A GitHub-flavoured Markdown table for docs and CI summaries. */
+/** A column spec's GitHub-flavoured Markdown table, without a trailing newline. */
+export function markdownTable<R>(columns: Column<R>[], rows: R[]): string {
+  return [
+    `| ${columns.map((c) => c.header).join(' | ')} |`,
+    `| ${columns.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${columns.map((c) => cell(c.value(row))).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** The comparison table in Markdown, for docs and CI summaries. */
 export function renderMarkdown(results: Results): string {
-  const header = `| ${COLUMNS.map((c) => c.header).join(' | ')} |`;
-  const rule = `| ${COLUMNS.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`;
-  const rows = rowsOf(results).map((row) => `| ${COLUMNS.map((c) => cell(c.value(row))).join(' | ')} |`);
   const failures = failureDetails(results);
   const details = failures ? `\n<details><summary>Failures</summary>\n\n\`\`\`text\n${failures}\n\`\`\`\n</details>\n` : '';
-  return `${[header, rule, ...rows].join('\n')}\n\n${footnote(results)}\n${details}`;
+  return `${markdownTable(COLUMNS, rowsOf(results))}\n\n${footnote(results)}\n${details}`;
 }
