@@ -36,9 +36,10 @@ export function parsePercent(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function quantity(parser: (text: string) => number | undefined, expected: string) {
+/** A zod schema reading a quantity from a string (and, when numbers are allowed, a non-negative integer). */
+function quantity(parser: (text: string) => number | undefined, expected: string, numbers = true) {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const parsed = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? value : undefined) : parser(value);
+    const parsed = typeof value === 'string' ? parser(value) : numbers && Number.isInteger(value) && value >= 0 ? value : undefined;
     if (parsed === undefined) {
       ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${expected}` });
       return z.NEVER;
@@ -49,11 +50,5 @@ function quantity(parser: (text: string) => number | undefined, expected: string
 
 export const bytesSchema = quantity(parseBytes, 'a size such as "150 MB", "500 kB", "1.5 GiB" or a number of bytes');
 export const durationSchema = quantity(parseDuration, 'a duration such as "2 s", "500 ms" or a number of milliseconds');
-export const percentSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const parsed = typeof value === 'string' ? parsePercent(value) : undefined;
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a percentage such as "5%" or "2.5%" (a string with the % sign, at most 3 decimals)` });
-    return z.NEVER;
-  }
-  return parsed;
-});
+// A bare number is refused: 5 could mean 5 % or 500 %.
+export const percentSchema = quantity(parsePercent, 'a percentage such as "5%" or "2.5%" (a string with the % sign, at most 3 decimals)', false);
