@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepare this machine for offline (registry-free) stagebench runs. One idempotent command, as root:
 #   bash offline/setup.sh
-# - installs docker.io and debootstrap with apt if they are missing
+# - installs with apt what is missing of: docker.io and debootstrap (the offline bases), busybox-static (the
+#   integration tests' 2 MB fixture base) and docker-registry (the loopback registry the pull-size test pushes to)
 # - starts dockerd in the background if no daemon answers
 # - builds the local base images that are missing (existing ones are reused):
 #     stagebench-local/debian:bookworm-slim   debootstrap minbase + make-slim-rootfs.sh + docker import
@@ -80,6 +81,10 @@ trap on_exit EXIT
 missing=()
 if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then missing+=(docker.io); fi
 command -v debootstrap >/dev/null || missing+=(debootstrap)
+# what `npm test` needs besides: the same list .ci/run relies on, so the README's set-up is CI's set-up
+for pkg in busybox-static docker-registry; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
 if ((${#missing[@]})); then
   t=$(now_us)
   log "installing ${missing[*]} with apt"
@@ -88,7 +93,7 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
   log "installed ${missing[*]} in $(secs "$t")s"
 else
-  log "docker and debootstrap are installed"
+  log "docker, debootstrap, busybox-static and docker-registry are installed"
 fi
 
 # --- 2. Docker daemon ---------------------------------------------------------------------------

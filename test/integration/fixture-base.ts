@@ -19,7 +19,7 @@ export async function ensureFixtureBase(docker = new Docker()): Promise<void> {
   try {
     binary = readFileSync(BUSYBOX);
   } catch {
-    throw new Error(`the integration tests need a static ${BUSYBOX}: apt-get install busybox-static (.ci/run does)`);
+    throw new Error(`the integration tests need a static ${BUSYBOX}: run sudo npm run setup (offline/setup.sh installs busybox-static)`);
   }
   const pack = tar.pack();
   pack.entry({ name: 'bin', type: 'directory', mode: 0o755 });

@@ -9,7 +9,7 @@ jest.setTimeout(300_000);
 const BASES = ['stagebench-local/node:18', 'stagebench-local/golang:1.19', 'stagebench-local/debian:bookworm-slim'];
 const ready = (await engineAnswers()) && (await dockerLines(['images', '-q', ...BASES.flatMap((b) => ['--filter', `reference=${b}`])])).length === BASES.length;
 if (!ready && process.env.CI) throw new Error('CI=true but the offline bases are missing: .ci/run must run offline/setup.sh first');
-if (!ready) console.warn('The offline base images are missing: the lesson test is SKIPPED. Run `npm run setup:offline` (as root) to run it.');
+if (!ready) console.warn('The offline base images are missing: the lesson test is SKIPPED. Run `sudo npm run setup` to run it.');
 
 (ready ? describe : describe.skip)('the lesson scenarios on the offline profile', () => {
   test('every variant builds and passes its smoke check, and every multi-stage variant is smaller than single', async () => {

@@ -14,8 +14,8 @@ jest.setTimeout(300_000);
 // Debian's docker-registry, serving on loopback: the compressed sizes a registry really stores.
 const REGISTRY = '/usr/bin/docker-registry';
 const ready = (await engineAnswers()) && existsSync(REGISTRY);
-if (!ready && process.env.CI) throw new Error(`CI=true but ${REGISTRY} or the engine is missing: .ci/run installs docker-registry`);
-if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is SKIPPED (apt-get install docker-registry).`);
+if (!ready && process.env.CI) throw new Error(`CI=true but ${REGISTRY} or the engine is missing: .ci/run runs offline/setup.sh, which installs docker-registry`);
+if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is SKIPPED (sudo npm run setup installs docker-registry).`);
 
 (ready ? describe : describe.skip)('compressed size against a real registry', () => {
   let dir: string;

@@ -42,8 +42,8 @@ test('the reduction threshold is 90 % of the claim, inclusive', () => {
 });
 
 test('docs/claims.md is what `npm run docs` generates from the committed results', () => {
-  if (!existsSync(new URL('../../../results/latest.json', import.meta.url))) throw new Error('results/latest.json is missing: run the reference bench and npm run docs');
+  if (!existsSync(new URL('../../../docs/reference/results.json', import.meta.url))) throw new Error('docs/reference/results.json is missing (see the README: refreshing the reference run)');
   const committed = ClaimsFileSchema.parse(JSON.parse(readFileSync(new URL('../../../docs/lesson-claims.json', import.meta.url), 'utf8')));
-  const latest = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../../../results/latest.json', import.meta.url), 'utf8')));
-  expect(readFileSync(new URL('../../../docs/claims.md', import.meta.url), 'utf8')).toBe(renderClaims(committed, latest, 'results/latest.json'));
+  const latest = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../../../docs/reference/results.json', import.meta.url), 'utf8')));
+  expect(readFileSync(new URL('../../../docs/claims.md', import.meta.url), 'utf8')).toBe(renderClaims(committed, latest, 'docs/reference/results.json'));
 });
