@@ -33,7 +33,7 @@ export async function readBaseline(cwd: string, file: string): Promise<Results> 
 }
 
 /** A baseline from another engine is refused (a ConfigError) unless allowed; allowed, it is a note in the report. */
-export function engineCheck(file: string, baseline: Results, measured: Pick<Results, 'engine' | 'builder'>, allowMismatch: boolean): string[] {
+export function engineCheck(file: string, baseline: Results, measured: Pick<Results, 'engine' | 'builder' | 'builderUsed'>, allowMismatch: boolean): string[] {
   const diffs = engineDifferences(baseline, measured);
   if (diffs.length === 0) return engineNotes(baseline, measured);
   if (!allowMismatch) {

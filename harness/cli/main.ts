@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ClaimsFileSchema, type ConfigFile } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { DockerEngine } from '../engine/docker-engine.js';
+import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
 import type { Engine } from '../engine/engine.js';
 import { ConfigError, ExitCode, StagebenchError, UsageError } from '../errors.js';
 import { runBench } from '../measure/run-bench.js';
@@ -79,8 +80,10 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   let stopServices = async () => {};
   try {
     const facts = await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
-    // A baseline from another engine is refused before anything is built.
-    if (baseline) engineCheck(args.baseline!, baseline, { engine: facts, builder: args.builder }, args.allowEngineMismatch);
+    progress.line(`engine: ${engineName(facts)} at ${facts.address ?? '?'} (${storeName(facts)}), builder ${builderLabel({ builder: args.builder, builderUsed: builderUsed(facts, args.builder) })}`);
+    // A builder the engine cannot run, or a baseline from another engine, is refused before anything is built.
+    checkBuilderWorks(facts, args.builder);
+    if (baseline) engineCheck(args.baseline!, baseline, { engine: facts, builder: args.builder, builderUsed: builderUsed(facts, args.builder) }, args.allowEngineMismatch);
     if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
     // Interrupted before anything was measured: leave the last results file as it was.
     if (controller.signal.aborted) return ExitCode.interrupted;

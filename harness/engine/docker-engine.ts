@@ -9,6 +9,7 @@ import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
 import { engineAddress } from './docker-host.js';
+import { describeEngine, type InfoAnswer, type VersionAnswer } from './engine-kind.js';
 
 interface ModemError extends Error {
   code?: string;
@@ -58,18 +59,7 @@ export class DockerEngine implements Engine {
 
   async facts(): Promise<EngineFacts> {
     const [version, info] = await this.call('reading the engine version', () => Promise.all([this.docker.version(), this.docker.info()]));
-    const driverStatus: [string, string][] = info.DriverStatus ?? [];
-    const containerd = driverStatus.some(([k, v]) => k === 'driver-type' && v.startsWith('io.containerd.snapshotter'));
-    return {
-      serverVersion: version.Version,
-      apiVersion: version.ApiVersion,
-      storageDriver: info.Driver,
-      imageStore: containerd ? 'containerd' : 'graphdriver',
-      os: version.Os,
-      arch: version.Arch,
-      ncpu: info.NCPU,
-      kernelVersion: version.KernelVersion ?? '',
-    };
+    return describeEngine(version as VersionAnswer, info as InfoAnswer, this.address);
   }
 
   async hasImage(ref: string): Promise<boolean> {

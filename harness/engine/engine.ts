@@ -5,15 +5,22 @@ export type Builder = 'buildkit' | 'classic';
 
 /** What defines the meaning of the numbers: recorded with every result. */
 export interface EngineFacts {
+  /** Docker, or Podman's Docker-compatible API (which builds with buildah). */
+  kind: 'docker' | 'podman';
   serverVersion: string;
   apiVersion: string;
   storageDriver: string;
-  /** `containerd` when the engine uses the containerd image store, whose Size means something else. */
-  imageStore: 'graphdriver' | 'containerd';
+  /**
+   * graphdriver: Docker's classic store (overlay2, ...); containerd: Docker's containerd image store, whose
+   * Size means something else; containers-storage: Podman's.
+   */
+  imageStore: 'graphdriver' | 'containerd' | 'containers-storage';
   os: string;
   arch: string;
   ncpu: number;
   kernelVersion: string;
+  /** The endpoint the engine answered on, as resolved from DOCKER_HOST or the docker context. */
+  address?: string;
 }
 
 export interface BuildRequest {

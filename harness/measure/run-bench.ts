@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Profile } from '../config/schemas.js';
 import type { LayerCache } from '../engine/compressed-size.js';
 import type { Builder, Engine, EngineFacts } from '../engine/engine.js';
+import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
 import { writeResults } from '../results/io.js';
 import { METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
@@ -62,6 +63,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     git: opts.git,
     engine: engineFacts,
     builder: opts.builder,
+    builderUsed: builderUsed(engineFacts, opts.builder),
     buildCache: opts.noCache ? 'disabled' : 'used',
     ...(opts.modes.length > 0 ? { modes: opts.modes } : {}),
     ...(opts.profile ? { profile: opts.profile.name } : {}),

@@ -1,3 +1,4 @@
+import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { cell } from './markdown.js';
@@ -82,7 +83,7 @@ export function renderClaims(claims: ClaimsFile, results: Results, resultsFile: 
     claims.source,
     '',
     `Measured by stagebench ${results.tool.version} on ${results.createdAt} (run ${results.run.id}${results.git ? `, commit ${results.git.commit.slice(0, 12)}${results.git.dirty ? ' with local changes' : ''}` : ''}): ` +
-      `Docker ${e.serverVersion} (${e.storageDriver}, ${e.os}/${e.arch}), builder ${results.builder}, profile ${results.profile ?? '(none: public base images)'}, ` +
+      `${engineName(e)} (${storeName(e)}, ${e.os}/${e.arch}), builder ${builderLabel(results)}, profile ${results.profile ?? '(none: public base images)'}, ` +
       `build cache ${results.buildCache}. Sizes are the Engine's uncompressed image size.`,
     '',
     '| Claim | Scenario | Variant | Measured | Verdict | Why |',

@@ -1,3 +1,4 @@
+import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { Comparison, Results, VariantResult } from '../results/schema.js';
 import { formatBytes, formatChange, formatMs } from './units.js';
 
@@ -78,7 +79,7 @@ export function rowsOf(results: Results): Row[] {
 export function footnote(results: Results): string {
   const e = results.engine;
   const profile = results.profile ? `, profile ${results.profile}` : '';
-  return `Docker ${e.serverVersion} (API ${e.apiVersion}, ${e.storageDriver}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${results.builder}${profile}. ` +
+  return `${engineName(e)} (API ${e.apiVersion}, ${storeName(e)}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${builderLabel(results)}${profile}. ` +
     `Size: uncompressed image size from the Engine (SI units); build time: ${buildHow(results)}, ${results.createdAt}.`;
 }
 

@@ -88,14 +88,18 @@ export const ScenarioResultSchema = z.strictObject({
 });
 
 export const EngineSchema = z.strictObject({
+  kind: z.enum(['docker', 'podman']).optional().describe("from GET /version's Components; absent in older files, which are all Docker"),
   serverVersion: z.string(),
   apiVersion: z.string(),
   storageDriver: z.string(),
-  imageStore: z.enum(['graphdriver', 'containerd']),
+  imageStore: z
+    .enum(['graphdriver', 'containerd', 'containers-storage'])
+    .describe("graphdriver: Docker's overlay2 & co; containerd: Docker's containerd image store (GET /info DriverStatus driver-type io.containerd.snapshotter.v1); containers-storage: Podman"),
   os: z.string(),
   arch: z.string(),
   ncpu: z.int(),
   kernelVersion: z.string(),
+  address: z.string().optional().describe('the endpoint used, e.g. unix:///var/run/docker.sock, and the docker context it came from'),
 });
 
 export const ResultsSchema = z.strictObject({
@@ -110,7 +114,8 @@ export const ResultsSchema = z.strictObject({
   }),
   git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
   engine: EngineSchema,
-  builder: z.enum(['buildkit', 'classic']),
+  builder: z.enum(['buildkit', 'classic']).describe('the builder asked for (--builder)'),
+  builderUsed: z.enum(['buildkit', 'classic', 'buildah']).optional().describe('the builder that really ran: buildah on Podman whatever was asked'),
   buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
   modes: z.array(z.enum(['cold', 'warm', 'incremental'])).optional().describe('--mode: the cache modes each variant was built in, every round'),
   profile: z.string().optional(),

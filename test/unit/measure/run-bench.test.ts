@@ -7,7 +7,7 @@ import { runBench } from '../../../harness/measure/run-bench.js';
 import type { Results } from '../../../harness/results/schema.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 
-const facts: EngineFacts = { serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
+const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** An engine whose builds succeed; `inspect` and `build` misbehave for the variants named. */
 function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine & { cleanups: number } {

@@ -85,3 +85,22 @@ test('engineDifferences names each fact that differs, and nothing when they agre
   expect(engineDifferences(a, { ...a, engine: { ...a.engine, serverVersion: '20.10.99' } })).toEqual([]);
   expect(engineDifferences(a, b)).toEqual(['engine version: 20.10 ≠ 27.3', 'image store: graphdriver ≠ containerd', 'platform: linux/amd64 ≠ linux/arm64', 'builder: buildkit ≠ classic']);
 });
+
+test('Podman and Docker never compare or merge: the engine kind, store and builder really used all differ', () => {
+  const docker = results([]);
+  const podman = {
+    ...docker,
+    builderUsed: 'buildah' as const,
+    engine: { ...docker.engine, kind: 'podman' as const, serverVersion: '4.3.1', storageDriver: 'overlay', imageStore: 'containers-storage' as const },
+  };
+  expect(engineDifferences(docker, podman)).toEqual([
+    'engine: docker ≠ podman',
+    'engine version: 20.10 ≠ 4.3',
+    'storage driver: overlay2 ≠ overlay',
+    'image store: graphdriver ≠ containers-storage',
+    'builder: buildkit ≠ buildah',
+  ]);
+  // Asking Podman for classic or BuildKit builds with buildah all the same: those runs compare.
+  expect(engineDifferences(podman, { ...podman, builder: 'classic' })).toEqual([]);
+  expect(() => mergeResults([{ file: 'docker.json', results: docker }, { file: 'podman.json', results: { ...podman, scenarios: [] } }])).toThrow('docker.json and podman.json differ in engine: docker ≠ podman');
+});
