@@ -1,6 +1,6 @@
 import type { BuildOutcome, BuildRequest, Engine, EngineFacts } from '../../../harness/engine/engine.js';
 
-export const FAKE_FACTS: EngineFacts = { serverVersion: '20.10.24', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
+export const FAKE_FACTS: EngineFacts = { kind: 'docker', serverVersion: '20.10.24', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** Size per Dockerfile name, so every variant gets its own plausible figure. */
 const SIZES: Record<string, number> = { 'Dockerfile.single': 300_000_000, Dockerfile: 80_000_000, 'Dockerfile.scratch': 5_000_000 };
