@@ -19,7 +19,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSteps } from '../report/steps.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { createProgress, type TextSink } from '../report/progress.js';
-import { discoverScenarios, scenarioFolders } from '../scenarios/discover.js';
+import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
 import { parseCommand, type RunArgs } from './args.js';
 import { checkGateKeys, engineCheck, gate, loadConfig, publishGate, readBaseline } from './gate.js';
@@ -56,17 +56,18 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 
 async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<number> {
   const root = resolve(io.cwd, args.scenariosDir);
-  const discovered = await discoverScenarios(root, args.scenarios);
-  const scenarios = args.shard ? pickShard(discovered, args.shard) : discovered;
-  const available = await scenarioFolders(root);
-  if (args.shard && scenarios.length === 0) io.stderr.write(`shard ${args.shard.index}/${args.shard.count} has no scenarios (${discovered.length} scenario(s) in ${args.shard.count} shards)\n`);
   const { file: configFile, config } = await loadConfig(io.cwd, args.config);
+  const declared = config ? { file: configFile, config } : undefined;
+  const discovered = await discoverScenarios(root, args.scenarios, declared);
+  const scenarios = args.shard ? pickShard(discovered, args.shard) : discovered;
+  const available = await scenarioNames(root, declared);
+  if (args.shard && scenarios.length === 0) io.stderr.write(`shard ${args.shard.index}/${args.shard.count} has no scenarios (${discovered.length} scenario(s) in ${args.shard.count} shards)\n`);
   const profile = pickProfile(args.profile, configFile, config);
   const baseline = args.baseline ? await readBaseline(io.cwd, args.baseline) : undefined;
   if (baseline) checkGateKeys(config?.gate ?? {}, baseline, scenarios, available);
   const noChange = args.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
   if (noChange.length > 0) {
-    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
+    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json (or the scenario's declaration), and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
   }
   const outDir = resolve(io.cwd, args.outDir);
   await ensureWritableDir(outDir, `--out ${args.outDir}`);

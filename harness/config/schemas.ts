@@ -38,16 +38,17 @@ export const SmokeSchema = z
   });
 export type Smoke = z.infer<typeof SmokeSchema>;
 
-/** scenarios/<name>/scenario.json (optional). */
-export const ScenarioFileSchema = z.strictObject({
+/**
+ * What any scenario can say, whether in scenarios/<name>/scenario.json or under "scenarios" in the config
+ * file: one shape, so the two cannot drift apart.
+ */
+const scenarioOptions = {
   description: z.string().optional(),
   ...BuildOptionsSchema.shape,
   /** Per-profile overrides, e.g. host networking only where a loopback proxy is used. */
   profiles: z.record(z.string(), BuildOptionsSchema).optional(),
-  /** Per-variant overrides, keyed by variant id (single, multi, or <v> of Dockerfile.<v>). */
-  variants: z.record(z.string(), BuildOptionsSchema).optional(),
   smoke: SmokeSchema.optional(),
-  /** How an incremental build changes the context: a line appended to a copy of this file. */
+  /** How an incremental build changes the context: a line appended to a copy of this file (relative to the context). */
   incremental: z
     .strictObject({
       file: z.string().min(1),
@@ -57,8 +58,38 @@ export const ScenarioFileSchema = z.strictObject({
     .optional(),
   /** What to look for in every built image: a name and the paths that count as it (any one present). */
   contains: z.record(z.string().min(1), z.array(z.string().startsWith('/')).min(1)).optional(),
+};
+
+/** scenarios/<name>/scenario.json (optional). */
+export const ScenarioFileSchema = z.strictObject({
+  ...scenarioOptions,
+  /** Per-variant overrides, keyed by variant id (single, multi, or <v> of Dockerfile.<v>). */
+  variants: z.record(z.string(), BuildOptionsSchema).optional(),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
+
+/** One variant of a scenario declared in the config file: a Dockerfile (default: the scenario's) and its options. */
+export const DeclaredVariantSchema = z.strictObject({
+  /** Relative to the config file; may lie outside the context (sent as `docker build -f` sends it). */
+  dockerfile: z.string().min(1).optional(),
+  ...BuildOptionsSchema.shape,
+});
+
+/** A scenario declared under "scenarios" in stagebench.config.json. */
+export const DeclaredScenarioSchema = z
+  .strictObject({
+    ...scenarioOptions,
+    /** The build context, relative to the config file. */
+    context: z.string().min(1).default('.'),
+    /** Relative to the config file; default: Dockerfile in the context. */
+    dockerfile: z.string().min(1).optional(),
+    /** Named variants; none (and no matrix): the scenario is one image, with the variant id "default". */
+    variants: z.record(z.string(), DeclaredVariantSchema).optional(),
+    /** One variant per combination of these values; "target" picks the stage, any other key is a build argument. */
+    matrix: z.record(z.string().min(1), z.array(z.string()).min(1)).optional(),
+  })
+  .refine((s) => s.variants === undefined || s.matrix === undefined, { message: 'give "variants" or "matrix", not both' });
+export type DeclaredScenario = z.infer<typeof DeclaredScenarioSchema>;
 
 export const ServiceSchema = z.strictObject({
   name: z.string().min(1),
@@ -79,6 +110,12 @@ export type Profile = z.infer<typeof ProfileSchema>;
 
 /** stagebench.config.json (optional). */
 export const ConfigFileSchema = z.strictObject({
+  /** The JSON Schema this file follows (stagebench ships it as stagebench.config.schema.json); ignored here. */
+  $schema: z.string().optional(),
+  /** JSON has no comments: notes for the reader (stagebench init writes some), ignored here. */
+  $comment: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Scenarios by name, built from wherever their Dockerfiles and contexts are in the repository. */
+  scenarios: z.record(z.string(), DeclaredScenarioSchema).optional(),
   profiles: z.record(z.string(), ProfileSchema).optional(),
   /** Rules for comparing a run with a baseline (stagebench compare, run --baseline). */
   gate: GateConfigSchema.optional(),

@@ -1,23 +1,40 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import tarFs from 'tar-fs';
+import type { Pack } from 'tar-stream';
 import { ignoreRules } from './dockerignore.js';
 
-/** Which ignore file applies: `<Dockerfile>.dockerignore` wins over `.dockerignore`, as with buildx. */
+/**
+ * The Dockerfile's path inside the context (posix, context-relative), or undefined when it lies outside.
+ * `dockerfile` is context-relative or absolute, as in a BuildRequest.
+ */
+export function dockerfileInContext(contextDir: string, dockerfile: string): string | undefined {
+  const rel = relative(resolve(contextDir), resolve(contextDir, dockerfile));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/**
+ * Which ignore file applies, as an absolute path: `<Dockerfile>.dockerignore` next to the Dockerfile wins over
+ * the context's `.dockerignore`, as with buildx (also for a Dockerfile outside the context).
+ */
 export function ignoreFileFor(contextDir: string, dockerfile: string): string | undefined {
-  for (const name of [`${dockerfile}.dockerignore`, '.dockerignore']) {
-    if (existsSync(join(contextDir, name))) return name;
+  for (const path of [`${resolve(contextDir, dockerfile)}.dockerignore`, join(contextDir, '.dockerignore')]) {
+    if (existsSync(path)) return path;
   }
   return undefined;
 }
 
 /** Context-relative paths the docker CLI would send, sorted; directories included, special files skipped. */
 export async function contextEntries(contextDir: string, dockerfile: string): Promise<string[]> {
-  const ignoreName = ignoreFileFor(contextDir, dockerfile);
-  const ignoreText = ignoreName ? readFileSync(join(contextDir, ignoreName), 'utf8') : undefined;
-  const rules = ignoreRules(ignoreText, [dockerfile, ...(ignoreName ? [ignoreName] : [])]);
+  const ignoreFile = ignoreFileFor(contextDir, dockerfile);
+  const ignoreText = ignoreFile ? readFileSync(ignoreFile, 'utf8') : undefined;
+  // The CLI always sends the Dockerfile and the ignore file, when they are inside the context.
+  const alwaysSend = [dockerfileInContext(contextDir, dockerfile), ignoreFile ? dockerfileInContext(contextDir, ignoreFile) : undefined].filter((p): p is string => p !== undefined);
+  const rules = ignoreRules(ignoreText, alwaysSend);
   const kept: string[] = [];
 
   async function walk(relDir: string): Promise<void> {
@@ -39,19 +56,60 @@ export async function contextEntries(contextDir: string, dockerfile: string): Pr
 }
 
 /**
+ * The name a Dockerfile from outside the context gets inside it. The CLI uses `.dockerfile.<20 random hex>`;
+ * here the 20 hex digits come from the content, so that repeated builds send the same tar and a warm build
+ * can hit the cache (a new random name each time would change what `COPY . .` sees under BuildKit).
+ */
+export function outsideDockerfileName(content: Buffer): string {
+  return `.dockerfile.${createHash('sha256').update(content).digest('hex').slice(0, 20)}`;
+}
+
+export interface PackedContext {
+  tar: Readable;
+  /** What to pass as `dockerfile=`: its path in the context, or the added entry's name. */
+  dockerfile: string;
+}
+
+/**
  * The build context as a tar stream. Headers follow the CLI: owner 0/0 with no names (a uid change misses the
  * classic cache), modes as on disk (umask 0: a umask-changed mode misses both caches), mtimes kept,
- * symlinks stored as symlinks and never followed.
+ * symlinks stored as symlinks and never followed. A Dockerfile outside the context is added as the CLI does
+ * with `-f` (`AddDockerfileToBuildContext`): as a mode-0600 entry, with its name appended to the
+ * `.dockerignore` entry (made when there is none) so the classic builder drops it from the context.
  */
-export async function packContext(contextDir: string, dockerfile: string): Promise<Readable> {
+export async function packContext(contextDir: string, dockerfile: string): Promise<PackedContext> {
+  const inside = dockerfileInContext(contextDir, dockerfile);
+  let entries = await contextEntries(contextDir, dockerfile);
+  let extra: { name: string; content: Buffer; mtime: Date }[] = [];
+  let name = inside ?? '';
+  if (inside === undefined) {
+    const path = resolve(contextDir, dockerfile);
+    const content = await readFile(path);
+    name = outsideDockerfileName(content);
+    const ignorePath = join(contextDir, '.dockerignore');
+    const sentIgnore = entries.includes('.dockerignore');
+    const ignoreText = sentIgnore ? await readFile(ignorePath) : Buffer.alloc(0);
+    const mtime = statSync(path).mtime;
+    entries = entries.filter((e) => e !== '.dockerignore');
+    extra = [
+      { name, content, mtime },
+      { name: '.dockerignore', content: Buffer.concat([ignoreText, Buffer.from(`\n${name}\n`)]), mtime: sentIgnore ? statSync(ignorePath).mtime : mtime },
+    ];
+  }
   // tar-fs 3 takes `umask`; its published types (for v2) do not list it.
   const options = {
     // The exact list: with `ignore` always true tar-fs adds no directory children of its own, so a file
     // re-included inside an excluded directory is still sent, as the CLI does.
-    entries: await contextEntries(contextDir, dockerfile),
+    entries,
     ignore: () => true,
     umask: 0,
     map: (header: tarFs.Headers) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '' }),
+    finalize: extra.length === 0,
+    finish: (pack: Pack) => {
+      if (extra.length === 0) return;
+      for (const e of extra) pack.entry({ name: e.name, mode: 0o600, mtime: e.mtime, uid: 0, gid: 0, uname: '', gname: '' }, e.content);
+      pack.finalize();
+    },
   };
-  return tarFs.pack(contextDir, options as tarFs.PackOptions) as unknown as Readable;
+  return { tar: tarFs.pack(contextDir, options as unknown as tarFs.PackOptions) as unknown as Readable, dockerfile: name };
 }

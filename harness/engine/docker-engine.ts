@@ -91,7 +91,6 @@ export class DockerEngine implements Engine {
     let lastStep: string | undefined;
     const options: Record<string, unknown> = {
       t: req.tag,
-      dockerfile: req.dockerfile,
       version: req.builder === 'buildkit' ? '2' : '1',
       labels: req.labels,
       buildargs: req.buildArgs,
@@ -104,7 +103,9 @@ export class DockerEngine implements Engine {
     };
     let context: Readable;
     try {
-      context = await packContext(req.contextDir, req.dockerfile);
+      const packed = await packContext(req.contextDir, req.dockerfile);
+      context = packed.tar;
+      options.dockerfile = packed.dockerfile;
     } catch (err) {
       parser.push({ errorDetail: { message: `cannot pack the build context ${req.contextDir}: ${errorMessage(err)}` } });
       return parser.finish();

@@ -25,6 +25,7 @@ export interface EngineFacts {
 
 export interface BuildRequest {
   contextDir: string;
+  /** Relative to the context, or absolute; one outside the context is sent as the docker CLI sends `-f`. */
   dockerfile: string;
   builder: Builder;
   tag: string;

@@ -1,6 +1,6 @@
 import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
 import type { LayerCache } from '../engine/compressed-size.js';
@@ -8,6 +8,7 @@ import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
 import { type Scenario, type Variant, variantOptions } from '../scenarios/discover.js';
+import { imageRefPart } from '../scenarios/names.js';
 import { median, spreadWarning, summarize } from '../stats/summary.js';
 import type { BenchOptions, Mode } from './run-bench.js';
 import { smokeCheck } from './smoke.js';
@@ -15,8 +16,6 @@ import { smokeCheck } from './smoke.js';
 export const LABEL = 'org.stagebench';
 export const RUN_LABEL = 'org.stagebench.run';
 
-/** A docker reference component: lower-case, [a-z0-9._-]. */
-const refPart = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'x';
 
 /** Profile ARG values reach only Dockerfiles that declare the ARG; scenario.json values always apply. */
 export function effectiveBuildArgs(declared: Set<string>, profileArgs: Record<string, string>, scenarioArgs: Record<string, string>): Record<string, string> {
@@ -93,7 +92,7 @@ export class VariantRun {
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
-    variant: Variant,
+    private readonly variant: Variant,
     private readonly runId: string,
     private readonly opts: BenchOptions,
     private readonly layerCache: LayerCache,
@@ -125,12 +124,12 @@ export class VariantRun {
     return this.guard(async () => {
       const { scenario, opts, result } = this;
       const options = variantOptions(scenario, result.id, opts.profile?.name);
-      const parsed = parseDockerfile(await readFile(join(scenario.dir, result.dockerfile), 'utf8'));
+      const parsed = parseDockerfile(await readFile(resolve(scenario.dir, this.variant.path), 'utf8'));
       const buildArgs = effectiveBuildArgs(parsed.declaredArgs, opts.profile?.buildArgs ?? {}, options.buildArgs ?? {});
       Object.assign(result, { buildArgs, ...(options.target ? { target: options.target } : {}), ...(options.network ? { network: options.network } : {}) });
       if (options.target && !parsed.stages.some((s) => s.name === options.target!.toLowerCase())) {
         const stages = parsed.stages.flatMap((s) => (s.name ? [s.name] : [])).join(', ') || 'none named';
-        result.error = { message: `target "${options.target}" is not a stage of ${result.dockerfile} (stages: ${stages}); fix "target" in scenario.json`, logTail: [] };
+        result.error = { message: `target "${options.target}" is not a stage of ${result.dockerfile} (stages: ${stages}); fix "target" in scenario.json or the config file`, logTail: [] };
         return;
       }
       const images = stageImages(parsed, buildArgs, options.target);
@@ -144,9 +143,9 @@ export class VariantRun {
       }
       this.request = {
         contextDir: scenario.dir,
-        dockerfile: result.dockerfile,
+        dockerfile: this.variant.path,
         builder: opts.builder,
-        tag: `stagebench/${refPart(scenario.name)}:${refPart(result.id)}`,
+        tag: `stagebench/${imageRefPart(scenario.name)}:${imageRefPart(result.id)}`,
         labels: { [LABEL]: 'true', [RUN_LABEL]: this.runId, [`${LABEL}.scenario`]: scenario.name, [`${LABEL}.variant`]: result.id },
         buildArgs,
         target: options.target,

@@ -1,45 +1,51 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { type BuildOptions, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
+import { basename, join, resolve } from 'node:path';
+import { type BuildOptions, type ConfigFile, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
 import { parseJsonFile } from '../config/load.js';
 import { ConfigError } from '../errors.js';
+import { declaredScenarios } from './declared.js';
+import { nameProblems } from './names.js';
 
 export interface Variant {
-  /** `single` (Dockerfile.single), `multi` (Dockerfile), or `<v>` for Dockerfile.<v>. */
+  /** `single` (Dockerfile.single), `multi` (Dockerfile), `<v>` for Dockerfile.<v>; a config key or matrix id when declared. */
   id: string;
+  /** The Dockerfile as the user names it: its file name in a scenario folder, its path from the config file when declared. */
   dockerfile: string;
+  /** The Dockerfile as the build request names it: relative to the context, or absolute when outside it. */
+  path: string;
 }
 
 export interface Scenario {
   name: string;
+  /** The build context. */
   dir: string;
   variants: Variant[];
+  /** The scenario's options (scenario.json, or the config's declaration with per-variant options under `variants`). */
   file: ScenarioFile;
 }
-
-const VARIANT_ID = /^[a-z0-9][a-z0-9_.-]*$/;
 
 /** Variant ids from a folder's file names: single and multi first, the rest sorted. */
 export function variantsFromFiles(fileNames: string[]): { variants: Variant[]; problems: string[] } {
   const variants: Variant[] = [];
   const problems: string[] = [];
   const names = new Set(fileNames);
-  if (names.has('Dockerfile.single')) variants.push({ id: 'single', dockerfile: 'Dockerfile.single' });
-  if (names.has('Dockerfile')) variants.push({ id: 'multi', dockerfile: 'Dockerfile' });
+  const variant = (id: string, dockerfile: string) => variants.push({ id, dockerfile, path: dockerfile });
+  if (names.has('Dockerfile.single')) variant('single', 'Dockerfile.single');
+  if (names.has('Dockerfile')) variant('multi', 'Dockerfile');
   for (const name of [...names].sort()) {
     const id = /^Dockerfile\.(.+)$/.exec(name)?.[1];
     if (!id || id === 'single' || id.endsWith('dockerignore')) continue;
     if (id === 'multi') problems.push(`Dockerfile.multi clashes with the id "multi" of Dockerfile: rename it`);
-    else if (!VARIANT_ID.test(id)) problems.push(`${name}: a variant id must be lower-case letters, digits, ".", "_" or "-": rename it`);
-    else variants.push({ id, dockerfile: name });
+    else variant(id, name);
   }
+  // One rule for every variant id (names.ts); any problem keeps the whole scenario from being built.
+  problems.push(...nameProblems(variants.map((v) => ({ name: v.id, where: `${v.dockerfile} (variant id "${v.id}")` }))));
   return { variants, problems };
 }
 
 async function loadScenario(dir: string, name: string): Promise<{ scenario?: Scenario; problems: string[] }> {
   const files = await readdir(dir);
-  if (!files.some((f) => f === 'Dockerfile' || f.startsWith('Dockerfile.'))) return { problems: [] };
   const { variants, problems } = variantsFromFiles(files);
   const prefixed = problems.map((p) => `${name}: ${p}`);
   for (const half of ['Dockerfile.single', 'Dockerfile']) {
@@ -60,35 +66,67 @@ async function loadScenario(dir: string, name: string): Promise<{ scenario?: Sce
   return { scenario: prefixed.length === 0 ? { name, dir, variants, file } : undefined, problems: prefixed };
 }
 
-/** The names of the folders under root that may hold a scenario, sorted. */
+/** The names of the folders under root that may hold a scenario, sorted; none when root does not exist. */
 export async function scenarioFolders(root: string): Promise<string[]> {
+  if (!existsSync(root)) return [];
   const entries = await readdir(root, { withFileTypes: true });
   return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
 }
 
+async function holdsDockerfile(dir: string): Promise<boolean> {
+  return (await readdir(dir)).some((f) => f === 'Dockerfile' || f.startsWith('Dockerfile.'));
+}
+
+/** The config file's declared scenarios, read with the folders (paths in it are relative to the file). */
+export interface Declarations {
+  file: string;
+  config: ConfigFile;
+}
+
+/** Every scenario's name: the folders under root, then the config's declarations (what --scenario may pick). */
+export async function scenarioNames(root: string, declared?: Declarations): Promise<string[]> {
+  return [...(await scenarioFolders(resolve(root))), ...Object.keys(declared?.config.scenarios ?? {})];
+}
+
 /**
- * Every scenario folder under root (optionally only the named ones). All problems are collected and raised
- * together, so one run shows everything to fix; a half-made scenario is never skipped silently.
+ * Every scenario: the folders under root and those the config file declares (optionally only the named
+ * ones). All problems are collected and raised together, so one run shows everything to fix; a half-made
+ * scenario is never skipped silently. Names follow one rule (names.ts) across folders and declarations.
  */
-export async function discoverScenarios(root: string, only: string[] = []): Promise<Scenario[]> {
+export async function discoverScenarios(root: string, only: string[] = [], declared?: Declarations): Promise<Scenario[]> {
   const rootDir = resolve(root);
-  if (!existsSync(rootDir)) {
-    throw new ConfigError(`scenarios folder ${root} does not exist`, 'pass --scenarios <dir> with the folder that holds one sub-folder per scenario');
+  const declaredNames = Object.keys(declared?.config.scenarios ?? {});
+  if (!existsSync(rootDir) && declaredNames.length === 0) {
+    throw new ConfigError(`scenarios folder ${root} does not exist, and no config file declares scenarios`, 'declare them under "scenarios" in stagebench.config.json (`stagebench init` writes one), or pass --scenarios <dir> with the folder that holds one sub-folder per scenario');
   }
-  const names = await scenarioFolders(rootDir);
-  const problems = only.filter((n) => !names.includes(n)).map((n) => `--scenario ${n}: no such folder in ${root} (found: ${names.join(', ') || 'none'})`);
+  const folders: string[] = [];
+  for (const name of await scenarioFolders(rootDir)) if (await holdsDockerfile(join(rootDir, name))) folders.push(name);
+  const configName = declared ? basename(declared.file) : '';
+  const problems = nameProblems([
+    ...folders.map((name) => ({ name, where: `folder ${join(root, name)}` })),
+    ...declaredNames.map((name) => ({ name, where: `${configName}: scenarios.${name}` })),
+  ]);
+  const known = [...folders, ...declaredNames];
+  problems.push(...only.filter((n) => !known.includes(n)).map((n) => `--scenario ${n}: no such scenario (found: ${known.join(', ') || 'none'})`));
+  const picked = (name: string) => only.length === 0 || only.includes(name);
   const scenarios: Scenario[] = [];
-  for (const name of names) {
-    if (only.length > 0 && !only.includes(name)) continue;
+  for (const name of folders.filter(picked)) {
     const loaded = await loadScenario(join(rootDir, name), name);
     problems.push(...loaded.problems);
     if (loaded.scenario) scenarios.push(loaded.scenario);
   }
+  if (declared?.config.scenarios) {
+    const chosen = Object.fromEntries(Object.entries(declared.config.scenarios).filter(([name]) => picked(name)));
+    const fromConfig = declaredScenarios(declared.file, { ...declared.config, scenarios: chosen });
+    problems.push(...fromConfig.problems.map((p) => `${configName}: ${p}`));
+    scenarios.push(...fromConfig.scenarios);
+  }
   if (problems.length > 0) {
-    throw new ConfigError(`${problems.length} problem(s) in ${root}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix them and run again; nothing was built');
+    const where = [existsSync(rootDir) ? root : '', configName].filter(Boolean).join(' and ');
+    throw new ConfigError(`${problems.length} problem(s) in ${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix them and run again; nothing was built');
   }
   if (scenarios.length === 0) {
-    throw new ConfigError(`no scenarios in ${root}`, 'add a folder holding Dockerfile.single and Dockerfile, or pass --scenarios <dir>');
+    throw new ConfigError(`no scenarios in ${root}`, 'add a folder holding Dockerfile.single and Dockerfile, declare scenarios in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>');
   }
   return scenarios;
 }

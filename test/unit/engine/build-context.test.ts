@@ -45,6 +45,55 @@ test('<Dockerfile>.dockerignore wins over .dockerignore for that Dockerfile', as
   expect(await contextEntries(dir, 'Dockerfile')).not.toContain('a.txt');
 });
 
+test('a Dockerfile outside the context: its own ignore file applies, the CLI always sends .dockerignore', async () => {
+  tree({ 'ctx/a.txt': '', 'ctx/b.txt': '', 'ctx/.dockerignore': 'a.txt', 'df/Dockerfile': 'FROM scratch', 'df/Dockerfile.dockerignore': 'b.txt' });
+  expect(await contextEntries(join(dir, 'ctx'), join(dir, 'df/Dockerfile'))).toEqual(['.dockerignore', 'a.txt']);
+  rmSync(join(dir, 'df/Dockerfile.dockerignore'));
+  expect(await contextEntries(join(dir, 'ctx'), '../df/Dockerfile')).toEqual(['.dockerignore', 'b.txt']);
+});
+
+async function tarEntries(packed: Awaited<ReturnType<typeof packContext>>): Promise<{ header: tar.Header; body: string }[]> {
+  const out: { header: tar.Header; body: string }[] = [];
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      out.push({ header, body: Buffer.concat(chunks).toString() });
+      next();
+    });
+  });
+  packed.tar.pipe(extract);
+  await new Promise<void>((resolve) => extract.on('finish', () => resolve()));
+  return out;
+}
+
+test('a Dockerfile outside the context is added as .dockerfile.<hash> (0600) and named in .dockerignore, as the CLI does with -f', async () => {
+  tree({ 'ctx/app.txt': 'x', 'ctx/.dockerignore': '*.log', 'Dockerfile': 'FROM scratch\nCOPY app.txt /\n' });
+  const packed = await packContext(join(dir, 'ctx'), join(dir, 'Dockerfile'));
+  expect(packed.dockerfile).toMatch(/^\.dockerfile\.[0-9a-f]{20}$/);
+  const entries = await tarEntries(packed);
+  expect(entries.map((e) => e.header.name)).toEqual(['app.txt', packed.dockerfile, '.dockerignore']);
+  const byName = Object.fromEntries(entries.map((e) => [e.header.name, e]));
+  expect(byName[packed.dockerfile]).toMatchObject({ header: { mode: 0o600, uid: 0, gid: 0 }, body: 'FROM scratch\nCOPY app.txt /\n' });
+  expect(byName['.dockerignore']?.body).toBe(`*.log\n${packed.dockerfile}\n`);
+  // The same content gives the same name, so a warm build sends the same context.
+  const again = await packContext(join(dir, 'ctx'), '../Dockerfile');
+  expect(again.dockerfile).toBe(packed.dockerfile);
+  await tarEntries(again);
+  // Without a .dockerignore, one is made holding only that name.
+  rmSync(join(dir, 'ctx/.dockerignore'));
+  const bare = await tarEntries(await packContext(join(dir, 'ctx'), join(dir, 'Dockerfile')));
+  expect(bare.find((e) => e.header.name === '.dockerignore')?.body).toBe(`\n${packed.dockerfile}\n`);
+});
+
+test('a Dockerfile in a sub-folder of the context is named by its path there', async () => {
+  tree({ 'services/api/Dockerfile': 'FROM scratch', 'a.txt': '' });
+  const packed = await packContext(dir, join(dir, 'services/api/Dockerfile'));
+  expect(packed.dockerfile).toBe('services/api/Dockerfile');
+  expect((await tarEntries(packed)).map((e) => e.header.name)).toEqual(['a.txt', 'services', 'services/api', 'services/api/Dockerfile']);
+});
+
 test('the tar: owner 0/0 without names, modes as on disk, symlinks kept as links', async () => {
   tree({ Dockerfile: 'FROM scratch', 'run.sh': '#!/bin/sh' });
   const { chmodSync } = await import('node:fs');
@@ -57,7 +106,7 @@ test('the tar: owner 0/0 without names, modes as on disk, symlinks kept as links
     stream.resume();
     stream.on('end', next);
   });
-  (await packContext(dir, 'Dockerfile')).pipe(extract);
+  (await packContext(dir, 'Dockerfile')).tar.pipe(extract);
   await new Promise<void>((resolve) => extract.on('finish', () => resolve()));
   expect(headers.map((h) => h.name)).toEqual(['Dockerfile', 'outside-link', 'run.sh']);
   for (const h of headers) expect([h.uid, h.gid, h.uname, h.gname]).toEqual([0, 0, '', '']);

@@ -16,12 +16,19 @@ test('variant ids: single and multi first, then Dockerfile.<v> sorted; ignore fi
   const { variants, problems } = variantsFromFiles(['Dockerfile.prod', 'Dockerfile', 'Dockerfile.single', 'Dockerfile.alpha', 'Dockerfile.single.dockerignore', 'app.js']);
   expect(problems).toEqual([]);
   expect(variants).toEqual([
-    { id: 'single', dockerfile: 'Dockerfile.single' },
-    { id: 'multi', dockerfile: 'Dockerfile' },
-    { id: 'alpha', dockerfile: 'Dockerfile.alpha' },
-    { id: 'prod', dockerfile: 'Dockerfile.prod' },
+    { id: 'single', dockerfile: 'Dockerfile.single', path: 'Dockerfile.single' },
+    { id: 'multi', dockerfile: 'Dockerfile', path: 'Dockerfile' },
+    { id: 'alpha', dockerfile: 'Dockerfile.alpha', path: 'Dockerfile.alpha' },
+    { id: 'prod', dockerfile: 'Dockerfile.prod', path: 'Dockerfile.prod' },
   ]);
-  expect(variantsFromFiles(['Dockerfile.multi', 'Dockerfile.Bad']).problems).toHaveLength(2);
+  // Variant ids follow the one name rule (names.ts): upper case is fine alone, a lower-case twin is not.
+  expect(variantsFromFiles(['Dockerfile.multi', 'Dockerfile.Alpine', 'Dockerfile.alpine', 'Dockerfile.go app', 'Dockerfile.x-']).problems).toEqual([
+    'Dockerfile.multi clashes with the id "multi" of Dockerfile: rename it',
+    'Dockerfile.go app (variant id "go app"): the name "go app" has a space: use only letters a-z, digits, ".", "_" and "-"',
+    'Dockerfile.x- (variant id "x-"): the name "x-" must start and end with a letter or digit, with ".", "_", "__" or "-" only between them (no "..", "_-" or "___")',
+    'Dockerfile.Alpine (variant id "Alpine") and Dockerfile.alpine (variant id "alpine"): the names "Alpine", "alpine" are the same image name "alpine" once lower-cased: rename all but one',
+  ]);
+  expect(variantsFromFiles(['Dockerfile.Alpine']).problems).toEqual([]);
 });
 
 test('finds scenarios sorted, skips folders with no Dockerfile, filters by name', async () => {
@@ -42,12 +49,27 @@ test('every problem at once: half pairs, bad scenario.json, unknown variant, unk
   expect(err).toBeInstanceOf(ConfigError);
   const message = (err as ConfigError).message;
   expect(message).toMatch(/^6 problem\(s\)/);
-  expect(message).toContain('--scenario nope: no such folder');
+  expect(message).toContain('--scenario nope: no such scenario (found: badjson, half, other-half, unknownvariant)');
   expect(message).toContain('half: has no Dockerfile.single');
   expect(message).toContain('other-half: has no Dockerfile;');
   expect(message).toContain('network: Invalid option');
   expect(message).toContain('Unrecognized key: "colour"');
   expect(message).toContain('unknownvariant: scenario.json names variant "prod", which has no Dockerfile (known: single, multi)');
+});
+
+test('folder names follow the one rule: go app, go|app and Go-App no longer become one image', async () => {
+  for (const name of ['go app', 'go|app', 'Go-App', 'go-app', 'café', 'fine']) scenario(name, { Dockerfile: '', 'Dockerfile.single': '' });
+  scenario('not a scenario', { 'README.md': '' });
+  const err = (await discoverScenarios(root).catch((e: unknown) => e)) as ConfigError;
+  expect(err).toBeInstanceOf(ConfigError);
+  expect(err.exitCode).toBe(2);
+  const lines = err.message.split('\n').slice(1).map((l) => l.replaceAll(`${root}/`, ''));
+  expect(lines).toEqual([
+    '  - folder café: the name "café" has "é": use only letters a-z, digits, ".", "_" and "-"',
+    '  - folder go app: the name "go app" has a space: use only letters a-z, digits, ".", "_" and "-"',
+    '  - folder go|app: the name "go|app" has "|": use only letters a-z, digits, ".", "_" and "-"',
+    '  - folder Go-App and folder go-app: the names "Go-App", "go-app" are the same image name "go-app" once lower-cased: rename all but one',
+  ]);
 });
 
 test('a missing scenarios folder and an empty one are config errors', async () => {
