@@ -67,7 +67,7 @@ async function runCommand(args: RunArgs, io: CliIo, engine: Engine): Promise<num
   if (baseline) checkGateKeys(config?.gate ?? {}, baseline, scenarios, available);
   const noChange = args.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
   if (noChange.length > 0) {
-    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json (or the scenario's declaration), and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
+    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
   }
   const outDir = resolve(io.cwd, args.outDir);
   await ensureWritableDir(outDir, `--out ${args.outDir}`);
