@@ -47,7 +47,15 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 const CLASSIC_STEP = /^Step \d+\/\d+ : (.*)$/;
 const CLASSIC_ID = /^ ---> ([0-9a-f]{12,64})$/;
 const CLASSIC_CONTAINER = /^ ---> Running in ([0-9a-f]{12,64})$/;
-const EXIT_CODE = /(?:exit code|non-zero code): (\d+)/;
+// Podman builds with buildah: "[1/2] STEP 2/4: WORKDIR /www" (no stage prefix in a one-stage build),
+// "--> Using cache <id>", "--> <short id>" for each image a step committed, "[2/2] COMMIT" at the end.
+const BUILDAH_STEP = /^(?:(\[\d+\/\d+\]) )?STEP \d+\/\d+: (.*)$/;
+const BUILDAH_ID = /^--> ([0-9a-f]{11,64})$/;
+const BUILDAH_CACHE = /^--> Using cache [0-9a-f]{11,64}$/;
+const BUILDAH_COMMIT = /^(?:\[\d+\/\d+\] )?COMMIT\b/;
+const FULL_ID = /^[0-9a-f]{64}$/;
+// Classic: "returned a non-zero code: 3"; BuildKit: "exit code: 3"; buildah: "exit status 3".
+const EXIT_CODE = /(?:exit code|non-zero code): (\d+)|exit status (\d+)/;
 
 function pushTail(tail: string[], text: string): void {
   for (const line of text.replace(ANSI, '').split('\n')) {
@@ -58,7 +66,7 @@ function pushTail(tail: string[], text: string): void {
 }
 
 /**
- * Folds the messages of one build, classic (`stream` text) or BuildKit (`moby.buildkit.trace` protobuf),
+ * Folds the messages of one build, classic or buildah (`stream` text) or BuildKit (`moby.buildkit.trace` protobuf),
  * into what happened. A failure inside a 200 response is found here, never taken for success.
  */
 export class BuildStreamParser {
@@ -125,10 +133,21 @@ export class BuildStreamParser {
     // Classic wraps RUN stderr in red: strip colour before recognising the builder's own lines.
     const line = raw.replace(ANSI, '');
     const step = CLASSIC_STEP.exec(line);
-    if (step?.[1]) {
+    const buildah = step ? undefined : BUILDAH_STEP.exec(line);
+    const name = step?.[1] ?? (buildah?.[2] ? (buildah[1] ? `${buildah[1]} ${buildah[2]}` : buildah[2]) : undefined);
+    if (name) {
       this.endClassicStep();
-      this.result.steps.push({ name: step[1], cached: false, startedMs: this.clock() });
+      this.result.steps.push({ name, cached: false, startedMs: this.clock() });
       this.classicLog = [];
+      return;
+    }
+    if (BUILDAH_COMMIT.test(line)) {
+      this.endClassicStep();
+      return;
+    }
+    const committed = BUILDAH_ID.exec(line);
+    if (committed?.[1]) {
+      this.result.intermediateIds.push(committed[1]);
       return;
     }
     const container = CLASSIC_CONTAINER.exec(line);
@@ -141,7 +160,7 @@ export class BuildStreamParser {
       this.result.intermediateIds.push(id[1]);
       return;
     }
-    if (line === ' ---> Using cache') {
+    if (line === ' ---> Using cache' || BUILDAH_CACHE.test(line)) {
       const current = this.result.steps.at(-1);
       if (current) current.cached = true;
       return;
@@ -150,7 +169,7 @@ export class BuildStreamParser {
       this.result.warnings.push(line);
       return;
     }
-    if (/^(Removing intermediate container |Successfully (built|tagged) )/.test(line)) return;
+    if (/^(Removing intermediate container |Successfully (built|tagged) )/.test(line) || FULL_ID.test(line)) return;
     pushTail(this.classicLog, line);
   }
 
@@ -185,7 +204,8 @@ export class BuildStreamParser {
   private fail(message: string): void {
     const failed = [...this.vertexes.entries()].find(([, v]) => v.error);
     const exitText = failed?.[1].error ?? message;
-    const exit = EXIT_CODE.exec(exitText)?.[1];
+    const match = EXIT_CODE.exec(exitText);
+    const exit = match?.[1] ?? match?.[2];
     this.result.failure = {
       step: failed ? failed[1].name : this.result.steps.at(-1)?.name,
       message: message.trim(),

@@ -47,6 +47,55 @@ describe('classic builder streams', () => {
   });
 });
 
+describe('buildah streams (Podman 4.3)', () => {
+  const stages = [
+    '[1/2] FROM stagebench-fixture/busybox:latest AS build',
+    '[1/2] WORKDIR /www',
+    '[1/2] COPY . .',
+    '[1/2] RUN test ! -e junk.log && test ! -e secret && dd if=/dev/zero of=/toolchain.bin bs=1024 count=1024 2>/dev/null     && echo built > /www/build.txt',
+    '[2/2] FROM stagebench-fixture/busybox:latest',
+    '[2/2] COPY --from=build /www /www',
+    '[2/2] CMD ["sh", "-c", "exec httpd -f -p ${PORT:-8080} -h /www"]',
+    // buildah turns the labels of the request into steps of its own.
+    '[2/2] LABEL "org.stagebench"="true"',
+    '[2/2] LABEL "org.stagebench.run"="i12rec"',
+  ];
+
+  test('a multi-stage build: STEP n/m lines become steps, each image a step committed is known, one image id', () => {
+    const { parsed, idAt } = parseRecorded('buildah-multistage-ok.jsonl');
+    expect(parsed.failure).toBeUndefined();
+    expect(parsed.imageId).toBe('sha256:8b28b953791d57857af628c3b1856a44df12f7ff7488fbbebe04c460fe517e12');
+    expect(idAt).toHaveLength(1);
+    expect(parsed.steps.map((s) => s.name)).toEqual(stages);
+    expect(parsed.steps.every((s) => !s.cached && s.startedMs !== undefined && s.completedMs !== undefined)).toBe(true);
+    expect(parsed.intermediateIds).toEqual(['73683032aaf', '4e30c2bef99', '815b9d80530', '2f6e1d739d6', 'c1835379d2f', 'ed9c9d3e8fc', '8b28b953791']);
+  });
+
+  test('"--> Using cache" marks the step cached; a FROM is never a cache hit', () => {
+    const { parsed } = parseRecorded('buildah-multistage-cached.jsonl');
+    expect(parsed.steps.map((s) => s.name)).toEqual(stages);
+    expect(parsed.steps.map((s) => s.cached)).toEqual([false, true, true, true, false, true, true, true, true]);
+  });
+
+  test('a failing RUN: the step, the exit status and its output', () => {
+    const { parsed } = parseRecorded('buildah-run-fails.jsonl');
+    expect(parsed.imageId).toBeUndefined();
+    expect(parsed.failure).toEqual({
+      step: '[1/2] RUN echo "about to fail"; echo line1; echo line2 >&2; ls /nonexistent; exit 3',
+      message: 'building at STEP "RUN echo "about to fail"; echo line1; echo line2 >&2; ls /nonexistent; exit 3": while running runtime: exit status 3',
+      exitCode: 3,
+      logTail: ['line2', 'about to fail', 'line1', 'ls: /nonexistent: No such file or directory'],
+    });
+  });
+
+  test('a one-stage build has no stage prefix', () => {
+    const parser = new BuildStreamParser();
+    for (const stream of ['STEP 1/2: FROM x\n', 'STEP 2/2: RUN true\n', 'COMMIT t\n', '--> 0123456789a\n']) parser.push({ stream });
+    parser.push({ aux: { ID: 'sha256:abc' } });
+    expect(parser.finish().steps.map((s) => s.name)).toEqual(['FROM x', 'RUN true']);
+  });
+});
+
 describe('BuildKit streams', () => {
   test('a multi-stage build: trace decoded into named steps with times, one image id', () => {
     const { parsed, idAt, lineCount } = parseRecorded('buildkit-multistage-ok.jsonl');
