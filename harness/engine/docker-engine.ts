@@ -10,6 +10,7 @@ import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
 import { engineAddress } from './docker-host.js';
 import { describeEngine, type InfoAnswer, type VersionAnswer } from './engine-kind.js';
+import { type DfImage, type Usage, usageOf } from './disk-usage.js';
 
 interface ModemError extends Error {
   code?: string;
@@ -59,7 +60,9 @@ export class DockerEngine implements Engine {
 
   async facts(): Promise<EngineFacts> {
     const [version, info] = await this.call('reading the engine version', () => Promise.all([this.docker.version(), this.docker.info()]));
-    return describeEngine(version as VersionAnswer, info as InfoAnswer, this.address);
+    const facts = describeEngine(version as VersionAnswer, info as InfoAnswer, this.address);
+    this.imageStore = facts.imageStore;
+    return facts;
   }
 
   async hasImage(ref: string): Promise<boolean> {
@@ -145,9 +148,14 @@ export class DockerEngine implements Engine {
   async inspect(imageId: string): Promise<ImageFacts> {
     const image = this.docker.getImage(imageId);
     const [info, history] = await this.call(`inspecting image ${imageId}`, () => Promise.all([image.inspect(), image.history()]));
+    const layers = (history as { Size?: number }[]).map((h) => h.Size ?? 0);
+    // On the containerd store, Size is the stored content (compressed blobs); the unpacked size, the one
+    // comparable with other engines, is the snapshots' disk usage that history reports per layer.
+    const containerd = (await this.store()) === 'containerd';
     return {
       id: info.Id,
-      sizeBytes: info.Size,
+      sizeBytes: containerd ? layers.reduce((n, s) => n + s, 0) : info.Size,
+      ...(containerd ? { storedContentBytes: info.Size } : {}),
       layerCount: info.RootFS?.Layers?.length ?? 0,
       historyCount: (history as unknown[]).length,
       history: (history as { CreatedBy?: string; Size?: number }[]).reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
@@ -184,14 +192,18 @@ export class DockerEngine implements Engine {
     return compressedSize(() => this.call(`exporting image ${imageId}`, () => image.get() as unknown as Promise<Readable>), info.RootFS?.Layers ?? [], cache);
   }
 
-  async diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>> {
-    const df = (await this.call('reading disk usage', () => this.docker.df())) as { Images?: { Id: string; Size: number; SharedSize: number }[] };
-    const usage = new Map<string, { uniqueBytes: number; sharedBytes: number }>();
-    for (const img of df.Images ?? []) {
-      // SharedSize is -1 when the engine did not compute it.
-      if (imageIds.includes(img.Id) && img.SharedSize >= 0) usage.set(img.Id, { uniqueBytes: img.Size - img.SharedSize, sharedBytes: img.SharedSize });
-    }
-    return usage;
+  async diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, Usage>> {
+    const store = await this.store();
+    if (store === 'containers-storage') return new Map();
+    const df = (await this.call('reading disk usage', () => this.docker.df())) as { Images?: DfImage[] };
+    return usageOf(df.Images ?? [], new Map(images.map((i) => [i.id, i.sizeBytes])), store);
+  }
+
+  private imageStore?: EngineFacts['imageStore'];
+
+  /** The image store, which defines what Size and disk usage mean (read once). */
+  private async store(): Promise<EngineFacts['imageStore']> {
+    return (this.imageStore ??= (await this.facts()).imageStore);
   }
 
   async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {

@@ -46,7 +46,10 @@ export interface BuildOutcome extends ParsedBuild {
 
 export interface ImageFacts {
   id: string;
+  /** Unpacked bytes of all layers, base included: Size on a graph-driver store and Podman, history's sum on containerd. */
   sizeBytes: number;
+  /** Containerd store only: its Size, the bytes of the image's content as stored (manifest, config, layer blobs). */
+  storedContentBytes?: number;
   layerCount: number;
   historyCount: number;
   /** GET /images/{id}/history, oldest first. */
@@ -82,8 +85,8 @@ export interface Engine {
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
   /** Bytes a registry would store for the image: config plus gzipped layers, from a streamed export. */
   compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize>;
-  /** Unique and shared bytes per image id, as GET /system/df reports them now. */
-  diskUsage(imageIds: string[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;
+  /** Unique and shared bytes per image id, from GET /system/df now, as defined for the image store (disk-usage.ts). */
+  diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;
   /** Which of the paths exist in the image, read from a created container that is never started. */
   pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>>;
   /**

@@ -72,7 +72,10 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     scenarios: [],
   };
   if (engineFacts.imageStore === 'containerd') {
-    opts.progress.line('note: the engine uses the containerd image store; its image Size counts compressed and unpacked content (see sizeBytes in the README)');
+    opts.progress.line('note: containerd image store: Size is the unpacked size from image history (its own Size, the stored content, is storedContentBytes in the JSON)');
+  }
+  if (engineFacts.imageStore === 'containers-storage') {
+    opts.progress.line('note: Podman: unique and shared bytes are not recorded (its disk usage counts layers of buildah\'s cache images as shared); WORKDIR adds no layer');
   }
   const made = { containers: [] as string[], images: [] as string[] };
   // gzipped layer sizes by DiffID, shared by every variant of the run: base layers are compressed once.

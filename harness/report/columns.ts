@@ -80,7 +80,13 @@ export function footnote(results: Results): string {
   const e = results.engine;
   const profile = results.profile ? `, profile ${results.profile}` : '';
   return `${engineName(e)} (API ${e.apiVersion}, ${storeName(e)}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${builderLabel(results)}${profile}. ` +
-    `Size: uncompressed image size from the Engine (SI units); build time: ${buildHow(results)}, ${results.createdAt}.`;
+    `Size: ${sizeMeaning(e.imageStore)} (SI units); build time: ${buildHow(results)}, ${results.createdAt}.`;
+}
+
+/** What the Size column holds on each image store (methods.sizeBytes says how it is measured). */
+function sizeMeaning(store: Results['engine']['imageStore']): string {
+  if (store === 'containerd') return 'unpacked size, the sum of the image history (containerd store; stored content is storedContentBytes)';
+  return 'uncompressed image size from the Engine';
 }
 
 function buildHow(results: Results): string {

@@ -43,7 +43,10 @@ export const VariantResultSchema = z.strictObject({
   pullMs: ms.optional().describe('time spent pulling missing base images before the build; never part of buildMs'),
   imageId: z.string().optional(),
   imageTag: z.string().optional(),
-  sizeBytes: bytes.optional(),
+  sizeBytes: bytes.optional().describe('unpacked bytes of all layers, base included (see methods.sizeBytes for each image store)'),
+  storedContentBytes: bytes
+    .optional()
+    .describe('containerd image store only: GET /images/{id}/json Size, the image content as stored (manifest, config and layer blobs, compressed for built layers)'),
   layerCount: z.int().min(0).optional(),
   historyCount: z.int().min(0).optional(),
   buildMs: ms.optional().describe('the median of the timed samples when there are several'),
@@ -56,7 +59,7 @@ export const VariantResultSchema = z.strictObject({
   compressedBytes: bytes.optional().describe('config plus gzip -6 of each layer, what a registry stores (absent with --no-compressed)'),
   baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
   addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
-  uniqueBytes: bytes.optional().describe('GET /system/df Size - SharedSize, at the end of the variant\'s builds'),
+  uniqueBytes: bytes.optional().describe('bytes only this image holds, from GET /system/df at the end of the variant\'s builds (methods.uniqueBytes; absent on Podman)'),
   sharedBytes: bytes.optional().describe('GET /system/df SharedSize: bytes in layers other images on the engine use too'),
   layers: z
     .array(z.strictObject({ sizeBytes: bytes, createdBy: z.string(), fromBase: z.boolean() }))
@@ -140,9 +143,17 @@ export type Results = z.infer<typeof ResultsSchema>;
 /** What each number means; written into every results file. */
 export const METHODS: Record<string, string> = {
   sizeBytes:
-    'GET /images/{id}/json "Size": on a graph-driver store (overlay2) the uncompressed bytes of all layers, base included. ' +
-    'Chosen over docker history (per-step sizes, rounded by the CLI) and docker save (tar headers and padding add bytes).',
-  layerCount: 'length of RootFS.Layers from GET /images/{id}/json: the layers a registry would store. History entries with Size 0 can still be real layers.',
+    'the unpacked bytes of all layers, base included. Docker with a graph-driver store (overlay2): GET /images/{id}/json "Size" ' +
+    '(chosen over docker history, rounded by the CLI, and docker save, whose tar headers and padding add bytes). ' +
+    'Docker with the containerd image store: there "Size" is the stored content, so sizeBytes is the sum of GET /images/{id}/history "Size", ' +
+    'the snapshots\' disk usage per layer (filesystem blocks: a little above overlay2\'s file-byte figure for the same files); "Size" itself is storedContentBytes. ' +
+    'Podman: "Size", the sum of its layers\' uncompressed tar sizes.',
+  storedContentBytes:
+    'containerd image store only: GET /images/{id}/json "Size", the content store\'s bytes for the image (manifest, config and layer blobs as stored: ' +
+    'gzipped for built or pulled layers, uncompressed for loaded ones). Not comparable with sizeBytes on other engines.',
+  layerCount:
+    'length of RootFS.Layers from GET /images/{id}/json: the layers a registry would store. History entries with Size 0 can still be real layers. ' +
+    'Podman (buildah) adds no layer for WORKDIR, so its counts can be lower than Docker\'s for the same Dockerfile.',
   historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the run label stagebench passes.',
   buildMs:
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
@@ -153,7 +164,10 @@ export const METHODS: Record<string, string> = {
   addedBytes:
     'sizeBytes minus the Size of the final stage\'s FROM image (GET /images/{ref}/json), both as the engine reports them.',
   uniqueBytes:
-    'GET /system/df: Size - SharedSize. Sharing counts every image on the engine at that moment, other variants and untagged images included.',
+    'GET /system/df, sharing counting every image on the engine at that moment, other variants and untagged images included. ' +
+    'Graph-driver store: Size - SharedSize. Containerd store: sizeBytes - SharedSize (there df Size is content plus snapshots). ' +
+    'Podman: not recorded (its df counts layers held by buildah\'s per-step cache images of the same build as shared, so nearly all bytes look shared). ' +
+    'A figure above sizeBytes or below 0 is never recorded.',
   layers:
     'GET /images/{id}/history entries with Size > 0, largest first. An entry is fromBase when the image history starts with the base image\'s history. A real layer can have Size 0 and is then not listed.',
   modes:
@@ -162,7 +176,7 @@ export const METHODS: Record<string, string> = {
   samples:
     'with --runs/--warmup each variant is built once per round (once per --mode), variants interleaved round by round; sizeBytes and the other image facts are those of the last build of the scenario\'s own content (not an incremental one).',
   'steps.ms':
-    'BuildKit: vertex completed - started (daemon clock). Classic: from its Step line to the next Step line or image id (client clock; its stream has no times). ' +
+    'BuildKit: vertex completed - started (daemon clock). Classic and buildah (Podman): from its Step / STEP line to the next one, COMMIT or the image id (client clock; these streams have no times). ' +
     'With --runs, the median over the timed builds, steps matched by name and occurrence. Step times do not add up to buildMs.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',

@@ -10,7 +10,7 @@ import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** An engine whose builds succeed; `inspect` and `build` misbehave for the variants named. */
-function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine & { cleanups: number } {
+function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: string }): Engine & { cleanups: number } {
   const engine = {
     cleanups: 0,
     facts: async () => facts,
@@ -29,7 +29,10 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine 
     },
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
-    compressedSize: async () => ({ totalBytes: 0, configBytes: 0, layers: [] }),
+    compressedSize: async (id: string) => {
+      if (id === `sha256:${fail.export}`) throw new Error('the image export lacks 24f5fb6a.tar');
+      return { totalBytes: 7, configBytes: 1, layers: [] };
+    },
     cleanup: async () => {
       engine.cleanups++;
       return [];
@@ -40,10 +43,10 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string }): Engine 
 
 const progress = { variant: () => undefined, step: () => undefined, line: () => undefined };
 
-async function bench(engine: Engine) {
+async function bench(engine: Engine, over: { compressed?: boolean } = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
@@ -59,6 +62,16 @@ test('an engine error in one variant fails that variant only; the run goes on', 
     ['scratch', 'ok', undefined],
   ]);
   expect(engine.cleanups).toBe(1);
+});
+
+test('a pull size that cannot be measured is left out with a warning: the image built, so the variant is not failed', async () => {
+  const { run } = await bench(fakeEngine({ export: 'Dockerfile' }), { compressed: true });
+  const results = await run;
+  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.compressedBytes, v.warnings])).toEqual([
+    ['single', 'ok', 7, undefined],
+    ['multi', 'ok', undefined, ['pull size not measured: the image export lacks 24f5fb6a.tar']],
+    ['scratch', 'ok', 7, undefined],
+  ]);
 });
 
 test('an engine that stops answering ends the run: measured variants are written, clean-up runs, the error is rethrown', async () => {
