@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import type { MeasureOptions } from '../measure/options.js';
+import { BuilderSchema, CacheModeSchema } from '../results/schema.js';
 import { parseShard, type Shard } from '../scenarios/shard.js';
 
 /** Where `stagebench baseline update` writes, and what compare reads, unless told otherwise. */
@@ -7,19 +9,12 @@ export const BASELINE_FILE = 'stagebench.baseline.json';
 
 export type Format = 'table' | 'markdown' | 'json';
 
-export interface RunArgs {
+/** `stagebench run`: the measuring options as runBench takes them, and what the CLI itself needs. */
+export interface RunArgs extends MeasureOptions {
   command: 'run';
   scenariosDir: string;
   scenarios: string[];
-  builder: 'buildkit' | 'classic';
   outDir: string;
-  keepImages: boolean;
-  smoke: boolean;
-  noCache: boolean;
-  runs: number;
-  warmup: number;
-  modes: ('cold' | 'warm' | 'incremental')[];
-  compressed: boolean;
   format: Format;
   profile?: string;
   config?: string;
@@ -91,13 +86,11 @@ function count(flag: string, value: string, min: number): number {
   return n;
 }
 
-const MODES = ['cold', 'warm', 'incremental'] as const;
-
 function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   if (value === undefined) return [];
   if (noCache) throw new UsageError('--mode and --no-cache do not go together', 'use --mode cold for builds without the layer cache');
   const list = value.split(',').map((m) => m.trim());
-  for (const m of list) oneOf('mode', m, MODES);
+  for (const m of list) oneOf('mode', m, CacheModeSchema.options);
   if (new Set(list).size !== list.length) throw new UsageError(`--mode ${value} names a mode twice`, 'list each of cold, warm, incremental at most once');
   return list as RunArgs['modes'];
 }
@@ -179,7 +172,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         command,
         scenariosDir: v.scenarios as string,
         scenarios: v.scenario as string[],
-        builder: oneOf('builder', v.builder as string, ['buildkit', 'classic'] as const),
+        builder: oneOf('builder', v.builder as string, BuilderSchema.options),
         outDir: v.out as string,
         keepImages: v['keep-images'] as boolean,
         smoke: !(v['no-smoke'] as boolean),

@@ -1,6 +1,7 @@
-import type { Level } from '../compare/compare.js';
-import { ExitCode } from '../errors.js';
+import type { GateReport } from '../compare/compare.js';
 import type { Results } from '../results/schema.js';
+import { renderAnnotations } from '../report/annotations.js';
+import { renderGateMarkdown, renderGateTerminal } from '../report/gate.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { Format } from './args.js';
@@ -12,20 +13,16 @@ export function render(results: Results, format: Format, color: boolean): string
   return renderTerminal(results, { color });
 }
 
+/**
+ * The gate report for stdout in the format asked, with GitHub workflow commands (annotations) in front when
+ * running in GitHub Actions. Workflow commands are read from stdout; JSON on stdout must stay JSON, so with
+ * --format json they go to stderr.
+ */
+export function renderGate(report: GateReport, format: Format, color: boolean, env: Record<string, string | undefined>): { stdout: string; stderr: string } {
+  const annotations = env.GITHUB_ACTIONS === 'true' ? renderAnnotations(report) : '';
+  if (format === 'json') return { stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: annotations };
+  return { stdout: annotations + (format === 'markdown' ? renderGateMarkdown(report) : renderGateTerminal(report, { color })), stderr: '' };
+}
+
 /** Colour and redrawn progress only on a terminal, without NO_COLOR, and never in JSON mode. */
 export const styled = (stream: { isTTY?: boolean }, env: Record<string, string | undefined>, format: Format = 'table') => !!stream.isTTY && env.NO_COLOR === undefined && format !== 'json';
-
-/** "scenario/variant" of every variant that did not build or failed its smoke check. */
-export const brokenVariants = (results: Results): string[] =>
-  results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
-
-/** Exit codes are chosen here and nowhere else. A finished run: */
-export function exitCodeOf(results: Results): number {
-  if (results.run.status === 'interrupted') return ExitCode.interrupted;
-  return brokenVariants(results).length > 0 ? ExitCode.engine : ExitCode.ok;
-}
-
-/** The verdict as an exit code: the only place it becomes one. */
-export function verdictExitCode(verdict: Level): number {
-  return verdict === 'error' ? ExitCode.engine : verdict === 'fail' ? ExitCode.regression : ExitCode.ok;
-}

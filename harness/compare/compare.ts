@@ -1,7 +1,8 @@
 import type { Results, VariantResult } from '../results/schema.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
 import { type Metric, type MetricKey, METRICS, shownAgainst, timedSamples } from './metrics.js';
-import { DEFAULT_POLICY, type GateConfig, type GrowthRule, rulesFor, type VariantRules } from './rules.js';
+import type { GateConfig } from '../config/gate-schema.js';
+import { DEFAULT_POLICY, type GrowthRule, rulesFor, type VariantRules } from './rules.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'new' | 'missing' | 'error';
 /** What a row does to the verdict: new and missing rows take theirs from the policy. */

@@ -1,5 +1,5 @@
 import type { Results, VariantResult } from '../results/schema.js';
-import { formatBytes, formatMs } from '../report/units.js';
+import { formatBytes, formatMs } from '../format/units.js';
 
 export type MetricKey = 'size' | 'compressed' | 'layers' | 'buildTime';
 

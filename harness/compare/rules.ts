@@ -1,39 +1,5 @@
-import { z } from 'zod';
-import { bytesSchema, durationSchema, percentSchema } from '../config/quantities.js';
+import type { GateConfig } from '../config/gate-schema.js';
 import type { MetricKey } from './metrics.js';
-
-const severity = z.enum(['fail', 'warn']);
-
-/** Growth counts when it is more than `percent` of the baseline AND more than `min`: noise on a tiny image and a small % of a huge one both pass. */
-const growth = <T extends z.ZodType<number>>(min: T) => z.strictObject({ percent: percentSchema.optional(), min: min.optional(), on: severity.optional() });
-
-const GrowthRulesSchema = z.strictObject({
-  size: growth(bytesSchema).optional(),
-  compressed: growth(bytesSchema).optional(),
-  layers: growth(z.int().min(0)).optional(),
-  /** Advisory unless on: "fail"; failing then also needs minRuns timed builds on both sides and a significant Mann-Whitney U test. */
-  buildTime: growth(durationSchema)
-    .extend({ minRuns: z.int().min(5).optional(), alpha: z.number().gt(0).max(0.2).optional() })
-    .optional(),
-});
-
-const LimitsSchema = z.strictObject({
-  maxSize: bytesSchema.optional(),
-  maxCompressed: bytesSchema.optional(),
-  maxLayers: z.int().min(0).optional(),
-  growth: GrowthRulesSchema.optional(),
-});
-
-/** The "gate" section of stagebench.config.json. */
-export const GateConfigSchema = z.strictObject({
-  growth: GrowthRulesSchema.optional(),
-  /** Keyed "<scenario>" (all its variants) or "<scenario>/<variant>" (wins over the scenario's). */
-  scenarios: z.record(z.string().regex(/^[^/]+(\/[^/]+)?$/, 'use "<scenario>" or "<scenario>/<variant>"'), LimitsSchema).optional(),
-  /** What a variant with no baseline does to the verdict, and one in the baseline that this run should have had but did not. */
-  new: z.enum(['pass', 'warn', 'fail']).optional(),
-  missing: z.enum(['pass', 'warn', 'fail']).optional(),
-});
-export type GateConfig = z.output<typeof GateConfigSchema>;
 
 export interface GrowthRule {
   percent: number;

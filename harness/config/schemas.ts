@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GateConfigSchema } from '../compare/rules.js';
+import { NetworkSchema } from '../results/schema.js';
+import { GateConfigSchema } from './gate-schema.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -8,7 +9,7 @@ export const BuildOptionsSchema = z.strictObject({
   buildArgs: stringMap.optional(),
   target: z.string().min(1).optional(),
   /** BuildKit accepts only these; "host" is what a loopback package proxy needs. */
-  network: z.enum(['default', 'host', 'none']).optional(),
+  network: NetworkSchema.optional(),
 });
 export type BuildOptions = z.infer<typeof BuildOptionsSchema>;
 

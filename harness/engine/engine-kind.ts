@@ -1,8 +1,7 @@
 import { ConfigError } from '../errors.js';
-import type { Builder, EngineFacts } from './engine.js';
+import type { Builder, BuilderUsed, EngineFacts } from '../results/schema.js';
 
 /** The builder that really ran: Podman's Docker-compatible API always builds with buildah. */
-export type BuilderUsed = Builder | 'buildah';
 
 /** The parts of GET /version and GET /info that say which engine and image store answer. */
 export interface VersionAnswer {

@@ -1,27 +1,9 @@
 import type { CompressedSize, LayerCache } from './compressed-size.js';
 import type { ParsedBuild } from './parse-build-stream.js';
+import type { Builder, EngineFacts, Network } from '../results/schema.js';
 
-export type Builder = 'buildkit' | 'classic';
-
-/** What defines the meaning of the numbers: recorded with every result. */
-export interface EngineFacts {
-  /** Docker, or Podman's Docker-compatible API (which builds with buildah). */
-  kind: 'docker' | 'podman';
-  serverVersion: string;
-  apiVersion: string;
-  storageDriver: string;
-  /**
-   * graphdriver: Docker's classic store (overlay2, ...); containerd: Docker's containerd image store, whose
-   * Size means something else; containers-storage: Podman's.
-   */
-  imageStore: 'graphdriver' | 'containerd' | 'containers-storage';
-  os: string;
-  arch: string;
-  ncpu: number;
-  kernelVersion: string;
-  /** The endpoint the engine answered on, as resolved from DOCKER_HOST or the docker context. */
-  address?: string;
-}
+// Defined once, by the results schema; the seam's users get them here too.
+export type { Builder, EngineFacts };
 
 export interface BuildRequest {
   contextDir: string;
@@ -32,7 +14,7 @@ export interface BuildRequest {
   labels: Record<string, string>;
   buildArgs: Record<string, string>;
   target?: string;
-  network?: 'default' | 'host' | 'none';
+  network?: Network;
   /** Build without the layer cache (nocache=1); local base images are still used, never pulled. */
   noCache?: boolean;
   signal?: AbortSignal;

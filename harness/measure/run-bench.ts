@@ -1,55 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { Profile } from '../config/schemas.js';
 import type { LayerCache } from '../engine/compressed-size.js';
-import type { Builder, Engine, EngineFacts } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
-import { writeResults } from '../results/io.js';
-import { METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
+import { type CacheMode, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
 import { compareToSingle } from '../results/summarize.js';
-import type { Scenario } from '../scenarios/discover.js';
-import { RUN_LABEL, VariantRun } from './variant.js';
-
-export interface Progress {
-  /** A variant starts building. */
-  variant(scenario: string, variant: string, index: number, total: number): void;
-  /** The running build reached a step. */
-  step(name: string): void;
-  /** A finished variant, or a note about the run. */
-  line(text: string): void;
-}
-
-export type Mode = 'cold' | 'warm' | 'incremental';
-
-export interface BenchOptions {
-  scenarios: Scenario[];
-  builder: Builder;
-  outDir: string;
-  keepImages: boolean;
-  smoke: boolean;
-  noCache: boolean;
-  /** Timed builds per variant, and untimed builds before them; variants are interleaved round by round. */
-  runs: number;
-  warmup: number;
-  /** Cache modes to build every variant in, each round, in this order; empty: as configured. */
-  modes: Mode[];
-  /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
-  compressed: boolean;
-  profile?: { name: string } & Profile;
-  /** Which scenarios were asked for (recorded, so a comparison can tell left out from missing). */
-  selection?: Results['selection'];
-  git: Results['git'];
-  toolVersion: string;
-  signal: AbortSignal;
-  progress: Progress;
-  /** Called after every scenario with the file just written. */
-  onWrite?: (file: string, results: Results) => Promise<void>;
-}
+import { cleanUpRun } from './cleanup.js';
+import type { BenchOptions } from './options.js';
+import { VariantRun } from './variant.js';
 
 /**
- * Builds every variant of every scenario, measures it, and writes the results after each scenario, so an
+ * Builds every variant of every scenario, measures it, and saves the results after each scenario, so an
  * interruption or a later failure loses nothing already measured. Variant failures are values in the
- * results; an engine that stops answering or a results file that cannot be written ends the run (after
+ * results; an engine that stops answering or results that cannot be saved end the run (after
  * clean-up and a last write of what was measured).
  */
 export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: BenchOptions): Promise<Results> {
@@ -82,7 +45,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   const layerCache: LayerCache = new Map();
   const rounds = opts.warmup + opts.runs;
   // A warm build needs a build of the same context just before it: an untimed one when warm comes first.
-  const plan: { mode?: Mode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
+  const plan: { mode?: CacheMode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
   const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0) * rounds * plan.length;
   let index = 0;
   let fatal: unknown;
@@ -120,21 +83,17 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           comparisons: compareToSingle(variants),
         });
       }
-      const file = await writeResults(opts.outDir, results);
-      await opts.onWrite?.(file, results);
+      await opts.save(results);
     }
   } catch (err) {
     fatal = err;
   }
   // Decided before clean-up: a Ctrl-C during clean-up does not make a finished run "interrupted".
   const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
-  // With --keep-images the labelled images stay; the unlabelled classic intermediates still go (a parent
-  // of a kept image is held by it and stays).
-  const problems = await engine.cleanup(made, since, opts.keepImages ? undefined : [RUN_LABEL, runId]).catch((err) => [errorMessage(err)]);
+  const problems = await cleanUpRun(engine, made, since, runId, opts.keepImages);
   for (const p of problems) opts.progress.line(`cleanup: ${p}`);
   results.run = { id: runId, status, finishedAt: new Date().toISOString(), ...(fatal ? { error: errorMessage(fatal) } : {}) };
-  const file = await writeResults(opts.outDir, results);
-  await opts.onWrite?.(file, results);
+  await opts.save(results);
   if (fatal) throw fatal;
   return results;
 }

@@ -13,7 +13,7 @@ import { SVGRenderer } from 'echarts/renderers';
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import type { Results, VariantResult } from '../results/schema.js';
 import { footnote } from './columns.js';
-import { formatBytes, formatMs } from './units.js';
+import { formatBytes, formatMs } from '../format/units.js';
 
 // Only what this chart draws: no canvas, no DOM, no tooltip or toolbox.
 use([BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);

@@ -2,7 +2,7 @@ import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { cell } from './markdown.js';
-import { formatBytes, formatChange } from './units.js';
+import { formatBytes, formatChange } from '../format/units.js';
 
 export type Verdict = 'held' | 'did not hold' | 'cannot be checked here';
 

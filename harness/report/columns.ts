@@ -1,6 +1,6 @@
 import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { Comparison, Results, VariantResult } from '../results/schema.js';
-import { formatBytes, formatChange, formatMs } from './units.js';
+import { formatBytes, formatChange, formatMs } from '../format/units.js';
 
 export interface Row {
   scenario: string;

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { Results } from '../results/schema.js';
 import { tableStyle } from './terminal.js';
-import { formatBytes } from './units.js';
+import { formatBytes } from '../format/units.js';
 
 const MAX_INSTRUCTION = 90;
 

@@ -1,4 +1,4 @@
-import type { Progress } from '../measure/run-bench.js';
+import type { Progress } from '../progress.js';
 
 export interface TextSink {
   write(text: string): unknown;

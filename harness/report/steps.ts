@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { Results } from '../results/schema.js';
 import { tableStyle } from './terminal.js';
-import { formatMs } from './units.js';
+import { formatMs } from '../format/units.js';
 
 /** Per-variant build steps in order, with their time and cache hit, for `stagebench steps`. */
 export function renderSteps(results: Results, only: string[], options: { color: boolean }): string {

@@ -3,6 +3,27 @@ import { z } from 'zod';
 /** Bumped on any change a reader of older files must know about. */
 export const SCHEMA_VERSION = 1;
 
+/** The names the rest of the code uses for these values; each is defined once, here. */
+export const CacheModeSchema = z.enum(['cold', 'warm', 'incremental']);
+export const BuilderSchema = z.enum(['buildkit', 'classic']);
+export const VariantStatusSchema = z.enum(['ok', 'failed']);
+export const RunStatusSchema = z.enum(['complete', 'running', 'interrupted', 'error']);
+/** Docker, or Podman's Docker-compatible API (which builds with buildah). */
+export const EngineKindSchema = z.enum(['docker', 'podman']);
+/** graphdriver: Docker's classic store; containerd: Docker's containerd image store, whose Size means something else; containers-storage: Podman's. */
+export const ImageStoreSchema = z.enum(['graphdriver', 'containerd', 'containers-storage']);
+/** The builder that really ran: buildah on Podman whatever --builder asked. */
+export const BuilderUsedSchema = z.enum(['buildkit', 'classic', 'buildah']);
+export const NetworkSchema = z.enum(['default', 'host', 'none']);
+export type CacheMode = z.infer<typeof CacheModeSchema>;
+export type Builder = z.infer<typeof BuilderSchema>;
+export type VariantStatus = z.infer<typeof VariantStatusSchema>;
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type EngineKind = z.infer<typeof EngineKindSchema>;
+export type ImageStore = z.infer<typeof ImageStoreSchema>;
+export type BuilderUsed = z.infer<typeof BuilderUsedSchema>;
+export type Network = z.infer<typeof NetworkSchema>;
+
 const bytes = z.int().min(0).describe('bytes');
 const ms = z.int().min(0).describe('milliseconds');
 
@@ -35,10 +56,10 @@ export const SmokeResultSchema = z.strictObject({
 export const VariantResultSchema = z.strictObject({
   id: z.string(),
   dockerfile: z.string(),
-  status: z.enum(['ok', 'failed']),
+  status: VariantStatusSchema,
   buildArgs: z.record(z.string(), z.string()).describe('build args sent, after profile and scenario.json'),
   target: z.string().optional(),
-  network: z.enum(['default', 'host', 'none']).optional(),
+  network: NetworkSchema.optional(),
   baseImages: z.array(z.string()).describe('images the final stage starts FROM or copies from, ARGs expanded'),
   pullMs: ms.optional().describe('time spent pulling missing base images before the build; never part of buildMs'),
   imageId: z.string().optional(),
@@ -51,11 +72,11 @@ export const VariantResultSchema = z.strictObject({
   historyCount: z.int().min(0).optional(),
   buildMs: ms.optional().describe('the median of the timed samples when there are several'),
   samples: z
-    .array(z.strictObject({ buildMs: ms, sizeBytes: bytes, warmup: z.boolean(), mode: z.enum(['cold', 'warm', 'incremental']).optional() }))
+    .array(z.strictObject({ buildMs: ms, sizeBytes: bytes, warmup: z.boolean(), mode: CacheModeSchema.optional() }))
     .optional()
     .describe('every build of the variant in this run, warm-ups included, when there was more than one'),
   buildStats: SummarySchema.optional().describe('statistics of buildMs over the timed samples of the first --mode (warm-ups left out)'),
-  modeStats: z.partialRecord(z.enum(['cold', 'warm', 'incremental']), SummarySchema).optional().describe('with --mode: statistics per cache mode'),
+  modeStats: z.partialRecord(CacheModeSchema, SummarySchema).optional().describe('with --mode: statistics per cache mode'),
   compressedBytes: bytes.optional().describe('config plus gzip -6 of each layer, what a registry stores (absent with --no-compressed)'),
   baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
   addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
@@ -91,13 +112,13 @@ export const ScenarioResultSchema = z.strictObject({
 });
 
 export const EngineSchema = z.strictObject({
-  kind: z.enum(['docker', 'podman']).optional().describe("from GET /version's Components; absent in older files, which are all Docker"),
+  kind: EngineKindSchema.optional().describe("from GET /version's Components; absent in older files, which are all Docker"),
   serverVersion: z.string(),
   apiVersion: z.string(),
   storageDriver: z.string(),
-  imageStore: z
-    .enum(['graphdriver', 'containerd', 'containers-storage'])
-    .describe("graphdriver: Docker's overlay2 & co; containerd: Docker's containerd image store (GET /info DriverStatus driver-type io.containerd.snapshotter.v1); containers-storage: Podman"),
+  imageStore: ImageStoreSchema.describe(
+    "graphdriver: Docker's overlay2 & co; containerd: Docker's containerd image store (GET /info DriverStatus driver-type io.containerd.snapshotter.v1); containers-storage: Podman",
+  ),
   os: z.string(),
   arch: z.string(),
   ncpu: z.int(),
@@ -111,16 +132,16 @@ export const ResultsSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('stagebench'), version: z.string() }),
   run: z.strictObject({
     id: z.string(),
-    status: z.enum(['complete', 'running', 'interrupted', 'error']),
+    status: RunStatusSchema,
     finishedAt: z.iso.datetime().optional(),
     error: z.string().optional().describe('why the run stopped early, when status is error'),
   }),
   git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
   engine: EngineSchema,
-  builder: z.enum(['buildkit', 'classic']).describe('the builder asked for (--builder)'),
-  builderUsed: z.enum(['buildkit', 'classic', 'buildah']).optional().describe('the builder that really ran: buildah on Podman whatever was asked'),
+  builder: BuilderSchema.describe('the builder asked for (--builder)'),
+  builderUsed: BuilderUsedSchema.optional().describe('the builder that really ran: buildah on Podman whatever was asked'),
   buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
-  modes: z.array(z.enum(['cold', 'warm', 'incremental'])).optional().describe('--mode: the cache modes each variant was built in, every round'),
+  modes: z.array(CacheModeSchema).optional().describe('--mode: the cache modes each variant was built in, every round'),
   profile: z.string().optional(),
   selection: z
     .strictObject({
@@ -139,6 +160,8 @@ export type VariantResult = z.infer<typeof VariantResultSchema>;
 export type Comparison = z.infer<typeof ComparisonSchema>;
 export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
 export type Results = z.infer<typeof ResultsSchema>;
+/** What defines the meaning of the numbers: recorded with every result. */
+export type EngineFacts = z.infer<typeof EngineSchema>;
 
 /** What each number means; written into every results file. */
 export const METHODS: Record<string, string> = {

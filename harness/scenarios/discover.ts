@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type BuildOptions, type ConfigFile, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
-import { parseJsonFile } from '../config/load.js';
+import { parseJsonFile } from '../json-file.js';
 import { ConfigError } from '../errors.js';
 import { declaredScenarios } from './declared.js';
 import { nameProblems } from './names.js';

@@ -2,7 +2,8 @@ import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CliIo, run } from '../../harness/cli/main.js';
+import type { CliIo } from '../../harness/cli/io.js';
+import { run } from '../../harness/cli/main.js';
 import { FIXTURE_BASE } from './fixture-base.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;

@@ -1,4 +1,4 @@
-import { exitCodeOf, verdictExitCode } from '../../../harness/cli/output.js';
+import { exitCode } from '../../../harness/cli/exit-code.js';
 import { results, variant } from '../results-fixture.js';
 
 test.each([
@@ -9,7 +9,7 @@ test.each([
 ] as const)('%s', (_name, variants, status, code) => {
   const doc = results([...variants]);
   doc.run.status = status;
-  expect(exitCodeOf(doc)).toBe(code);
+  expect(exitCode({ kind: 'results', results: doc })).toBe(code);
 });
 
 test.each([
@@ -17,4 +17,4 @@ test.each([
   ['warn', 0],
   ['fail', 1],
   ['error', 3],
-] as const)('a %s verdict exits %d', (verdict, code) => expect(verdictExitCode(verdict)).toBe(code));
+] as const)('a %s verdict exits %d', (verdict, code) => expect(exitCode({ kind: 'verdict', verdict })).toBe(code));

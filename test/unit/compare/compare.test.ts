@@ -1,5 +1,5 @@
 import { compareResults, type GateRow } from '../../../harness/compare/compare.js';
-import { type GateConfig, GateConfigSchema } from '../../../harness/compare/rules.js';
+import { type GateConfig, GateConfigSchema } from '../../../harness/config/gate-schema.js';
 import type { Results, VariantResult } from '../../../harness/results/schema.js';
 import { results, variant } from '../results-fixture.js';
 

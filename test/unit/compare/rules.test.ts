@@ -1,5 +1,6 @@
-import { DEFAULT_GROWTH, GateConfigSchema, rulesFor, unknownGateKeys } from '../../../harness/compare/rules.js';
-import { formatIssues } from '../../../harness/config/load.js';
+import { DEFAULT_GROWTH, rulesFor, unknownGateKeys } from '../../../harness/compare/rules.js';
+import { GateConfigSchema } from '../../../harness/config/gate-schema.js';
+import { formatIssues } from '../../../harness/json-file.js';
 
 test('human units become bytes, milliseconds and percentages', () => {
   const gate = GateConfigSchema.parse({

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildOutcome, BuildRequest, Engine, EngineFacts } from '../../../harness/engine/engine.js';
+import type { BuildOutcome, BuildRequest, Engine } from '../../../harness/engine/engine.js';
 import { EngineError, EngineUnreachableError } from '../../../harness/errors.js';
 import { runBench } from '../../../harness/measure/run-bench.js';
-import type { Results } from '../../../harness/results/schema.js';
+import { writeResults } from '../../../harness/output/publish.js';
+import type { EngineFacts, Results } from '../../../harness/results/schema.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 
 const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
@@ -46,7 +47,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine, over: { compressed?: boolean } = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, outDir, keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
@@ -86,7 +87,7 @@ test('an engine that stops answering ends the run: measured variants are written
 });
 
 test('step times over rounds: the median per step, matched by name and occurrence', async () => {
-  const { medianSteps } = await import('../../../harness/measure/variant.js');
+  const { medianSteps } = await import('../../../harness/measure/step-times.js');
   const round = (a: number, b: number, c: number) => [
     { name: 'FROM x', cached: true, ms: a },
     { name: 'RUN y', cached: false, ms: b },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { renderChart } from '../../../harness/report/chart.js';
 import { footnote } from '../../../harness/report/columns.js';
-import { formatBytes, formatMs } from '../../../harness/report/units.js';
+import { formatBytes, formatMs } from '../../../harness/format/units.js';
 import { type Results, ResultsSchema, type VariantResult } from '../../../harness/results/schema.js';
 import { results, scenarioResults, variant } from '../results-fixture.js';
 

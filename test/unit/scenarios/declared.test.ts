@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigFileSchema } from '../../../harness/config/schemas.js';
-import { formatIssues } from '../../../harness/config/load.js';
+import { formatIssues } from '../../../harness/json-file.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { declaredScenarios, expandMatrix } from '../../../harness/scenarios/declared.js';
 import { discoverScenarios, scenarioNames, variantOptions } from '../../../harness/scenarios/discover.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoverScenarios, variantOptions, variantsFromFiles } from '../../../harness/scenarios/discover.js';
 import { ConfigError } from '../../../harness/errors.js';
+import { exitCode } from '../../../harness/cli/exit-code.js';
 
 let root: string;
 function scenario(name: string, files: Record<string, string>): void {
@@ -62,7 +63,7 @@ test('folder names follow the one rule: go app, go|app and Go-App no longer beco
   scenario('not a scenario', { 'README.md': '' });
   const err = (await discoverScenarios(root).catch((e: unknown) => e)) as ConfigError;
   expect(err).toBeInstanceOf(ConfigError);
-  expect(err.exitCode).toBe(2);
+  expect(exitCode({ kind: 'error', error: err })).toBe(2);
   const lines = err.message.split('\n').slice(1).map((l) => l.replaceAll(`${root}/`, ''));
   expect(lines).toEqual([
     '  - folder café: the name "café" has "é": use only letters a-z, digits, ".", "_" and "-"',

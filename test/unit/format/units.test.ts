@@ -1,4 +1,4 @@
-import { formatBytes, formatChange, formatMs } from '../../../harness/report/units.js';
+import { formatBytes, formatChange, formatMs } from '../../../harness/format/units.js';
 
 test.each([
   [0, '0 B'],

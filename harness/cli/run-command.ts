@@ -1,0 +1,102 @@
+import { dirname, join, resolve } from 'node:path';
+import { checkEngine, checkGateKeys } from '../compare/baseline-checks.js';
+import type { ConfigFile } from '../config/schemas.js';
+import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
+import type { Engine } from '../engine/engine.js';
+import { ConfigError } from '../errors.js';
+import { runBench } from '../measure/run-bench.js';
+import { startServices } from '../measure/services.js';
+import { publishGateReport, publishResults } from '../output/publish.js';
+import { ensureWritableDir } from '../output/write.js';
+import { gitState } from '../results/git.js';
+import { createProgress } from '../report/progress.js';
+import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
+import { pickShard } from '../scenarios/shard.js';
+import type { RunArgs } from './args.js';
+import type { Outcome } from './exit-code.js';
+import { accepted, compareWithNotes, loadConfig, readBaseline, refuse } from './gate.js';
+import type { CliIo } from './io.js';
+import { render, renderGate, styled } from './output.js';
+
+function pickProfile(name: string | undefined, file: string, config: ConfigFile | undefined) {
+  if (!name) return undefined;
+  if (!config) {
+    throw new ConfigError(`--profile ${name} needs a config file, and ${file} does not exist`, 'create stagebench.config.json (see the README) or pass --config <file>');
+  }
+  const profile = config.profiles?.[name];
+  if (!profile) {
+    const known = Object.keys(config.profiles ?? {});
+    throw new ConfigError(`profile "${name}" is not in ${file}`, `use one of: ${known.join(', ') || '(none defined)'}`);
+  }
+  return { name, ...profile, configDir: dirname(file) };
+}
+
+/** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
+export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
+  // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
+  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, ...measure } = args;
+  const root = resolve(io.cwd, scenariosDir);
+  const { file: configFile, config } = await loadConfig(io.cwd, configFlag);
+  const declared = config ? { file: configFile, config } : undefined;
+  const discovered = await discoverScenarios(root, names, declared);
+  const scenarios = shard ? pickShard(discovered, shard) : discovered;
+  const available = await scenarioNames(root, declared);
+  if (shard && scenarios.length === 0) io.stderr.write(`shard ${shard.index}/${shard.count} has no scenarios (${discovered.length} scenario(s) in ${shard.count} shards)\n`);
+  const gate = config?.gate ?? {};
+  const profile = pickProfile(profileName, configFile, config);
+  const baseline = baselineFile ? await readBaseline(io.cwd, baselineFile) : undefined;
+  if (baseline) refuse(checkGateKeys(gate, baseline, scenarios, available));
+  const noChange = measure.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
+  if (noChange.length > 0) {
+    throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');
+  }
+  const outDir = resolve(io.cwd, out);
+  await ensureWritableDir(outDir, `--out ${out}`);
+  const color = styled(io.stdout, io.env, format);
+  const progress = createProgress(io.stderr, styled(io.stderr, io.env, format));
+  const controller = new AbortController();
+  const stopListening = io.onInterrupt(() => {
+    progress.line('interrupted: cancelling the running step, keeping the results so far, cleaning up');
+    controller.abort();
+  });
+  let stopServices = async () => {};
+  try {
+    const facts = await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
+    const used = builderUsed(facts, measure.builder);
+    progress.line(`engine: ${engineName(facts)} at ${facts.address ?? '?'} (${storeName(facts)}), builder ${builderLabel({ builder: measure.builder, builderUsed: used })}`);
+    // A builder the engine cannot run, or a baseline from another engine, is refused before anything is built.
+    checkBuilderWorks(facts, measure.builder);
+    const notes = baseline ? accepted(checkEngine(baselineFile!, baseline, { engine: facts, builder: measure.builder, builderUsed: used }, allowEngineMismatch)) : [];
+    if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
+    // Interrupted before anything was measured: leave the last results file as it was.
+    if (controller.signal.aborted) return { kind: 'interrupted' };
+    const results = await runBench(engine, facts, {
+      ...measure,
+      scenarios,
+      profile,
+      selection: { available, ...(shard ? { shard } : {}) },
+      git: await gitState(io.cwd),
+      toolVersion,
+      signal: controller.signal,
+      progress,
+      save: async (r) => void (await publishResults(outDir, r)),
+    });
+    progress.stop();
+    io.stderr.write(`results: ${join(out, 'latest.json')} and ${join(out, 'latest.md')}\n`);
+    if (!baseline || results.run.status === 'interrupted') {
+      if (baseline) io.stderr.write('interrupted: not compared with the baseline\n');
+      io.stdout.write(render(results, format, color));
+      return { kind: 'results', results };
+    }
+    const report = compareWithNotes(baseline, results, gate, notes);
+    await publishGateReport(report, { cwd: io.cwd, ...(reportFile ? { reportFile } : {}), stepSummary: io.env.GITHUB_STEP_SUMMARY });
+    const gateText = renderGate(report, format, color, io.env);
+    io.stderr.write(gateText.stderr);
+    io.stdout.write(format === 'json' ? `${JSON.stringify({ results, comparison: report }, null, 2)}\n` : `${render(results, format, color)}\n${gateText.stdout}`);
+    return { kind: 'results', results, verdict: report.verdict };
+  } finally {
+    progress.stop();
+    stopListening();
+    await stopServices();
+  }
+}

@@ -1,0 +1,80 @@
+import type { GateConfig } from '../config/gate-schema.js';
+import { engineDifferences, engineNotes } from '../results/comparable.js';
+import type { Results } from '../results/schema.js';
+import { unknownGateKeys } from './rules.js';
+
+/**
+ * Why a baseline comparison (or a new baseline) is refused. `incomplete`: the results were not all measured
+ * (an engine-side failure); the others are the user's files or config not fitting together.
+ */
+export interface Refusal {
+  kind: 'engine-mismatch' | 'unknown-gate-keys' | 'incomplete' | 'not-a-baseline';
+  message: string;
+  hint: string;
+}
+
+/** What the engine check allows: the notes the report carries, or a refusal. */
+export type EngineCheck = { notes: string[] } | { refusal: Refusal };
+
+/** A baseline from another engine is refused unless allowed; allowed, it is a note in the report. */
+export function checkEngine(file: string, baseline: Results, measured: Pick<Results, 'engine' | 'builder' | 'builderUsed'>, allowMismatch: boolean): EngineCheck {
+  const diffs = engineDifferences(baseline, measured);
+  if (diffs.length === 0) return { notes: engineNotes(baseline, measured) };
+  if (!allowMismatch) {
+    return {
+      refusal: {
+        kind: 'engine-mismatch',
+        message: `the baseline ${file} was measured on another engine (${diffs.join('; ')}): its sizes are not comparable with this one's`,
+        hint: 'refresh the baseline on this engine (stagebench baseline update), or pass --allow-engine-mismatch to compare anyway',
+      },
+    };
+  }
+  return { notes: [`compared across engines (--allow-engine-mismatch): ${diffs.join('; ')}`] };
+}
+
+/** Every key of gate.scenarios must name a scenario (or variant) of the baseline or this run. */
+export function checkGateKeys(config: GateConfig, baseline: Results, current: { name: string; variants: { id: string }[] }[], available: string[]): Refusal | undefined {
+  // Scenarios this run leaves out (--shard, --scenario) are known by name only.
+  const known = new Map<string, string[] | undefined>(available.map((name) => [name, undefined]));
+  for (const s of [...baseline.scenarios, ...current]) known.set(s.name, [...(known.get(s.name) ?? []), ...s.variants.map((v) => v.id)]);
+  const unknown = unknownGateKeys(config, known);
+  if (unknown.length === 0) return undefined;
+  return {
+    kind: 'unknown-gate-keys',
+    message: `gate.scenarios names what is neither in the baseline nor in this run: ${unknown.join(', ')}`,
+    hint: 'use "<scenario>" or "<scenario>/<variant>" with names from the results, remove the entry, or pass --config <file> with the rules for these scenarios',
+  };
+}
+
+/** Results from a run that stopped early are not compared: comparing what is there would pass what was not. */
+export function checkComplete(current: Results): Refusal | undefined {
+  if (current.run.status === 'complete') return undefined;
+  return {
+    kind: 'incomplete',
+    message: `the results to compare come from a run that is ${current.run.status}${current.run.error ? ` (${current.run.error})` : ''}: not everything was measured`,
+    hint: 'run `stagebench run` again and compare its results',
+  };
+}
+
+/** "scenario/variant" of every variant that did not build or failed its smoke check. */
+export const brokenVariants = (results: Results): string[] =>
+  results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
+
+/** Only a complete run of every shard, where everything built and worked, becomes the baseline: anything else would hide regressions. */
+export function checkBaselineCandidate(file: string, results: Results): Refusal | undefined {
+  const broken = brokenVariants(results);
+  if (results.run.status !== 'complete' || broken.length > 0) {
+    const why = results.run.status !== 'complete' ? `the run is ${results.run.status}` : `${broken.join(', ')} did not build or pass the smoke check`;
+    return { kind: 'not-a-baseline', message: `${file} cannot be the baseline: ${why}`, hint: 'fix it and run `stagebench run` again, then `stagebench baseline update`' };
+  }
+  const shard = results.selection?.shard;
+  if (shard && shard.count > 1) {
+    return {
+      kind: 'not-a-baseline',
+      message: `${file} holds only shard ${shard.index}/${shard.count}: as a baseline, the other shards' scenarios would be "new" for ever`,
+      hint: 'merge the shards first (stagebench merge a.json b.json …), then make the merged file the baseline',
+    };
+  }
+  return undefined;
+}
+

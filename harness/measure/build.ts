@@ -1,0 +1,27 @@
+import type { BuildOutcome, BuildRequest, Engine } from '../engine/engine.js';
+import type { CacheMode, VariantResult } from '../results/schema.js';
+import type { Scenario } from '../scenarios/discover.js';
+import { withChangedCopy } from './incremental-context.js';
+
+/**
+ * One build in a cache mode. cold: without the layer cache; incremental: from a copy of the context with one
+ * file's content changed; otherwise as prepared.
+ */
+export function buildInMode(engine: Engine, request: BuildRequest, scenario: Scenario, mode: CacheMode | undefined, nonce: string): Promise<BuildOutcome> {
+  if (mode === 'incremental') return withChangedCopy(scenario.dir, scenario.file.incremental!, nonce, (contextDir) => engine.build({ ...request, contextDir }));
+  return engine.build(mode === 'cold' ? { ...request, noCache: true } : request);
+}
+
+/** The build's steps as the results record them: a time only where the builder reported a start and an end. */
+export const stepsOf = (build: BuildOutcome): NonNullable<VariantResult['steps']> =>
+  build.steps.map((s) => ({
+    name: s.name,
+    cached: s.cached,
+    ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
+  }));
+
+/** What a build made that carries no run label and must be removed by id: step containers, stage results, intermediates. */
+export const unlabelledLeftovers = (build: BuildOutcome) => ({
+  containers: build.containerIds,
+  images: [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds],
+});

@@ -1,0 +1,35 @@
+import type { Profile } from '../config/schemas.js';
+import type { Progress } from '../progress.js';
+import type { Builder, CacheMode, Results } from '../results/schema.js';
+import type { Scenario } from '../scenarios/discover.js';
+
+/** How every variant is built and measured: what `stagebench run`'s flags set, parsed straight into this. */
+export interface MeasureOptions {
+  builder: Builder;
+  keepImages: boolean;
+  smoke: boolean;
+  noCache: boolean;
+  /** Timed builds per variant, and untimed builds before them; variants are interleaved round by round. */
+  runs: number;
+  warmup: number;
+  /** Cache modes to build every variant in, each round, in this order; empty: as configured. */
+  modes: CacheMode[];
+  /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
+  compressed: boolean;
+}
+
+export interface BenchOptions extends MeasureOptions {
+  scenarios: Scenario[];
+  profile?: { name: string } & Profile;
+  /** Which scenarios were asked for (recorded, so a comparison can tell left out from missing). */
+  selection?: Results['selection'];
+  git: Results['git'];
+  toolVersion: string;
+  signal: AbortSignal;
+  progress: Progress;
+  /**
+   * Keeps the results so far: called after every scenario and once at the end. A rejection ends the run
+   * (after clean-up). The CLI writes the results JSON and Markdown here.
+   */
+  save(results: Results): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import { performance } from 'node:perf_hooks';
+import type { Engine } from '../engine/engine.js';
+import { errorMessage } from '../errors.js';
+
+/**
+ * Pulls the base images the engine does not have, before any timed build. pullMs: the time spent pulling,
+ * absent when nothing was pulled; error: why a base is missing (the variant cannot be built).
+ */
+export async function pullMissingBases(engine: Engine, refs: string[], signal: AbortSignal, onStep: (step: string) => void): Promise<{ pullMs?: number; error?: string }> {
+  let pullMs: number | undefined;
+  for (const ref of refs) {
+    if (await engine.hasImage(ref)) continue;
+    onStep(`pulling base image ${ref}`);
+    const t0 = performance.now();
+    try {
+      await engine.pull(ref, signal);
+    } catch (err) {
+      if (signal.aborted) return { error: `interrupted: the pull of ${ref} was cancelled` };
+      return {
+        error:
+          `base image "${ref}" is not on the engine and could not be pulled (${errorMessage(err)}). ` +
+          `Pull or load it yourself (docker pull / docker load), or map the Dockerfile's ARG to a local image with a --profile.`,
+      };
+    }
+    pullMs = (pullMs ?? 0) + Math.round(performance.now() - t0);
+  }
+  return { pullMs };
+}
