@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   engine: 3,
   interrupted: 130,
+  /** stdout was closed before everything was written (EPIPE): what a shell reports for a tool stopped by SIGPIPE. */
+  closedPipe: 141,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

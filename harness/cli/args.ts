@@ -6,11 +6,22 @@ import { parseShard, type Shard } from '../scenarios/shard.js';
 
 /** Where `stagebench baseline update` writes, and what compare reads, unless told otherwise. */
 export const BASELINE_FILE = 'stagebench.baseline.json';
+/** What `run` and `merge` write, and every reading command reads, unless told otherwise. */
+export const RESULTS_DIR = 'results';
+export const LATEST = `${RESULTS_DIR}/latest.json`;
 
 export type Format = 'table' | 'markdown' | 'json';
+export type ColorMode = 'auto' | 'always' | 'never';
+
+/** How a command shows what it prints: colour, and for tables, whether they may be wider than the terminal. */
+export interface Display {
+  color: ColorMode;
+  /** --wide: every column, no width limit, nothing folded into footnotes. */
+  wide: boolean;
+}
 
 /** `stagebench run`: the measuring options as runBench takes them, and what the CLI itself needs. */
-export interface RunArgs extends MeasureOptions {
+export interface RunArgs extends MeasureOptions, Display {
   command: 'run';
   scenariosDir: string;
   scenarios: string[];
@@ -26,7 +37,7 @@ export interface RunArgs extends MeasureOptions {
   allowEngineMismatch: boolean;
 }
 
-export interface CompareArgs {
+export interface CompareArgs extends Display {
   command: 'compare';
   baseline: string;
   current: string;
@@ -42,14 +53,14 @@ export interface BaselineArgs {
   baseline: string;
 }
 
-export interface MergeArgs {
+export interface MergeArgs extends Display {
   command: 'merge';
   files: string[];
   outDir: string;
   format: Format;
 }
 
-export interface ReportArgs {
+export interface ReportArgs extends Display {
   command: 'report';
   file: string;
   format: Format;
@@ -61,17 +72,83 @@ export interface ClaimsArgs {
   command: 'claims';
   claimsFile: string;
   resultsFile: string;
+  /** Write the Markdown here instead of stdout. */
+  out?: string;
 }
 
-export interface LayersArgs {
+export interface LayersArgs extends Display {
   command: 'layers' | 'steps';
   file: string;
   scenarios: string[];
 }
 
-export type Command = RunArgs | CompareArgs | BaselineArgs | MergeArgs | ReportArgs | ClaimsArgs | LayersArgs | { command: 'chart'; file: string } | { command: 'clean' } | { command: 'help' } | { command: 'version' };
+export interface ChartArgs {
+  command: 'chart';
+  file: string;
+  /** Write the SVG here instead of stdout. */
+  out?: string;
+}
+
+export type Command =
+  | RunArgs
+  | CompareArgs
+  | BaselineArgs
+  | MergeArgs
+  | ReportArgs
+  | ClaimsArgs
+  | LayersArgs
+  | ChartArgs
+  | { command: 'clean' }
+  | { command: 'help'; topic?: string }
+  | { command: 'version' };
+
+/** Every flag, with one meaning wherever it is taken. */
+export const OPTIONS = {
+  scenarios: { type: 'string' },
+  scenario: { type: 'string', multiple: true },
+  builder: { type: 'string' },
+  out: { type: 'string' },
+  results: { type: 'string' },
+  'keep-images': { type: 'boolean' },
+  'no-smoke': { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  mode: { type: 'string' },
+  'no-compressed': { type: 'boolean' },
+  format: { type: 'string' },
+  wide: { type: 'boolean' },
+  color: { type: 'string' },
+  profile: { type: 'string' },
+  config: { type: 'string' },
+  update: { type: 'string' },
+  baseline: { type: 'string' },
+  report: { type: 'string' },
+  'allow-engine-mismatch': { type: 'boolean' },
+  shard: { type: 'string' },
+} as const;
+export type Flag = keyof typeof OPTIONS;
+
+const DISPLAY: Flag[] = ['format', 'wide', 'color'];
+const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
+/** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
+export const FLAGS: Record<string, Flag[]> = {
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-smoke', 'keep-images', 'shard', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  report: ['results', 'update', ...DISPLAY],
+  layers: ['results', 'scenario', 'color'],
+  steps: ['results', 'scenario', 'color'],
+  claims: ['results', 'out'],
+  compare: ['results', ...COMPARISON, ...DISPLAY],
+  baseline: ['results', 'baseline'],
+  merge: ['out', ...DISPLAY],
+  chart: ['results', 'out'],
+  clean: [],
+};
+/** Commands that read positional arguments (results files, or a claims file). */
+const POSITIONALS = new Set(['report', 'layers', 'steps', 'claims', 'compare', 'baseline', 'merge', 'chart']);
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
+const COLORS: ColorMode[] = ['auto', 'always', 'never'];
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -95,118 +172,132 @@ function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   return list as RunArgs['modes'];
 }
 
-const COMPARISON = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
-/** The flags each command reads: any other is refused, not silently ignored. */
-const FLAGS: Record<string, string[]> = {
-  run: ['scenarios', 'scenario', 'builder', 'out', 'keep-images', 'no-smoke', 'no-cache', 'runs', 'warmup', 'mode', 'no-compressed', 'format', 'profile', 'shard', ...COMPARISON],
-  compare: ['out', 'format', ...COMPARISON],
-  baseline: ['out', 'baseline'],
-  merge: ['out', 'format'],
-  report: ['out', 'format', 'update'],
-  claims: ['out', 'results'],
-  layers: ['out', 'scenario'],
-  steps: ['out', 'scenario'],
-  chart: ['out'],
-  clean: [],
-};
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
+export function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest of `known` to `word`, if it is close enough to be a slip: at most 2 edits, or a third of its length. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const dist = distance(word, k);
+    if (dist < bestDistance) [best, bestDistance] = [k, dist];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** A flag the command does not take: name the nearest it does take, or say which command takes it. */
+function refuseFlag(command: string, name: string): never {
+  const allowed = FLAGS[command]!;
+  const close = nearest(name, allowed);
+  const others = Object.keys(FLAGS).filter((c) => FLAGS[c]!.includes(name as Flag));
+  const more = `see \`stagebench ${command} --help\``;
+  if (close) throw new UsageError(`${command} does not take --${name}: did you mean --${close}?`, more);
+  if (name === 'out' && others.length > 0) throw new UsageError(`${command} does not take --out: it writes nothing but stdout, and reads its results file as an argument or --results <file>`, more);
+  if (others.length > 0) throw new UsageError(`${command} does not take --${name} (${others.join(', ')} ${others.length > 1 ? 'do' : 'does'})`, more);
+  throw new UsageError(`unknown flag --${name}`, `${command} takes ${allowed.map((f) => `--${f}`).join(', ') || 'no flags'}; ${more}`);
+}
+
+/** The one input file: positional or --results, not both. */
+function input(command: string, positionals: string[], results: string | undefined, max = 1): string[] {
+  if (results !== undefined && positionals.length > 0) throw new UsageError(`${command}: give the results file as an argument or as --results, not both`, `run \`stagebench ${command} --help\``);
+  if (positionals.length > max) throw new UsageError(`${command} takes ${max === 1 ? 'one results file' : `at most ${max} arguments`}, not ${positionals.length}: ${positionals.join(' ')}`, `run \`stagebench ${command} --help\``);
+  return results !== undefined ? [results] : positionals;
+}
 
 export function parseCommand(argv: string[], env: Record<string, string | undefined> = {}): Command {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
-  if (command === '--version' || command === '-v') return { command: 'version' };
+  if (command === undefined || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === 'help') return rest[0] && FLAGS[rest[0]] ? { command: 'help', topic: rest[0] } : { command: 'help' };
+  if (command === '--version' || command === '-v' || command === 'version') return { command: 'version' };
   const allowed = FLAGS[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"`, 'run `stagebench --help` for the commands');
+  if (!allowed) {
+    const close = nearest(command, Object.keys(FLAGS));
+    throw new UsageError(`unknown command "${command}"${close ? `: did you mean ${close}?` : ''}`, 'run `stagebench --help` for the commands');
+  }
+  // Help for a command wins over everything else on the line, also over a typo in it.
+  if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: command };
+
+  // Unknown and foreign flags first, by name, so each gets its own suggestion.
+  const loose = parseArgs({ args: rest, strict: false, tokens: true, allowPositionals: true, options: OPTIONS });
+  for (const t of loose.tokens) if (t.kind === 'option' && !allowed.includes(t.name as Flag)) refuseFlag(command, t.name);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: !['run', 'clean'].includes(command),
-      strict: true,
-      tokens: true,
-      options: {
-        scenarios: { type: 'string', default: 'scenarios' },
-        scenario: { type: 'string', multiple: true, default: [] },
-        builder: { type: 'string', default: 'buildkit' },
-        out: { type: 'string', default: 'results' },
-        'keep-images': { type: 'boolean', default: false },
-        'no-smoke': { type: 'boolean', default: false },
-        'no-cache': { type: 'boolean', default: false },
-        runs: { type: 'string', default: '1' },
-        warmup: { type: 'string', default: '0' },
-        mode: { type: 'string' },
-        'no-compressed': { type: 'boolean', default: false },
-        format: { type: 'string', default: 'table' },
-        profile: { type: 'string', default: env.STAGEBENCH_PROFILE },
-        config: { type: 'string' },
-        update: { type: 'string' },
-        results: { type: 'string' },
-        baseline: { type: 'string' },
-        report: { type: 'string' },
-        'allow-engine-mismatch': { type: 'boolean', default: false },
-        shard: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: rest, strict: true, allowPositionals: POSITIONALS.has(command), options: Object.fromEntries(allowed.map((f) => [f, OPTIONS[f]])) });
   } catch (err) {
-    throw new UsageError((err as Error).message, 'run `stagebench --help` for the flags');
+    const message = (err as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+    throw new UsageError(`${command}: ${message}`, `see \`stagebench ${command} --help\``);
   }
-  const v = parsed.values;
-  if (v.help) return { command: 'help' };
-  const foreign = [...new Set(parsed.tokens.flatMap((t) => (t.kind === 'option' && !allowed.includes(t.name) ? [`--${t.name}`] : [])))];
-  if (foreign.length > 0) {
-    throw new UsageError(`${command} does not take ${foreign.join(', ')}`, `${command} takes ${allowed.map((f) => `--${f}`).join(', ') || 'no flags'}; see \`stagebench --help\``);
-  }
-  const format = oneOf('format', v.format as string, FORMATS);
-  const latest = `${v.out as string}/latest.json`;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const str = (f: Flag) => v[f] as string | undefined;
+  const bool = (f: Flag) => v[f] === true;
+  const format = oneOf('format', str('format') ?? 'table', FORMATS);
+  const display: Display = { color: oneOf('color', str('color') ?? 'auto', COLORS), wide: bool('wide') };
+  const positionals = parsed.positionals;
   const gate = {
-    allowEngineMismatch: v['allow-engine-mismatch'] as boolean,
-    ...(v.report ? { reportFile: v.report as string } : {}),
-    ...(v.config ? { config: v.config as string } : {}),
+    allowEngineMismatch: bool('allow-engine-mismatch'),
+    ...(str('report') ? { reportFile: str('report')! } : {}),
+    ...(str('config') ? { config: str('config')! } : {}),
   };
   switch (command) {
-    case 'run':
-      if (!v.baseline && (v.report || v['allow-engine-mismatch'])) {
-        throw new UsageError(`${v.report ? '--report' : '--allow-engine-mismatch'} is about the comparison, and there is none without --baseline`, 'add --baseline <file>, or run `stagebench compare` afterwards');
+    case 'run': {
+      if (!str('baseline') && (str('report') || bool('allow-engine-mismatch'))) {
+        throw new UsageError(`${str('report') ? '--report' : '--allow-engine-mismatch'} is about the comparison, and there is none without --baseline`, 'add --baseline <file>, or run `stagebench compare` afterwards');
       }
+      const profile = str('profile') ?? env.STAGEBENCH_PROFILE;
       return {
         command,
-        scenariosDir: v.scenarios as string,
-        scenarios: v.scenario as string[],
-        builder: oneOf('builder', v.builder as string, BuilderSchema.options),
-        outDir: v.out as string,
-        keepImages: v['keep-images'] as boolean,
-        smoke: !(v['no-smoke'] as boolean),
-        noCache: v['no-cache'] as boolean,
-        runs: count('runs', v.runs as string, 1),
-        warmup: count('warmup', v.warmup as string, 0),
-        modes: modes(v.mode as string | undefined, v['no-cache'] as boolean),
-        compressed: !(v['no-compressed'] as boolean),
+        scenariosDir: str('scenarios') ?? 'scenarios',
+        scenarios: (v.scenario as string[] | undefined) ?? [],
+        builder: oneOf('builder', str('builder') ?? 'buildkit', BuilderSchema.options),
+        outDir: str('out') ?? RESULTS_DIR,
+        keepImages: bool('keep-images'),
+        smoke: !bool('no-smoke'),
+        noCache: bool('no-cache'),
+        runs: count('runs', str('runs') ?? '1', 1),
+        warmup: count('warmup', str('warmup') ?? '0', 0),
+        modes: modes(str('mode'), bool('no-cache')),
+        compressed: !bool('no-compressed'),
         format,
-        ...(v.profile ? { profile: v.profile as string } : {}),
-        ...(v.shard ? { shard: parseShard(v.shard as string) } : {}),
-        ...(v.baseline ? { baseline: v.baseline as string } : {}),
+        ...display,
+        ...(profile ? { profile } : {}),
+        ...(str('shard') ? { shard: parseShard(str('shard')!) } : {}),
+        ...(str('baseline') ? { baseline: str('baseline')! } : {}),
         ...gate,
       };
+    }
     case 'compare':
-      if (parsed.positionals.length > 1) throw new UsageError(`compare takes one results file, not ${parsed.positionals.length}`, 'run `stagebench compare --baseline <file> [<current.json>]`');
-      return { command, baseline: (v.baseline as string | undefined) ?? BASELINE_FILE, current: parsed.positionals[0] ?? latest, format, ...gate };
-    case 'baseline':
-      if (parsed.positionals[0] !== 'update' || parsed.positionals.length > 2) {
-        throw new UsageError(`baseline ${parsed.positionals.join(' ')}: the only baseline command is "update"`, 'run `stagebench baseline update [<results.json>] [--baseline <file>]`');
+      return { command, baseline: str('baseline') ?? BASELINE_FILE, current: input(command, positionals, str('results'))[0] ?? LATEST, format, ...display, ...gate };
+    case 'baseline': {
+      if (positionals[0] !== 'update') {
+        throw new UsageError(`baseline ${positionals.join(' ')}: the only baseline command is "update"`, 'run `stagebench baseline update [<results.json>] [--baseline <file>]`');
       }
-      return { command, from: parsed.positionals[1] ?? latest, baseline: (v.baseline as string | undefined) ?? BASELINE_FILE };
+      return { command, from: input('baseline update', positionals.slice(1), str('results'))[0] ?? LATEST, baseline: str('baseline') ?? BASELINE_FILE };
+    }
     case 'merge':
-      return { command, files: parsed.positionals, outDir: v.out as string, format };
+      if (positionals.length === 0) throw new UsageError('merge needs the results files to merge', 'run `stagebench merge a.json b.json [--out <dir>]`');
+      return { command, files: positionals, outDir: str('out') ?? RESULTS_DIR, format, ...display };
     case 'chart':
-      return { command, file: parsed.positionals[0] ?? latest };
+      return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, ...(str('out') ? { out: str('out')! } : {}) };
     case 'report':
-      return { command, file: parsed.positionals[0] ?? latest, format, ...(v.update ? { update: v.update as string } : {}) };
+      return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, format, ...display, ...(str('update') ? { update: str('update')! } : {}) };
     case 'claims':
-      if (!parsed.positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
-      return { command, claimsFile: parsed.positionals[0], resultsFile: (v.results as string | undefined) ?? latest };
+      if (!positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
+      if (positionals.length > 1) throw new UsageError(`claims takes one claims file, not ${positionals.length}`, 'give the results file as --results <file>');
+      return { command, claimsFile: positionals[0], resultsFile: str('results') ?? LATEST, ...(str('out') ? { out: str('out')! } : {}) };
     case 'layers':
     case 'steps':
-      return { command, file: parsed.positionals[0] ?? latest, scenarios: v.scenario as string[] };
+      return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, scenarios: (v.scenario as string[] | undefined) ?? [], ...display };
     default: // clean, the only command left
       return { command: 'clean' };
   }

@@ -12,13 +12,16 @@ export type Outcome =
   | { kind: 'interrupted' }
   /** What `stagebench clean` could not remove. */
   | { kind: 'cleanup'; problems: string[] }
-  | { kind: 'error'; error: unknown };
+  | { kind: 'error'; error: unknown }
+  /** stdout was closed (EPIPE) before everything was written. */
+  | { kind: 'stdoutClosed' };
 
 const ofVerdict = (verdict: Level): ExitCode => (verdict === 'error' ? ExitCode.engine : verdict === 'fail' ? ExitCode.regression : ExitCode.ok);
 
 /**
  * Exit codes are chosen here and nowhere else (documented in the README): 0 pass, 1 regression, 2 usage or
- * config error, 3 engine or build error, 130 interrupted.
+ * config error, 3 engine or build error, 130 interrupted, 141 stdout closed (what a shell reports for a tool
+ * stopped by SIGPIPE).
  */
 export function exitCode(outcome: Outcome): ExitCode {
   switch (outcome.kind) {
@@ -26,6 +29,8 @@ export function exitCode(outcome: Outcome): ExitCode {
       return ExitCode.ok;
     case 'interrupted':
       return ExitCode.interrupted;
+    case 'stdoutClosed':
+      return ExitCode.closedPipe;
     case 'verdict':
       return ofVerdict(outcome.verdict);
     case 'cleanup':

@@ -8,7 +8,7 @@ import type { BaselineArgs, CompareArgs, MergeArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
 import { accepted, compareWithNotes, loadConfig, readBaseline, refuse } from './gate.js';
 import type { CliIo } from './io.js';
-import { render, renderGate, styled } from './output.js';
+import { render, renderGate, terminalFor } from './output.js';
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outcome> {
   const { config } = await loadConfig(io.cwd, args.config);
@@ -20,7 +20,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outc
   refuse(checkGateKeys(gate, baseline, current.scenarios, current.selection?.available ?? []));
   const report = compareWithNotes(baseline, current, gate, notes);
   await publishGateReport(report, { cwd: io.cwd, ...(args.reportFile ? { reportFile: args.reportFile } : {}), stepSummary: io.env.GITHUB_STEP_SUMMARY });
-  const text = renderGate(report, args.format, styled(io.stdout, io.env, args.format), io.env);
+  const text = renderGate(report, args.format, terminalFor(io.stdout, io.env, args), io.env);
   io.stderr.write(text.stderr);
   io.stdout.write(text.stdout);
   return { kind: 'verdict', verdict: report.verdict };
@@ -44,6 +44,6 @@ export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<Outcome>
   await ensureWritableDir(outDir, `--out ${args.outDir}`);
   await publishResults(outDir, merged);
   io.stderr.write(`merged ${args.files.length} files into ${join(args.outDir, 'latest.json')}\n`);
-  io.stdout.write(render(merged, args.format, styled(io.stdout, io.env, args.format)));
+  io.stdout.write(render(merged, args.format, terminalFor(io.stdout, io.env, args)));
   return { kind: 'results', results: merged };
 }

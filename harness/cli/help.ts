@@ -1,55 +1,157 @@
-export const HELP = `stagebench: what does this Dockerfile choice cost? Builds each scenario's Dockerfile variants through
-the Docker Engine API and compares image size, layers and build time.
+import { wrap } from '../report/wrap.js';
+import { FLAGS, type Flag } from './args.js';
 
-Usage:
-  stagebench run [flags]              build and measure every scenario, write results, print the table
-  stagebench report [file] [--format] render a results file again (default results/latest.json)
-  stagebench report [file] --update <doc>  replace the table between the stagebench markers in <doc>
-  stagebench layers [file] [--scenario <name>]  each image's layers, largest first, base vs this Dockerfile
-  stagebench steps [file] [--scenario <name>]   each variant's build steps: time and cache hit
-  stagebench claims <claims.json> [--results <file>]  check a document's claims against results (Markdown)
-  stagebench compare [--baseline <file>] [current.json]  compare results with a baseline under the gate rules
-  stagebench baseline update [results.json] [--baseline <file>]  make a clean, complete run the baseline
-  stagebench merge <a.json> <b.json> … [--out <dir>]  merge runs of other scenarios (e.g. shards) into one
-  stagebench chart [file]             an SVG bar chart (size and build time, per scenario and variant)
-  stagebench clean                    remove every image and container stagebench labelled (e.g. after --keep-images)
-  stagebench --help | --version
+/** Help fits an 80-column terminal. */
+const WIDTH = 80;
 
-Flags for run:
-  --scenarios <dir>          folder with one sub-folder per scenario            (default: scenarios)
-  --scenario <name>          only this scenario; repeat for more                (default: all)
-  --builder buildkit|classic Engine builder: BuildKit (version=2) or classic    (default: buildkit)
-  --out <dir>                where latest.json, latest.md and runs/ go          (default: results)
-  --format table|markdown|json  what goes to stdout                             (default: table)
-  --profile <name>           build-arg mapping and services from the config file (env STAGEBENCH_PROFILE)
-  --config <file>            config file                                        (default: stagebench.config.json if present)
-  --keep-images              keep the built images (tagged stagebench/<scenario>:<variant>)
-  --runs <n>                 timed builds per variant, interleaved across variants (default: 1)
-  --warmup <n>               untimed builds per variant before the timed ones     (default: 0)
-  --mode <list>              cache modes per round, any of cold,warm,incremental (incremental: scenario.json)
-  --no-compressed            skip the pull size (a gzip of every new layer: about 10 s per 150 MB)
-  --no-cache                 build without the layer cache (local base images are still used)
-  --no-smoke                 skip the smoke checks declared in scenario.json
-  --shard <i>/<n>            only the i-th of n shares of the scenarios (sorted, dealt round-robin)
-  --baseline <file>          compare with this results file afterwards (exit 1 on a regression)
+interface CommandHelp {
+  usage: string;
+  what: string;
+  example: string;
+  /** Where a flag's line for this command says more than its general meaning. */
+  flags?: Partial<Record<Flag, string>>;
+}
 
-Flags for compare and run --baseline (compare also takes --format, and --out for its default file):
-  --report <file>            also write the comparison as Markdown to <file>
-  --config <file>            the gate rules ("gate" in stagebench.config.json)
-  --allow-engine-mismatch    compare with a baseline from another engine, storage driver or builder
-  With GITHUB_STEP_SUMMARY set, the Markdown is appended there; with GITHUB_ACTIONS=true, failing rows
-  become ::error and warnings ::warning annotations.
+/** What every flag means, with its argument and default: one meaning per name. */
+const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
+  scenarios: ['<dir>', 'folder with one sub-folder per scenario (default: scenarios)'],
+  scenario: ['<name>', 'only this scenario; repeat for more (default: all)'],
+  builder: ['buildkit|classic', 'Engine builder: BuildKit (version=2) or classic (default: buildkit)'],
+  out: ['<path>', 'where the output goes'],
+  results: ['<file>', 'the results file to read, as the argument does (default: results/latest.json)'],
+  'keep-images': ['', 'keep the built images (tagged stagebench/<scenario>:<variant>)'],
+  'no-smoke': ['', "skip the smoke checks declared in scenario.json"],
+  'no-cache': ['', 'build without the layer cache (local base images are still used)'],
+  runs: ['<n>', 'timed builds per variant, interleaved across variants (default: 1)'],
+  warmup: ['<n>', 'untimed builds per variant before the timed ones (default: 0)'],
+  mode: ['<list>', 'cache modes per round, any of cold,warm,incremental (incremental: see scenario.json)'],
+  'no-compressed': ['', 'skip the pull size (a gzip of every new layer: about 10 s per 150 MB)'],
+  format: ['table|markdown|json', 'what goes to stdout (default: table)'],
+  wide: ['', 'tables as wide as they need: every column, nothing folded into footnotes'],
+  color: ['auto|always|never', 'colour on stdout; auto: on a terminal, unless NO_COLOR is set (default: auto)'],
+  profile: ['<name>', 'build-arg mapping and services from the config file (or env STAGEBENCH_PROFILE)'],
+  config: ['<file>', 'config file: profiles and the gate rules (default: stagebench.config.json if present)'],
+  update: ['<doc>', 'replace the table between the stagebench markers in <doc> instead of printing'],
+  baseline: ['<file>', 'the baseline results file (default: stagebench.baseline.json)'],
+  report: ['<file>', 'also write the comparison as Markdown to <file>'],
+  'allow-engine-mismatch': ['', 'compare with a baseline from another engine, storage driver or builder'],
+  shard: ['<i>/<n>', 'only the i-th of n shares of the scenarios (sorted, dealt round-robin)'],
+};
 
-A scenario is a folder holding Dockerfile.single (variant "single") and Dockerfile (variant "multi");
-any Dockerfile.<v> adds variant <v>. An optional scenario.json sets build args, target, network and a smoke check.
+export const COMMANDS: Record<string, CommandHelp> = {
+  run: {
+    usage: 'stagebench run [flags]',
+    what: "build and measure every scenario's variants, write the results, print the table",
+    example: 'stagebench run --profile offline --scenario go-app --runs 5',
+    flags: {
+      out: 'folder for latest.json, latest.md and runs/ (default: results)',
+      baseline: 'compare with this results file afterwards (exit 1 on a regression)',
+      report: 'with --baseline: also write the comparison as Markdown to <file>',
+      'allow-engine-mismatch': 'with --baseline: compare with a baseline from another engine or builder',
+    },
+  },
+  report: {
+    usage: 'stagebench report [<results.json>] [flags]',
+    what: 'render a results file again (default results/latest.json)',
+    example: 'stagebench report results/latest.json --format markdown',
+  },
+  layers: {
+    usage: 'stagebench layers [<results.json>] [--scenario <name>]',
+    what: "each image's layers, largest first: inherited from the base or added by this Dockerfile",
+    example: 'stagebench layers --scenario node-app',
+    flags: { scenario: 'only this scenario; repeat for more (exit 2 if it is not in the results)' },
+  },
+  steps: {
+    usage: 'stagebench steps [<results.json>] [--scenario <name>]',
+    what: "each variant's build steps: time and cache hit",
+    example: 'stagebench steps --scenario go-app',
+    flags: { scenario: 'only this scenario; repeat for more (exit 2 if it is not in the results)' },
+  },
+  claims: {
+    usage: 'stagebench claims <claims.json> [--results <file>] [--out <file.md>]',
+    what: "check a document's claims against results; Markdown on stdout or to --out",
+    example: 'stagebench claims docs/lesson-claims.json --out claims.md',
+    flags: { out: 'write the Markdown to this file instead of stdout' },
+  },
+  compare: {
+    usage: 'stagebench compare [<current.json>] [--baseline <file>] [flags]',
+    what: 'compare results (default results/latest.json) with a baseline under the gate rules; exit 1 on a regression',
+    example: 'stagebench compare --baseline stagebench.baseline.json --report gate.md',
+  },
+  baseline: {
+    usage: 'stagebench baseline update [<results.json>] [--baseline <file>]',
+    what: 'make a clean, complete run (default results/latest.json) the baseline: the only command that writes it',
+    example: 'stagebench baseline update && git add stagebench.baseline.json',
+    flags: { baseline: 'the file to write (default: stagebench.baseline.json)' },
+  },
+  merge: {
+    usage: 'stagebench merge <a.json> <b.json> … [--out <dir>]',
+    what: 'merge runs of other scenarios (e.g. shards) into one results file, and print its table',
+    example: 'stagebench merge shard-1/latest.json shard-2/latest.json --out merged',
+    flags: { out: 'folder for the merged latest.json and latest.md (default: results)' },
+  },
+  chart: {
+    usage: 'stagebench chart [<results.json>] [--out <file.svg>]',
+    what: 'an SVG chart of size, pull size and build time per scenario and variant',
+    example: 'stagebench chart docs/reference/results.json --out docs/chart.svg',
+    flags: { out: 'write the SVG to this file instead of stdout' },
+  },
+  clean: {
+    usage: 'stagebench clean',
+    what: 'remove every image and container stagebench labelled (e.g. after --keep-images)',
+    example: 'stagebench clean',
+  },
+};
 
-Exit codes:
-  0  every variant built (and passed its smoke check)
-  1  a regression against the baseline (compare, run --baseline)
-  2  usage or configuration error (nothing was built), or a baseline from another engine
-  3  engine or build error: the engine is unreachable, or a variant failed to build or its smoke check
-  130 interrupted (Ctrl-C); results measured so far are kept
+const EXIT_CODES = `Exit codes:
+  0    done; every variant built (and passed its smoke check)
+  1    a regression against the baseline (compare, run --baseline)
+  2    usage or configuration error (nothing was built), a scenario or variant
+       not in the results, or a baseline from another engine
+  3    engine or build error: the engine is unreachable, or a variant failed
+       to build or its smoke check
+  130  interrupted (Ctrl-C); results measured so far are kept
+  141  stdout was closed early (e.g. piped into head), as a shell reports
+       for a tool stopped by SIGPIPE`;
 
-Environment: DOCKER_HOST selects the engine (unix://, tcp://, ssh://); NO_COLOR turns colour off;
-GITHUB_STEP_SUMMARY and GITHUB_ACTIONS as above.
+const ENVIRONMENT = `Environment: DOCKER_HOST selects the engine (unix://, tcp://, ssh://);
+STAGEBENCH_PROFILE as --profile; NO_COLOR (non-empty) turns colour off,
+FORCE_COLOR (non-empty, not 0) on, --color beats both; GITHUB_STEP_SUMMARY
+gets the gate report appended; GITHUB_ACTIONS=true adds ::error/::warning
+annotations.`;
+
+export function globalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => wrap(`  ${name.padEnd(width)}  ${c.what}`, WIDTH, ' '.repeat(width + 4)));
+  return `stagebench: what does this Dockerfile choice cost? Builds each scenario's
+Dockerfile variants through the Docker Engine API and compares image size, pull
+size, layers and build time.
+
+Usage: stagebench <command> [flags]
+       stagebench <command> --help    that command's flags and an example
+
+Commands:
+${lines.join('\n')}
+
+A scenario is a folder holding Dockerfile.single (variant "single") and
+Dockerfile (variant "multi"); any Dockerfile.<v> adds variant <v>. An optional
+scenario.json sets build args, target, network and a smoke check.
+
+${EXIT_CODES}
+
+${ENVIRONMENT}
 `;
+}
+
+/** One command's usage, flags (only those it takes) and an example. */
+export function commandHelp(name: string): string {
+  const c = COMMANDS[name]!;
+  const rows = FLAGS[name]!.map((f) => {
+    const [arg, text] = FLAG_HELP[f];
+    return [`--${f}${arg ? ` ${arg}` : ''}`, c.flags?.[f] ?? (f === 'out' ? 'where the output goes' : text)] as const;
+  });
+  const width = Math.max(0, ...rows.map(([flag]) => flag.length));
+  const flags = rows.length ? `Flags:\n${rows.map(([flag, text]) => wrap(`  ${flag.padEnd(width)}  ${text}`, WIDTH, ' '.repeat(width + 4))).join('\n')}\n\n` : '';
+  const gate = name === 'run' || name === 'compare' ? 'The gate rules and its report: see the README, "Gate a change in CI".\n\n' : '';
+  return `Usage: ${c.usage}\n\n${wrap(`${c.what[0]!.toUpperCase()}${c.what.slice(1)}.`, WIDTH)}\n\n${flags}Example:\n  ${c.example}\n\n${gate}${EXIT_CODES}\n`;
+}

@@ -1,13 +1,15 @@
 import type { Engine } from '../engine/engine.js';
 import type { TextSink } from '../report/progress.js';
+import type { Stream } from './output.js';
 
 /** Everything the CLI takes from the process, passed in so that tests drive the whole CLI. */
 export interface CliIo {
   argv: string[];
   env: Record<string, string | undefined>;
   cwd: string;
-  stdout: TextSink & { isTTY?: boolean };
-  stderr: TextSink & { isTTY?: boolean };
+  /** `on('error')`, when the stream has it, is how a closed pipe (EPIPE) is noticed. */
+  stdout: TextSink & Stream & { on?(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown };
+  stderr: TextSink & Stream;
   /** Calls the handler on Ctrl-C or SIGTERM; returns a function that stops listening. */
   onInterrupt(handler: () => void): () => void;
   /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */

@@ -8,6 +8,7 @@ import { StagebenchError, UsageError } from '../errors.js';
 import { LABEL } from '../measure/labels.js';
 import { writeAtomic } from '../output/write.js';
 import { readResults } from '../results/io.js';
+import type { Results } from '../results/schema.js';
 import { renderChart } from '../report/chart.js';
 import { renderClaims } from '../report/claims.js';
 import { renderLayers } from '../report/layers.js';
@@ -17,17 +18,49 @@ import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { parseCommand } from './args.js';
 import { exitCode, type Outcome } from './exit-code.js';
 import { baselineCommand, compareCommand, mergeCommand } from './gate-commands.js';
-import { HELP } from './help.js';
+import { commandHelp, globalHelp } from './help.js';
 import type { CliIo } from './io.js';
-import { render, styled } from './output.js';
+import { colorOn, render, terminalFor } from './output.js';
 import { runCommand } from './run-command.js';
 
 const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
 
 const wantsJson = (argv: string[]) => argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
 
+/** Every scenario named is in the results; else a usage error naming what there is. */
+function checkScenarios(results: Results, names: string[], file: string): void {
+  const known = results.scenarios.map((s) => s.name);
+  const absent = names.filter((n) => !known.includes(n));
+  if (absent.length > 0) {
+    throw new UsageError(`${file} has no scenario ${absent.map((n) => `"${n}"`).join(', ')}`, `it has ${known.join(', ') || 'no scenarios'}; pass one of those to --scenario`);
+  }
+}
+
+/**
+ * A closed stdout (`stagebench report | head -1`) is not a failure of the tool: stop writing, say nothing,
+ * and exit 141 as a shell does for a tool stopped by SIGPIPE. A run goes on to write its results and clean up.
+ */
+function guardPipe(io: CliIo): { io: CliIo; closed: () => boolean; settled: () => Promise<void> } {
+  let closed = false;
+  io.stdout.on?.('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  const stdout = Object.assign(Object.create(io.stdout) as CliIo['stdout'], { write: (text: string) => (closed ? true : io.stdout.write(text)) });
+  // The error of a write is reported a tick later: wait for it before choosing the exit code.
+  const settled = () => new Promise<void>((done) => setImmediate(done));
+  return { io: { ...io, stdout }, closed: () => closed, settled };
+}
+
 /** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */
-export async function run(io: CliIo): Promise<number> {
+export async function run(rawIo: CliIo): Promise<number> {
+  const pipe = guardPipe(rawIo);
+  const code = await guarded(pipe.io);
+  await pipe.settled();
+  return pipe.closed() ? exitCode({ kind: 'stdoutClosed' }) : code;
+}
+
+async function guarded(io: CliIo): Promise<number> {
   try {
     return exitCode(await dispatch(io));
   } catch (err) {
@@ -48,7 +81,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
   const command = parseCommand(io.argv, io.env);
   switch (command.command) {
     case 'help':
-      io.stdout.write(HELP);
+      io.stdout.write(command.topic ? commandHelp(command.topic) : globalHelp());
       return { kind: 'done' };
     case 'version':
       io.stdout.write(`${packageJson.version}\n`);
@@ -64,19 +97,22 @@ async function dispatch(io: CliIo): Promise<Outcome> {
         io.stderr.write(`updated the table in ${command.update}\n`);
         return { kind: 'done' };
       }
-      io.stdout.write(render(results, command.format, styled(io.stdout, io.env, command.format)));
+      io.stdout.write(render(results, command.format, terminalFor(io.stdout, io.env, command)));
       return { kind: 'done' };
     }
     case 'layers':
     case 'steps': {
       const results = await readResults(resolve(io.cwd, command.file));
+      checkScenarios(results, command.scenarios, command.file);
       const view = command.command === 'layers' ? renderLayers : renderSteps;
-      io.stdout.write(view(results, command.scenarios, { color: styled(io.stdout, io.env) }));
+      io.stdout.write(view(results, command.scenarios, { color: colorOn(io.stdout, io.env, command.color) }));
       return { kind: 'done' };
     }
     case 'claims': {
       const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
-      io.stdout.write(renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile)), command.resultsFile));
+      const text = renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile)), command.resultsFile);
+      if (!command.out) io.stdout.write(text);
+      else await writeAtomic(resolve(io.cwd, command.out), text);
       return { kind: 'done' };
     }
     case 'clean': {
@@ -93,8 +129,11 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       return baselineCommand(command, io);
     case 'merge':
       return mergeCommand(command, io);
-    case 'chart':
-      io.stdout.write(renderChart(await readResults(resolve(io.cwd, command.file))));
+    case 'chart': {
+      const svg = renderChart(await readResults(resolve(io.cwd, command.file)));
+      if (!command.out) io.stdout.write(svg);
+      else await writeAtomic(resolve(io.cwd, command.out), svg);
       return { kind: 'done' };
+    }
   }
 }

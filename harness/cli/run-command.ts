@@ -16,7 +16,7 @@ import type { RunArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
 import { accepted, compareWithNotes, loadConfig, readBaseline, refuse } from './gate.js';
 import type { CliIo } from './io.js';
-import { render, renderGate, styled } from './output.js';
+import { render, renderGate, terminalFor } from './output.js';
 
 function pickProfile(name: string | undefined, file: string, config: ConfigFile | undefined) {
   if (!name) return undefined;
@@ -34,7 +34,7 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 /** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
 export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
   // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
-  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, ...measure } = args;
+  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, ...measure } = args;
   const root = resolve(io.cwd, scenariosDir);
   const { file: configFile, config } = await loadConfig(io.cwd, configFlag);
   const declared = config ? { file: configFile, config } : undefined;
@@ -52,8 +52,9 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   }
   const outDir = resolve(io.cwd, out);
   await ensureWritableDir(outDir, `--out ${out}`);
-  const color = styled(io.stdout, io.env, format);
-  const progress = createProgress(io.stderr, styled(io.stderr, io.env, format));
+  const terminal = terminalFor(io.stdout, io.env, args);
+  // Redrawn in place on a terminal (colour or not), cut to its width; plain lines otherwise.
+  const progress = createProgress(io.stderr, !!io.stderr.isTTY && io.env.TERM !== 'dumb' && format !== 'json', () => io.stderr.columns ?? 80);
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
     progress.line('interrupted: cancelling the running step, keeping the results so far, cleaning up');
@@ -85,14 +86,14 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     io.stderr.write(`results: ${join(out, 'latest.json')} and ${join(out, 'latest.md')}\n`);
     if (!baseline || results.run.status === 'interrupted') {
       if (baseline) io.stderr.write('interrupted: not compared with the baseline\n');
-      io.stdout.write(render(results, format, color));
+      io.stdout.write(render(results, format, terminal));
       return { kind: 'results', results };
     }
     const report = compareWithNotes(baseline, results, gate, notes);
     await publishGateReport(report, { cwd: io.cwd, ...(reportFile ? { reportFile } : {}), stepSummary: io.env.GITHUB_STEP_SUMMARY });
-    const gateText = renderGate(report, format, color, io.env);
+    const gateText = renderGate(report, format, terminal, io.env);
     io.stderr.write(gateText.stderr);
-    io.stdout.write(format === 'json' ? `${JSON.stringify({ results, comparison: report }, null, 2)}\n` : `${render(results, format, color)}\n${gateText.stdout}`);
+    io.stdout.write(format === 'json' ? `${JSON.stringify({ results, comparison: report }, null, 2)}\n` : `${render(results, format, terminal)}\n${gateText.stdout}`);
     return { kind: 'results', results, verdict: report.verdict };
   } finally {
     progress.stop();

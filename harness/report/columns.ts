@@ -1,6 +1,6 @@
 import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { Comparison, Results, VariantResult } from '../results/schema.js';
-import { formatBytes, formatChange, formatMs } from '../format/units.js';
+import { byteUnitFor, formatBytes, formatChange, formatMs, type TimeUnit, timeUnitFor } from '../format/units.js';
 
 export interface Row {
   scenario: string;
@@ -13,6 +13,13 @@ export interface Column<R = Row> {
   header: string;
   align: 'left' | 'right';
   value(row: R): string;
+  /**
+   * Terminal only: a cell longer than `max` becomes numbered footnote references, one per part (`parts`, by
+   * default the whole cell), listed under the table.
+   */
+  fold?: { max: number; parts?(row: R): string[] };
+  /** Terminal only: when the table is too wide, columns are left out in this order (1 first); never if unset. */
+  drop?: number;
 }
 
 const dash = '—';
@@ -23,49 +30,63 @@ export function statusOf(v: VariantResult): string {
   return 'ok';
 }
 
-/** The one column spec every table format renders. */
-export const COLUMNS: Column[] = [
-  { header: 'Scenario', align: 'left', value: (r) => r.scenario },
-  { header: 'Variant', align: 'left', value: (r) => r.variant.id },
-  { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
-  { header: 'Size', align: 'right', value: (r) => (r.variant.sizeBytes === undefined ? dash : formatBytes(r.variant.sizeBytes)) },
-  {
-    header: 'vs single',
-    align: 'right',
-    value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved)})` : dash),
-  },
-  { header: 'Pull (gzip)', align: 'right', value: (r) => (r.variant.compressedBytes === undefined ? dash : formatBytes(r.variant.compressedBytes)) },
-  { header: 'Adds to base', align: 'right', value: (r) => (r.variant.addedBytes === undefined ? dash : formatBytes(r.variant.addedBytes)) },
-  { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)) },
-  { header: 'Build time', align: 'right', value: buildTime },
-  { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash },
-  { header: 'Notes', align: 'left', value: notes },
-];
-
-/** One build: its time. Several: median ± MAD over n timed builds. */
-function buildTime(r: Row): string {
-  const { buildMs, buildStats, modeStats } = r.variant;
-  if (buildMs === undefined) return dash;
-  if (modeStats) {
-    const short = { cold: 'cold', warm: 'warm', incremental: 'incr.' };
-    return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${formatMs(s.median)}${s.n > 1 ? ` ±${formatMs(s.mad)}` : ''}`).join(' · ');
-  }
-  if (!buildStats || buildStats.n < 2) return formatMs(buildMs);
-  return `${formatMs(buildStats.median)} ± ${formatMs(buildStats.mad)} (n=${buildStats.n})`;
+/**
+ * The one column spec every table format renders. Sizes share one unit per column (the Size column's also
+ * serves "vs single"), build times too, so a column reads at a glance.
+ */
+export function runColumns(rows: Row[]): Column[] {
+  const size = byteUnitFor(rows.flatMap((r) => [r.variant.sizeBytes, r.comparison?.bytesSaved]));
+  const pull = byteUnitFor(rows.map((r) => r.variant.compressedBytes));
+  const added = byteUnitFor(rows.map((r) => r.variant.addedBytes));
+  const time = timeUnitFor(rows.flatMap((r) => [r.variant.buildMs, ...Object.values(r.variant.modeStats ?? {}).flatMap((s) => [s.median, s.mad]), r.variant.buildStats?.mad]));
+  const bytes = (n: number | undefined, unit: typeof size) => (n === undefined ? dash : formatBytes(n, unit));
+  return [
+    { header: 'Scenario', align: 'left', value: (r) => r.scenario },
+    { header: 'Variant', align: 'left', value: (r) => r.variant.id },
+    { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
+    { header: 'Size', align: 'right', value: (r) => bytes(r.variant.sizeBytes, size) },
+    {
+      header: 'vs single',
+      align: 'right',
+      value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : dash),
+      drop: 6,
+    },
+    { header: 'Pull (gzip)', align: 'right', value: (r) => bytes(r.variant.compressedBytes, pull), drop: 5 },
+    { header: 'Adds to base', align: 'right', value: (r) => bytes(r.variant.addedBytes, added), drop: 3 },
+    { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },
+    { header: 'Build time', align: 'right', value: (r) => buildTime(r, time), drop: 4 },
+    { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash, fold: { max: 10 }, drop: 1 },
+    { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 12, parts: (r) => notes(r, firstLine) } },
+  ];
 }
 
-function notes(r: Row): string {
+/** One build: its time. Several: median ± MAD over n timed builds. */
+function buildTime(r: Row, unit: TimeUnit | undefined): string {
+  const { buildMs, buildStats, modeStats } = r.variant;
+  if (buildMs === undefined) return dash;
+  const ms = (n: number) => formatMs(n, unit);
+  if (modeStats) {
+    const short = { cold: 'cold', warm: 'warm', incremental: 'incr.' };
+    return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${ms(s.median)}${s.n > 1 ? ` ±${ms(s.mad)}` : ''}`).join(' · ');
+  }
+  if (!buildStats || buildStats.n < 2) return ms(buildMs);
+  return `${ms(buildStats.median)} ± ${ms(buildStats.mad)} (n=${buildStats.n})`;
+}
+
+/** The notes of a row; `cut` shortens failure messages (the full text is in the failure details and the JSON). */
+function notes(r: Row, cut: (s: string) => string): string[] {
   const out: string[] = [];
   if (r.comparison?.switchesBase) out.push('other final base than single (confound)');
-  if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${short(r.variant.smoke.reason ?? '')}`);
+  if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${cut(r.variant.smoke.reason ?? '')}`);
   const error = r.variant.error;
-  if (error) out.push(error.exitCode !== undefined ? `RUN exited ${error.exitCode}` : short(error.message));
-  return out.join('; ');
+  if (error) out.push(error.exitCode !== undefined ? `RUN exited ${error.exitCode}` : cut(error.message));
+  return out;
 }
 
 /** First line, cut to fit a table cell; the full text is in the failure details and the JSON. */
+const firstLine = (s: string) => s.split('\n')[0] ?? '';
 const short = (s: string) => {
-  const line = s.split('\n')[0] ?? '';
+  const line = firstLine(s);
   return line.length > 60 ? `${line.slice(0, 60)}…` : line;
 };
 

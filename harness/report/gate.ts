@@ -2,7 +2,7 @@ import { type GateReport, type GateRow, type Level, LEVELS } from '../compare/co
 import { type Metric, METRICS, shownAgainst } from '../compare/metrics.js';
 import type { Column } from './columns.js';
 import { cell, markdownTable } from './markdown.js';
-import { terminalTable } from './terminal.js';
+import { type TerminalOptions, terminalTable, wrap } from './terminal.js';
 
 const dash = '—';
 const metricOf = (row: GateRow): Metric | undefined => METRICS.find((m) => m.key === row.metric);
@@ -41,10 +41,10 @@ export const GATE_COLUMNS: Column<GateRow>[] = [
   { header: 'Scenario', align: 'left', value: (r) => r.scenario },
   { header: 'Variant', align: 'left', value: (r) => r.variant },
   { header: 'Metric', align: 'left', value: (r) => metricOf(r)?.label ?? dash },
-  { header: 'Baseline', align: 'right', value: (r) => (r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
+  { header: 'Baseline', align: 'right', drop: 1, value: (r) => (r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
   { header: 'Current', align: 'right', value: (r) => (r.current === undefined ? dash : shownAgainst(metricOf(r)!, r.current, [r.baseline, r.cap])) },
   { header: 'Change', align: 'right', value: change },
-  { header: 'Why', align: 'left', value: (r) => r.reason },
+  { header: 'Why', align: 'left', value: (r) => r.reason, fold: { max: 16 } },
 ];
 
 const STATUS_ORDER: GateRow['status'][] = ['error', 'fail', 'missing', 'warn', 'new', 'pass'];
@@ -71,10 +71,10 @@ export function verdictLine(report: GateReport): string {
   return `${VERDICT[report.verdict]}: ${tally}; baseline of ${report.baseline.createdAt}${commit}`;
 }
 
-export function renderGateTerminal(report: GateReport, options: { color: boolean }): string {
+export function renderGateTerminal(report: GateReport, options: TerminalOptions): string {
   const { changed, unchanged } = orderRows(report.rows);
-  const notes = report.notes.map((n) => `note: ${n}\n`).join('');
-  return `${terminalTable(GATE_COLUMNS, [...changed, ...unchanged], options.color)}\n${verdictLine(report)}\n${notes}`;
+  const notes = report.notes.map((n) => `${wrap(`note: ${n}`, options.width, '  ')}\n`).join('');
+  return `${terminalTable(GATE_COLUMNS, [...changed, ...unchanged], options)}\n${wrap(verdictLine(report), options.width)}\n${notes}`;
 }
 
 /** The report for a pull request or a CI summary: what changed first, the rest folded away. */

@@ -1,5 +1,5 @@
 import type { Results } from '../results/schema.js';
-import { type Column, COLUMNS, footnote, rowsOf } from './columns.js';
+import { type Column, footnote, rowsOf, runColumns } from './columns.js';
 import { failureDetails } from './failures.js';
 
 /** A Markdown table cell: pipes escaped, line breaks folded. */
@@ -18,5 +18,6 @@ export function markdownTable<R>(columns: Column<R>[], rows: R[]): string {
 export function renderMarkdown(results: Results): string {
   const failures = failureDetails(results);
   const details = failures ? `\n<details><summary>Failures</summary>\n\n\`\`\`text\n${failures}\n\`\`\`\n</details>\n` : '';
-  return `${markdownTable(COLUMNS, rowsOf(results))}\n\n${footnote(results)}\n${details}`;
+  const rows = rowsOf(results);
+  return `${markdownTable(runColumns(rows), rows)}\n\n${footnote(results)}\n${details}`;
 }

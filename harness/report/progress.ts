@@ -5,16 +5,24 @@ export interface TextSink {
 }
 
 /**
- * Progress on stderr. `live`: one status line redrawn in place with the elapsed time (a TTY, colour allowed,
- * not JSON mode). Otherwise plain lines, one per variant and per step, nothing redrawn.
+ * Progress on stderr. `live`: one status line redrawn in place with the elapsed time (a terminal, not JSON
+ * mode), cut to one column less than the terminal's width (asked on every redraw: terminals get resized), so it
+ * never wraps, which would leave a pile of half-lines behind. Otherwise plain lines, one per variant and per
+ * step, nothing redrawn.
  */
-export function createProgress(out: TextSink, live: boolean): Progress & { stop(): void } {
+/** `text` in at most `width` characters, the end replaced by … when cut. */
+export const fit = (text: string, width: number) => {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+};
+
+export function createProgress(out: TextSink, live: boolean, columns: () => number = () => 80): Progress & { stop(): void } {
   let label = '';
   let step = '';
   let startedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-  const redraw = () => out.write(`\r\u001b[K${label}: ${step} (${elapsed()})`.slice(0, 200));
+  const redraw = () => out.write(`\r\u001b[K${fit(`${label} (${elapsed()}): ${step}`, columns() - 1)}`);
   const clear = () => live && out.write('\r\u001b[K');
 
   return {

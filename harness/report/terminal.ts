@@ -1,20 +1,93 @@
-import Table from 'cli-table3';
 import type { Results } from '../results/schema.js';
-import { type Column, COLUMNS, footnote, rowsOf } from './columns.js';
+import { type Column, footnote, rowsOf, runColumns } from './columns.js';
 import { failureDetails } from './failures.js';
+import { widthOf, wrap } from './wrap.js';
 
-/** cli-table3 colours for every table stagebench prints: none unless colour is on. */
+export { wrap } from './wrap.js';
+
+/** cli-table3 colours for the layer and step tables: none unless colour is on. */
 export const tableStyle = (color: boolean) => (color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
 
-/** A column spec's table for a terminal (cli-table3). */
-export function terminalTable<R>(columns: Column<R>[], rows: R[], color: boolean): string {
-  const table = new Table({ head: columns.map((c) => c.header), colAligns: columns.map((c) => c.align), style: tableStyle(color) });
-  for (const row of rows) table.push(columns.map((c) => c.value(row)));
-  return table.toString();
+export interface TerminalOptions {
+  color: boolean;
+  /** Columns available: the terminal's width, or 100 when stdout is not a terminal; unset (--wide): no limit. */
+  width?: number;
+}
+
+/** The columns a table was asked for and was given no room for. */
+export const WIDE_HINT = '--wide shows every column; --format markdown or --format json holds everything';
+const GAP = '  ';
+const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[39m` : text);
+const pad = (s: string, width: number, align: 'left' | 'right') => (align === 'right' ? ' '.repeat(width - widthOf(s)) + s : s + ' '.repeat(width - widthOf(s)));
+
+/** A header split over two lines at the space that makes it narrowest, when that is narrower than its cells need. */
+function headerLines(header: string, cellWidth: number): [string, string] {
+  let best: [string, string] = [header, ''];
+  if (widthOf(header) <= cellWidth) return best;
+  const words = header.split(' ');
+  for (let i = 1; i < words.length; i++) {
+    const split: [string, string] = [words.slice(0, i).join(' '), words.slice(i).join(' ')];
+    if (Math.max(...split.map(widthOf)) < Math.max(...best.map(widthOf))) best = split;
+  }
+  return best;
+}
+
+interface Laid {
+  text: string;
+  width: number;
+}
+
+function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: boolean): Laid {
+  const notes = new Map<string, number>();
+  const ref = (text: string) => {
+    if (!notes.has(text)) notes.set(text, notes.size + 1);
+    return `[${notes.get(text)}]`;
+  };
+  // Row by row, so the footnotes are numbered in reading order.
+  const cells = rows.map((row) =>
+    columns.map((c) => {
+      const text = c.value(row);
+      if (!fold || !c.fold || widthOf(text) <= c.fold.max) return text;
+      return (c.fold.parts?.(row) ?? [text]).map(ref).join(' ');
+    }),
+  );
+  const cellWidths = columns.map((_, i) => Math.max(0, ...cells.map((r) => widthOf(r[i]!))));
+  const heads = columns.map((c, i) => headerLines(c.header, cellWidths[i]!));
+  const widths = columns.map((_, i) => Math.max(cellWidths[i]!, ...heads[i]!.map(widthOf)));
+  const total = widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
+  const line = (values: string[]) => values.map((v, i) => pad(v, widths[i]!, columns[i]!.align)).join(GAP).trimEnd();
+  const out = [paint(opts.color, 36, line(heads.map((h) => h[0])))];
+  if (heads.some((h) => h[1])) out.push(paint(opts.color, 36, line(heads.map((h) => h[1]))));
+  out.push(paint(opts.color, 90, '─'.repeat(total)));
+  for (const row of cells) out.push(line(row));
+  for (const [text, n] of notes) out.push(wrap(`[${n}] ${text}`, opts.width, ' '.repeat(`[${n}] `.length)));
+  return { text: out.join('\n'), width: total };
+}
+
+/**
+ * A column spec's table for a terminal: a header, one rule under it, no rules between rows. When it is wider
+ * than `width`, long cells of folding columns become numbered footnotes, and when it is still too wide,
+ * columns are left out in their `drop` order, with a line saying which and how to see them.
+ */
+export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions): string {
+  let shown = columns;
+  let laid = layout(shown, rows, opts, false);
+  if (opts.width === undefined || laid.width <= opts.width) return laid.text;
+  laid = layout(shown, rows, opts, true);
+  const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
+  while (laid.width > opts.width && droppable.length > 0) {
+    const gone = droppable.shift()!;
+    shown = shown.filter((c) => c !== gone);
+    laid = layout(shown, rows, opts, true);
+  }
+  const left = columns.filter((c) => !shown.includes(c)).map((c) => c.header);
+  if (left.length === 0) return laid.text;
+  return `${laid.text}\n${wrap(`Not shown at ${opts.width} columns: ${left.join(', ')} (${WIDE_HINT}).`, opts.width)}`;
 }
 
 /** The comparison table for a terminal. Colour only when asked for. */
-export function renderTerminal(results: Results, options: { color: boolean }): string {
+export function renderTerminal(results: Results, options: TerminalOptions): string {
   const failures = failureDetails(results);
-  return `${terminalTable(COLUMNS, rowsOf(results), options.color)}\n${footnote(results)}\n${failures ? `\n${failures}\n` : ''}`;
+  const rows = rowsOf(results);
+  return `${terminalTable(runColumns(rows), rows, options)}\n${wrap(footnote(results), options.width)}\n${failures ? `\n${failures}\n` : ''}`;
 }

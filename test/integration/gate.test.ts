@@ -37,27 +37,27 @@ describeEngine('the size gate end to end: a baseline, ~10 MB more in the multi-s
     writeFileSync(summary, '');
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
     const report = join(work, 'gate.md');
-    const bigger = await stagebench(['run', '--scenarios', scenarios, '--baseline', baseline, '--config', config, '--report', report], { env });
+    const bigger = await stagebench(['run', '--scenarios', scenarios, '--baseline', baseline, '--config', config, '--report', report, '--wide'], { env });
     expect(bigger.code).toBe(1);
     // Terminal: the failing row, with the growth, before the unchanged rows; and its annotation.
-    expect(bigger.stdout).toMatch(/│ fail\s+│ hello\s+│ multi\s+│ size\s+│\s+[\d.]+ MB │\s+[\d.]+ MB │ \+10\.0 MB \(\+\d+\.\d %\) │ grew past both \+2 % and \+1\.00 MB/);
-    expect(bigger.stdout).toMatch(/│ fail\s+│ hello\s+│ multi\s+│ pull size\s+│/);
+    expect(bigger.stdout).toMatch(/^fail +hello +multi +size +[\d.]+ MB +[\d.]+ MB +\+10\.0 MB \(\+\d+\.\d %\) +grew past both \+2 % and \+1\.00 MB/m);
+    expect(bigger.stdout).toMatch(/^fail +hello +multi +pull size +/m);
     expect(bigger.stdout).toMatch(/^::error title=stagebench%3A hello\/multi size::hello\/multi size fail: /m);
     expect(bigger.stdout).toContain('FAIL: 2 failing rows');
     // The single and scratch variants stay within their rules (their sizes can differ by a few bytes between builds).
-    expect(bigger.stdout).not.toMatch(/│ fail\s+│ hello\s+│ (single|scratch)/);
-    expect(bigger.stdout).toMatch(/│ pass\s+│ hello\s+│ scratch\s+│ size\s+│.*within the cap of 5\.00 MB/);
+    expect(bigger.stdout).not.toMatch(/^fail +hello +(single|scratch) /m);
+    expect(bigger.stdout).toMatch(/^pass +hello +scratch +size +.*within the cap of 5\.00 MB/m);
     for (const markdown of [readFileSync(report, 'utf8'), readFileSync(summary, 'utf8')]) {
       expect(markdown).toContain('### stagebench: FAIL');
       expect(markdown).toMatch(/\| fail \| hello \| multi \| size \| [\d.]+ MB \| [\d.]+ MB \| \+10\.0 MB \(\+\d+\.\d %\) \| grew past both \+2 % and \+1\.00 MB \|/);
     }
 
     writeFileSync(dockerfile, original);
-    const reverted = await stagebench(['run', '--scenarios', scenarios, '--baseline', baseline, '--config', config], { env });
+    const reverted = await stagebench(['run', '--scenarios', scenarios, '--baseline', baseline, '--config', config, '--wide'], { env });
     expect(reverted.code).toBe(0);
     expect(reverted.stdout).toMatch(/PASS/);
-    expect(reverted.stdout).toMatch(/│ pass\s+│ hello\s+│ multi\s+│ size\s+│/);
-    expect(reverted.stdout).not.toMatch(/│ fail /);
+    expect(reverted.stdout).toMatch(/^pass +hello +multi +size +/m);
+    expect(reverted.stdout).not.toMatch(/^fail /m);
     // The summary now holds both reports, one after the other.
     expect(readFileSync(summary, 'utf8').match(/### stagebench: /g)).toHaveLength(2);
   });

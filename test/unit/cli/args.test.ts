@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, format: 'table', allowEngineMismatch: false });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, format: 'table', allowEngineMismatch: false });
 });
 
 test('run with every flag', () => {
   const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true });
+  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true });
 });
 
 test('--mode takes a list, in order', () => {
@@ -28,21 +28,21 @@ test.each([
 ])('%j is %s', (argv, command) => expect(parseCommand(argv).command).toBe(command));
 
 test('layers and steps take a results file and scenario filters', () => {
-  expect(parseCommand(['steps', '--scenario', 'go-app'])).toEqual({ command: 'steps', file: 'results/latest.json', scenarios: ['go-app'] });
-  expect(parseCommand(['layers', 'r.json'])).toEqual({ command: 'layers', file: 'r.json', scenarios: [] });
+  expect(parseCommand(['steps', '--scenario', 'go-app'])).toEqual({ command: 'steps', color: 'auto', wide: false, file: 'results/latest.json', scenarios: ['go-app'] });
+  expect(parseCommand(['layers', 'r.json'])).toEqual({ command: 'layers', color: 'auto', wide: false, file: 'r.json', scenarios: [] });
 });
 
 test('report takes a file and a format', () => {
-  expect(parseCommand(['report', 'x.json', '--format', 'markdown'])).toEqual({ command: 'report', file: 'x.json', format: 'markdown' });
-  expect(parseCommand(['report'])).toEqual({ command: 'report', file: 'results/latest.json', format: 'table' });
+  expect(parseCommand(['report', 'x.json', '--format', 'markdown'])).toEqual({ command: 'report', color: 'auto', wide: false, file: 'x.json', format: 'markdown' });
+  expect(parseCommand(['report'])).toEqual({ command: 'report', color: 'auto', wide: false, file: 'results/latest.json', format: 'table' });
 });
 
 test.each([
   [['build'], /unknown command "build"/],
   [['run', '--builder', 'kaniko'], /--builder kaniko is not one of: buildkit, classic/],
   [['run', '--format', 'html'], /--format html is not one of/],
-  [['run', '--colour'], /Unknown option '--colour'/],
-  [['run', 'extra'], /Unexpected argument 'extra'/],
+  [['run', '--colour'], /run does not take --colour: did you mean --color\?/],
+  [['run', 'extra'], /run: Unexpected argument 'extra'/],
   [['run', '--runs', '0'], /--runs 0 is not a whole number from 1 to 100/],
   [['run', '--runs', '2.5'], /--runs 2.5 is not a whole number/],
   [['run', '--mode', 'cold,hot'], /--mode hot is not one of: cold, warm, incremental/],
@@ -55,9 +55,11 @@ test.each([
 });
 
 test('compare: the committed baseline against the latest results unless told otherwise', () => {
-  expect(parseCommand(['compare'])).toEqual({ command: 'compare', baseline: 'stagebench.baseline.json', current: 'results/latest.json', format: 'table', allowEngineMismatch: false });
+  expect(parseCommand(['compare'])).toEqual({ command: 'compare', color: 'auto', wide: false, baseline: 'stagebench.baseline.json', current: 'results/latest.json', format: 'table', allowEngineMismatch: false });
   expect(parseCommand(['compare', '--baseline', 'b.json', 'c.json', '--format', 'markdown', '--report', 'r.md', '--config', 'x.json'])).toEqual({
     command: 'compare',
+    color: 'auto',
+    wide: false,
     baseline: 'b.json',
     current: 'c.json',
     format: 'markdown',
@@ -73,7 +75,7 @@ test('baseline update, merge and chart', () => {
   expect(parseCommand(['baseline', 'update', 'r.json', '--baseline', 'b.json'])).toEqual({ command: 'baseline', from: 'r.json', baseline: 'b.json' });
   expect(() => parseCommand(['baseline'])).toThrow('the only baseline command is "update"');
   expect(() => parseCommand(['baseline', 'delete'])).toThrow('the only baseline command is "update"');
-  expect(parseCommand(['merge', 'a.json', 'b.json', '--out', 'm'])).toEqual({ command: 'merge', files: ['a.json', 'b.json'], outDir: 'm', format: 'table' });
+  expect(parseCommand(['merge', 'a.json', 'b.json', '--out', 'm'])).toEqual({ command: 'merge', color: 'auto', wide: false, files: ['a.json', 'b.json'], outDir: 'm', format: 'table' });
   expect(parseCommand(['chart', 'r.json'])).toEqual({ command: 'chart', file: 'r.json' });
 });
 
@@ -83,10 +85,11 @@ test('comparison flags without --baseline are refused rather than ignored', () =
 });
 
 test.each([
-  [['compare', '--runs', '5'], 'compare does not take --runs'],
-  [['report', '--builder', 'classic', '--scenario', 'x'], 'report does not take --builder, --scenario'],
+  [['compare', '--runs', '5'], 'compare does not take --runs (run does)'],
+  [['report', '--builder', 'classic', '--scenario', 'x'], 'report does not take --builder (run does)'],
   [['clean', '--out', 'x'], 'clean does not take --out'],
-  [['merge', 'a.json', '--shard', '1/2'], 'merge does not take --shard'],
+  [['layers', '--out', 'results'], 'layers does not take --out: it writes nothing but stdout, and reads its results file as an argument or --results <file>'],
+  [['merge', 'a.json', '--shard', '1/2'], 'merge does not take --shard (run does)'],
 ])('%j: a flag the command does not read is refused', (argv, message) => {
   expect(() => parseCommand(argv)).toThrow(message);
 });

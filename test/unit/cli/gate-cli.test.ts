@@ -40,7 +40,8 @@ describe('stagebench compare', () => {
   test('+10 MB on multi: exit 1, the row named in the table, the --report file and an annotation', async () => {
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json', '--report', 'gate.md'], { 'base.json': run1({}), 'now.json': run1({ sizeBytes: 90 * MB }) }, { GITHUB_ACTIONS: 'true' });
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/│ fail\s+│ node-app\s+│ multi\s+│ size\s+│\s+80.0 MB │\s+90.0 MB │ \+10.0 MB \(\+12.5 %\) │/);
+    expect(res.stdout).toMatch(/\nfail {4}node-app {2}multi {4}size {5}80.0 MB {2}90.0 MB {2}\+10.0 MB \(\+12.5 %\) {2}\[1\]\n/);
+    expect(res.stdout).toContain('\n[1] grew past both +2 % and +1.00 MB\n');
     expect(res.stdout.split('\n')[0]).toBe('::error title=stagebench%3A node-app/multi size::node-app/multi size fail: 80.0 MB → 90.0 MB (+10.0 MB (+12.5 %25)): grew past both +2 %25 and +1.00 MB');
     expect(res.read('gate.md')).toContain('| fail | node-app | multi | size | 80.0 MB | 90.0 MB | +10.0 MB (+12.5 %) |');
   });

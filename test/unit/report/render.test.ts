@@ -16,7 +16,7 @@ test('markdown: one row per variant, units, change vs single, notes; failures in
       '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
       '| node-app | single | ok | 375 MB | — | — | 200 MB | 7 | 12.3 s | node:24-alpine |  |',
       '| node-app | multi | ok | 175 MB | −53.3 % (−200 MB) | — | — | 9 | 9.00 s | node:24-alpine |  |',
-      '| node-app | scratch | smoke failed | 4.59 MB | −98.8 % (−370 MB) | — | — | 2 | 800 ms | scratch | other final base than single (confound); smoke: HTTP 500 |',
+      '| node-app | scratch | smoke failed | 4.59 MB | −98.8 % (−370 MB) | — | — | 2 | 0.80 s | scratch | other final base than single (confound); smoke: HTTP 500 |',
       '| node-app | broken | build failed | — | — | — | — | — | — | node:24-alpine | RUN exited 3 |',
       '',
       'Docker 20.10.24 (API 1.41, overlay2, linux/amd64, 2 CPUs), builder buildkit. Size: uncompressed image size from the Engine (SI units); build time: with the layer cache, 2026-11-27T12:00:00.000Z.',

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { ResultsSchema } from '../../../harness/results/schema.js';
+import { renderTerminal, terminalTable, wrap } from '../../../harness/report/terminal.js';
+import { results, variant } from '../results-fixture.js';
+
+// The lesson scenarios' committed reference run: the table a new user sees first.
+const lesson = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../../../docs/reference/results.json', import.meta.url), 'utf8')));
+const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+const rules = (text: string) => text.split('\n').filter((l) => l.startsWith('─')).length;
+
+test.each([80, 100, 200])('the lesson table fits %i columns, with one rule (under the header) and none between rows', (width) => {
+  const out = renderTerminal(lesson, { color: false, width });
+  expect(widest(out)).toBeLessThanOrEqual(width);
+  expect(rules(out)).toBe(1);
+  // Every variant is a row whatever the width, and its size is there.
+  for (const s of lesson.scenarios) for (const v of s.variants) expect(out).toMatch(new RegExp(`^${s.name} +${v.id} +ok +\\S+ [kMG]B`, 'm'));
+});
+
+test('200 columns: every column, every cell inline, nothing left out', () => {
+  const out = renderTerminal(lesson, { color: false, width: 200 });
+  expect(out).toContain('stagebench-local/debian:bookworm-slim  other final base than single (confound)');
+  expect(out).not.toContain('Not shown');
+  expect(out).not.toMatch(/\[\d\]/);
+});
+
+test('100 columns: the notes become a footnote and only the final base is left out, saying how to see it', () => {
+  const out = renderTerminal(lesson, { color: false, width: 100 });
+  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB +−86\.5 % \(−505 MB\) +31\.3 MB +4\.85 MB +3 +0\.74 s +\[1\]$/m);
+  expect(out).toContain('\n[1] other final base than single (confound)\n');
+  expect(out).toContain('Not shown at 100 columns: Final base (--wide shows every column; --format markdown or --format json\nholds everything).');
+});
+
+test('80 columns: the columns dropped first are named', () => {
+  const out = renderTerminal(lesson, { color: false, width: 80 });
+  expect(out).toContain('Not shown at 80 columns: Adds to base, Layers, Final base');
+  expect(out.split('\n')[0]).toBe('Scenario  Variant  Status     Size           vs single     Pull   Build  Notes');
+});
+
+test('no width (--wide): as wide as the cells', () => {
+  const out = renderTerminal(lesson, { color: false });
+  expect(widest(out)).toBeGreaterThan(160);
+  expect(out).not.toContain('Not shown');
+});
+
+test('long failure notes fold into numbered footnotes; the same text gets the same number', () => {
+  const long = 'failed to compute cache key: "/missing.txt" not found: not found';
+  const doc = results([
+    variant('single', { sizeBytes: 300_000_000 }),
+    variant('multi', { status: 'failed', error: { message: long, logTail: [] } }),
+    variant('prod', { status: 'failed', error: { message: long, logTail: [] } }),
+  ]);
+  const out = renderTerminal(doc, { color: false, width: 80 });
+  expect(widest(out)).toBeLessThanOrEqual(80);
+  expect(out).toMatch(/^node-app +multi +build failed .*\[1\]$/m);
+  expect(out).toMatch(/^node-app +prod +build failed .*\[1\]$/m);
+  expect(out).toContain(`[1] ${long}`);
+});
+
+test('a column shares one unit: build times in seconds once one reaches a second, sizes in the largest one\'s unit', () => {
+  const doc = results([variant('single', { sizeBytes: 1_200_000_000, buildMs: 12_000 }), variant('multi', { sizeBytes: 4_850_000, buildMs: 800 })]);
+  const out = renderTerminal(doc, { color: false, width: 200 });
+  expect(out).toMatch(/^node-app +single +ok +1200 MB .* 12\.0 s/m);
+  expect(out).toMatch(/^node-app +multi +ok +4\.85 MB +−99\.6 % \(−1195 MB\) .* 0\.80 s/m);
+});
+
+test('colour only when asked: cyan header, grey rule', () => {
+  const columns = [{ header: 'A', align: 'left' as const, value: (r: string) => r }];
+  expect(terminalTable(columns, ['x'], { color: true, width: 80 })).toBe('\u001b[36mA\u001b[39m\n\u001b[90m─\u001b[39m\nx');
+  expect(terminalTable(columns, ['x'], { color: false, width: 80 })).toBe('A\n─\nx');
+});
+
+test('wrap: words within the width, later lines indented', () => {
+  expect(wrap('aaa bbb ccc ddd', 8, '  ')).toBe('aaa bbb\n  ccc\n  ddd');
+  expect(wrap('aaa bbb', undefined)).toBe('aaa bbb');
+});
