@@ -1,6 +1,6 @@
 import type { BuildOutcome, BuildRequest, Engine } from '../engine/engine.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
-import type { Scenario } from '../scenarios/discover.js';
+import type { Scenario } from '../scenarios/scenario.js';
 import { withChangedCopy } from './incremental-context.js';
 
 /**

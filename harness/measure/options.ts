@@ -1,7 +1,7 @@
 import type { Profile } from '../config/schemas.js';
 import type { Progress } from '../progress.js';
 import type { Builder, CacheMode, Results } from '../results/schema.js';
-import type { Scenario } from '../scenarios/discover.js';
+import type { Scenario } from '../scenarios/scenario.js';
 
 /** How every variant is built and measured: what `stagebench run`'s flags set, parsed straight into this. */
 export interface MeasureOptions {

@@ -2,7 +2,7 @@ import type { LayerCache } from '../engine/compressed-size.js';
 import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
-import type { Scenario, Variant } from '../scenarios/discover.js';
+import type { Scenario, Variant } from '../scenarios/scenario.js';
 import { buildInMode, stepsOf, unlabelledLeftovers } from './build.js';
 import { measureComposition } from './composition.js';
 import { checkContains } from './contains.js';

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { BuildOptions, ConfigFile, DeclaredScenario } from '../config/schemas.js';
 import { dockerfileInContext } from '../engine/build-context.js';
-import type { Scenario, Variant } from './discover.js';
+import type { Scenario, Variant } from './scenario.js';
 import { idFromValue, nameProblems } from './names.js';
 
 /** The id of the one variant of a scenario declared without variants or matrix. */

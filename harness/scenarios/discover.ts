@@ -5,25 +5,8 @@ import { type BuildOptions, type ConfigFile, type ScenarioFile, ScenarioFileSche
 import { parseJsonFile } from '../json-file.js';
 import { ConfigError } from '../errors.js';
 import { declaredScenarios } from './declared.js';
+import type { Scenario, Variant } from './scenario.js';
 import { nameProblems } from './names.js';
-
-export interface Variant {
-  /** `single` (Dockerfile.single), `multi` (Dockerfile), `<v>` for Dockerfile.<v>; a config key or matrix id when declared. */
-  id: string;
-  /** The Dockerfile as the user names it: its file name in a scenario folder, its path from the config file when declared. */
-  dockerfile: string;
-  /** The Dockerfile as the build request names it: relative to the context, or absolute when outside it. */
-  path: string;
-}
-
-export interface Scenario {
-  name: string;
-  /** The build context. */
-  dir: string;
-  variants: Variant[];
-  /** The scenario's options (scenario.json, or the config's declaration with per-variant options under `variants`). */
-  file: ScenarioFile;
-}
 
 /** Variant ids from a folder's file names: single and multi first, the rest sorted. */
 export function variantsFromFiles(fileNames: string[]): { variants: Variant[]; problems: string[] } {
