@@ -1,33 +1,85 @@
-import type { BuildOutcome, BuildRequest, Engine, EngineFacts } from '../../../harness/engine/engine.js';
+import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeRequest } from '../../../harness/engine/engine.js';
+import type { Failure } from '../../../harness/results/schema.js';
 
 export const FAKE_FACTS: EngineFacts = { kind: 'docker', serverVersion: '20.10.24', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** Size per Dockerfile name, so every variant gets its own plausible figure. */
 const SIZES: Record<string, number> = { 'Dockerfile.single': 300_000_000, Dockerfile: 80_000_000, 'Dockerfile.scratch': 5_000_000 };
 
+export interface FakeEngineOptions {
+  /** The paths that `contains` finds in every image. */
+  present?: string[];
+  /** Sizes per Dockerfile name, over the defaults above. */
+  sizes?: Record<string, number>;
+  /** Builds of these Dockerfiles fail as the build stream would say. */
+  failBuild?: Record<string, Failure>;
+  /** Images the engine does not have: pulled when asked, unless also in pullFails. */
+  missing?: string[];
+  pullFails?: string[];
+  /** History (oldest first) per image id or base reference; inspect reports it. */
+  history?: Record<string, ImageFacts['history']>;
+  /** What facts() answers, or throws. */
+  facts?: EngineFacts | Error;
+  /** Runs inside every build, e.g. to interrupt it; a build whose signal is then aborted fails as the engine's does. */
+  duringBuild?: (req: BuildRequest) => void | Promise<void>;
+  /** Smoke containers exit with this status at once (none given: they are refused). */
+  smokeExit?: number;
+  cleanupProblems?: string[];
+}
+
+export interface FakeEngine extends Engine {
+  builds: BuildRequest[];
+  pulls: string[];
+  cleanups: { made: { containers: string[]; images: string[] }; since: number; label?: [string, string] }[];
+  containers: SmokeRequest[];
+}
+
 /**
- * The Engine seam for CLI tests: every build succeeds in 5 ms with a size per Dockerfile; `present` lists the
- * paths that `contains` finds in every image. Smoke checks are not emulated: pass --no-smoke.
+ * The Engine seam for tests: every build succeeds in 5 ms with a size per Dockerfile unless told otherwise,
+ * and every call is recorded.
  */
-export function fakeEngine(opts: { present?: string[] } = {}): Engine & { builds: BuildRequest[] } {
-  const builds: BuildRequest[] = [];
-  return {
-    builds,
-    facts: async () => FAKE_FACTS,
-    hasImage: async () => true,
-    pull: async () => undefined,
-    build: async (req: BuildRequest): Promise<BuildOutcome> => {
-      builds.push(req);
-      const id = `sha256:${req.dockerfile}`;
-      return { imageId: id, auxIds: [id], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
+export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
+  const sizes = { ...SIZES, ...opts.sizes };
+  const missing = new Set(opts.missing);
+  const sizeOf = (id: string) => sizes[id.replace('sha256:', '')] ?? 1_000_000;
+  const engine: FakeEngine = {
+    builds: [],
+    pulls: [],
+    cleanups: [],
+    containers: [],
+    facts: async () => {
+      if (opts.facts instanceof Error) throw opts.facts;
+      return opts.facts ?? FAKE_FACTS;
     },
-    inspect: async (id: string) => ({ id, sizeBytes: SIZES[id.replace('sha256:', '')] ?? 1_000_000, layerCount: 2, historyCount: 3, history: [] }),
-    startContainer: async () => {
-      throw new Error('the fake engine runs no containers: pass --no-smoke');
+    hasImage: async (ref) => !missing.has(ref),
+    pull: async (ref) => {
+      engine.pulls.push(ref);
+      if (opts.pullFails?.includes(ref)) throw new Error(`pull access denied for ${ref}`);
+      missing.delete(ref);
+    },
+    build: async (req: BuildRequest): Promise<BuildOutcome> => {
+      engine.builds.push(req);
+      await opts.duringBuild?.(req);
+      const id = `sha256:${req.dockerfile}`;
+      const base = { auxIds: [id], intermediateIds: [], containerIds: [], steps: [{ name: 'FROM x', cached: true }], warnings: [] };
+      if (req.signal?.aborted) return { ...base, failure: { message: 'interrupted: the build was cancelled', logTail: [] } };
+      const failure = opts.failBuild?.[req.dockerfile];
+      if (failure) return { ...base, auxIds: [], failure };
+      return { ...base, imageId: id, buildMs: 5 };
+    },
+    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, historyCount: 3, history: opts.history?.[id] ?? [] }),
+    startContainer: async (req) => {
+      engine.containers.push(req);
+      if (opts.smokeExit === undefined) throw new Error('the fake engine runs no containers: pass --no-smoke');
+      return { exited: Promise.resolve(opts.smokeExit), logTail: async () => ['fake log'], remove: async () => undefined };
     },
     pathsPresent: async (_image: string, paths: string[]) => new Set(paths.filter((p) => opts.present?.includes(p))),
     diskUsage: async () => new Map(),
-    compressedSize: async (id: string) => ({ totalBytes: Math.round((SIZES[id.replace('sha256:', '')] ?? 1_000_000) / 3), configBytes: 1000, layers: [] }),
-    cleanup: async () => [],
+    compressedSize: async (id: string) => ({ totalBytes: Math.round(sizeOf(id) / 3), configBytes: 1000, layers: [] }),
+    cleanup: async (made, since, label) => {
+      engine.cleanups.push({ made, since, ...(label ? { label } : {}) });
+      return opts.cleanupProblems ?? [];
+    },
   };
+  return engine;
 }

@@ -1,0 +1,175 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../../harness/cli/main.js';
+import { EngineUnreachableError } from '../../../harness/errors.js';
+import { RUN_LABEL } from '../../../harness/measure/labels.js';
+import type { Results } from '../../../harness/results/schema.js';
+import { fakeEngine, type FakeEngine, type FakeEngineOptions } from './fake-engine.js';
+
+// The whole CLI, `stagebench run`, through the injected IO and a fake engine: what it prints, what it writes
+// and how it exits, without a daemon (the integration tests build the same fixtures for real).
+
+const SCENARIOS = new URL('../../fixtures/scenarios', import.meta.url).pathname;
+const MB = 1_000_000;
+
+interface Cli {
+  code: number;
+  stdout: string;
+  stderr: string;
+  engine: FakeEngine;
+  read(name: string): string;
+  results(name?: string): Results;
+}
+
+/** `stagebench <argv>` in a scratch folder holding `files`, on a fake engine; the interrupt handler is handed to the engine's options. */
+async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; files?: Record<string, string>; interruptAtBuild?: number; dir?: string } = {}): Promise<Cli> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
+  for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
+  let interrupt = () => {};
+  const engine = fakeEngine({
+    ...opts.engine,
+    duringBuild: (req) => {
+      if (engine.builds.length === opts.interruptAtBuild) interrupt();
+      return opts.engine?.duringBuild?.(req);
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  const code = await run({
+    argv,
+    env: {},
+    cwd: dir,
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => (interrupt = () => {});
+    },
+    engine,
+  });
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return { code, stdout, stderr, engine, read, results: (name = 'out/latest.json') => JSON.parse(read(name)) as Results };
+}
+
+const RUN = ['run', '--scenarios', SCENARIOS, '--no-smoke', '--out', 'out'];
+const sizes = (r: Results) => r.scenarios.flatMap((s) => s.variants.map((v) => [v.id, v.status, v.sizeBytes]));
+
+test('exit 0: every variant built; results JSON, its Markdown and the run file written; the table on stdout', async () => {
+  const res = await stagebench(RUN);
+  expect(res.code).toBe(0);
+  const results = res.results();
+  expect(results.run.status).toBe('complete');
+  expect(sizes(results)).toEqual([
+    ['single', 'ok', 300 * MB],
+    ['multi', 'ok', 80 * MB],
+    ['scratch', 'ok', 5 * MB],
+  ]);
+  expect(res.engine.builds.map((b) => [b.dockerfile, b.tag, b.builder, b.noCache])).toEqual([
+    ['Dockerfile.single', 'stagebench/hello:single', 'buildkit', false],
+    ['Dockerfile', 'stagebench/hello:multi', 'buildkit', false],
+    ['Dockerfile.scratch', 'stagebench/hello:scratch', 'buildkit', false],
+  ]);
+  expect(res.read('out/latest.md')).toContain('| hello | multi | ok |');
+  expect(res.stdout).toMatch(/hello\s.*single/s);
+  expect(res.stdout).toContain('300 MB');
+  expect(res.stdout).toContain('80.0 MB');
+  expect(res.stderr).toContain('results: out/latest.json and out/latest.md\n');
+  // One clean-up, by this run's label.
+  expect(res.engine.cleanups).toEqual([{ made: { containers: [], images: [] }, since: expect.any(Number), label: [RUN_LABEL, results.run.id] }]);
+});
+
+test('the run file under out/runs/ is the same document as latest.json', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
+  const res = await stagebench(RUN, { dir });
+  const files = readdirSync(join(dir, 'out/runs'));
+  expect(files).toHaveLength(1);
+  expect(res.read(`out/runs/${files[0]}`)).toBe(res.read('out/latest.json'));
+  expect(readdirSync(join(dir, 'out')).sort()).toEqual(['latest.json', 'latest.md', 'runs']);
+});
+
+test('exit 3: a variant that fails to build is a value in the results, and the others still build', async () => {
+  const failure = { step: 'RUN make', message: 'exit code 2', exitCode: 2, logTail: ['make: *** no rule'] };
+  const res = await stagebench(RUN, { engine: { failBuild: { Dockerfile: failure } } });
+  expect(res.code).toBe(3);
+  expect(sizes(res.results())).toEqual([
+    ['single', 'ok', 300 * MB],
+    ['multi', 'failed', undefined],
+    ['scratch', 'ok', 5 * MB],
+  ]);
+  expect(res.results().scenarios[0]!.variants[1]!.error).toEqual(failure);
+  expect(res.stderr).toContain('hello › multi: FAILED at RUN make: exit code 2');
+  expect(res.stdout).toContain('make: *** no rule');
+});
+
+test('exit 3: an engine that cannot be reached; nothing built, nothing written, the error as JSON when JSON was asked for', async () => {
+  const res = await stagebench([...RUN, '--format', 'json'], { engine: { facts: new EngineUnreachableError('cannot reach the Docker engine at unix:///nowhere (ENOENT)', 'start dockerd') } });
+  expect(res.code).toBe(3);
+  expect(res.engine.builds).toEqual([]);
+  expect(() => res.read('out/latest.json')).toThrow(/ENOENT/);
+  expect(JSON.parse(res.stdout)).toEqual({ error: { message: 'cannot reach the Docker engine at unix:///nowhere (ENOENT)', hint: 'start dockerd', exitCode: 3 } });
+});
+
+/** A baseline like this run's, with multi at `multiBytes`, on the engine given. */
+async function baseline(multiBytes: number, edit: (r: Results) => void = () => {}): Promise<string> {
+  const first = await stagebench(RUN);
+  const base = first.results();
+  base.scenarios[0]!.variants[1]!.sizeBytes = multiBytes;
+  edit(base);
+  return JSON.stringify(base);
+}
+
+test('exit 1: --baseline with a regression; the table, the gate report and the --report file', async () => {
+  const res = await stagebench([...RUN, '--baseline', 'base.json', '--report', 'gate.md'], { files: { 'base.json': await baseline(70 * MB) } });
+  expect(res.code).toBe(1);
+  expect(res.stdout).toContain('300 MB');
+  expect(res.stdout).toMatch(/^fail\s+hello\s+multi\s+size\s+70.0 MB\s+80.0 MB\s+\+10.0 MB \(\+14.3 %\)/m);
+  expect(res.stdout).toContain('FAIL: 1 failing row');
+  expect(res.read('gate.md')).toMatch(/\| fail \| hello \| multi \| size \| 70.0 MB \| 80.0 MB \|/);
+  expect(res.results().run.status).toBe('complete');
+});
+
+test('exit 0: --baseline within the rules', async () => {
+  const res = await stagebench([...RUN, '--baseline', 'base.json'], { files: { 'base.json': await baseline(80 * MB) } });
+  expect(res.code).toBe(0);
+  expect(res.stdout).toContain('PASS');
+});
+
+test('exit 2: a baseline from another engine is refused before anything is built', async () => {
+  const other = await baseline(80 * MB, (r) => (r.engine.storageDriver = 'btrfs'));
+  const res = await stagebench([...RUN, '--baseline', 'base.json'], { files: { 'base.json': other } });
+  expect(res.code).toBe(2);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toContain('was measured on another engine (storage driver: btrfs ≠ overlay2)');
+  expect(res.stderr).toContain('fix: refresh the baseline on this engine');
+});
+
+test('exit 2: gate keys that name nothing are refused before the engine is asked', async () => {
+  const config = JSON.stringify({ gate: { scenarios: { 'hello/typo': { maxSize: '1 GB' } } } });
+  const res = await stagebench([...RUN, '--baseline', 'base.json'], { files: { 'base.json': await baseline(80 * MB), 'stagebench.config.json': config } });
+  expect(res.code).toBe(2);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toContain('gate.scenarios names what is neither in the baseline nor in this run: hello/typo');
+});
+
+test('exit 130: Ctrl-C during a build keeps what was measured, marks the run interrupted and cleans up', async () => {
+  const res = await stagebench(RUN, { interruptAtBuild: 2 });
+  expect(res.code).toBe(130);
+  const results = res.results();
+  expect(results.run.status).toBe('interrupted');
+  expect(sizes(results)).toEqual([
+    ['single', 'ok', 300 * MB],
+    ['multi', 'failed', undefined],
+  ]);
+  expect(results.scenarios[0]!.variants[1]!.error?.message).toBe('interrupted: the build was cancelled');
+  expect(res.engine.builds).toHaveLength(2);
+  expect(res.engine.cleanups).toHaveLength(1);
+  expect(res.stderr).toContain('interrupted: cancelling the running step, keeping the results so far, cleaning up');
+});
+
+test('exit 130 with --baseline: interrupted runs are not compared', async () => {
+  const res = await stagebench([...RUN, '--baseline', 'base.json'], { files: { 'base.json': await baseline(10 * MB) }, interruptAtBuild: 1 });
+  expect(res.code).toBe(130);
+  expect(res.stderr).toContain('interrupted: not compared with the baseline');
+  expect(res.stdout).not.toContain('FAIL');
+});
