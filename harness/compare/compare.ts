@@ -11,8 +11,10 @@ export type Level = 'pass' | 'warn' | 'fail' | 'error';
 export interface GateRow {
   scenario: string;
   variant: string;
-  /** Absent for a row about the whole variant (missing, not measured, or its build failed). */
+  /** Absent for a row about the whole variant (missing, not measured, or its build failed) or a finding. */
   metric?: MetricKey;
+  /** A `contains` finding (scenario.json) present now and absent in the baseline: what newly ships. */
+  finding?: { name: string; paths: string[] };
   baseline?: number;
   current?: number;
   /** current - baseline, in the metric's unit. */
@@ -55,6 +57,7 @@ export const GATE_METHODS: Record<string, string> = {
   growth: 'grew past a rule when the change in the worse direction is more than rule.min and more than rule.percent % of the baseline (compared in integers)',
   cap: 'fails when current > cap, whatever the baseline',
   buildTime: 'compared only between builds of the same kind (cache or mode) and CPU count; with on: fail, it fails only with minRuns timed builds per side and a one-sided Mann-Whitney U test p < alpha',
+  contains: 'a row for each contains finding (scenario.json) present in the current image and checked but absent in the baseline\'s; its level is gate.contains (default warn)',
 };
 
 const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, ...(r.git ? { commit: r.git.commit } : {}) });
@@ -65,7 +68,7 @@ const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, 
  * and ms); the CLI also refuses a current run that did not complete.
  */
 export function compareResults(baseline: Results, current: Results, gate: GateConfig = {}): GateReport {
-  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}) };
+  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}) };
   const rows: GateRow[] = [];
   const notes = new Set<string>();
   const buildTimeComparable = comparableBuilds(baseline, current);
@@ -99,7 +102,7 @@ interface VariantContext {
   scenario: string;
   variant: string;
   rules: VariantRules;
-  policy: { new: Level; missing: Level };
+  policy: { new: Level; missing: Level; contains: Level };
   notes: Set<string>;
   buildTimeComparable: boolean;
   baseline: Results;
@@ -130,7 +133,22 @@ function compareVariant(ctx: VariantContext, before: VariantResult | undefined, 
     const row = baseline === undefined ? unmatched(ctx, metric, current, before) : judge(ctx, metric, baseline, current, before!, now);
     if (row) rows.push({ ...id, metric: metric.key, ...row });
   }
+  if (before?.status === 'ok') rows.push(...newFindings(ctx, before, now));
   return rows;
+}
+
+/** What ships now that the baseline's image did not have (both checked for it): warns or fails per gate.contains. */
+function newFindings(ctx: VariantContext, before: VariantResult, now: VariantResult): GateRow[] {
+  return Object.entries(now.contains ?? {})
+    .filter(([name, found]) => found.present && before.contains?.[name]?.present === false)
+    .map(([name, found]) => ({
+      scenario: ctx.scenario,
+      variant: ctx.variant,
+      finding: { name, paths: found.paths },
+      status: ctx.policy.contains === 'fail' ? 'fail' : ctx.policy.contains === 'warn' ? 'warn' : 'pass',
+      level: ctx.policy.contains,
+      reason: `now ships ${name} (${found.paths.join(', ')}), absent in the baseline`,
+    }));
 }
 
 type Judgement = Omit<GateRow, 'scenario' | 'variant' | 'metric'>;

@@ -20,7 +20,7 @@ export const DEFAULT_GROWTH: Record<MetricKey, GrowthRule> = {
   layers: { percent: 0, min: 0, on: 'warn' },
   buildTime: { percent: 10, min: 1000, on: 'warn' },
 };
-export const DEFAULT_POLICY = { new: 'warn', missing: 'fail' } as const;
+export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn' } as const;
 
 /** The rules of one variant: defaults < gate.growth < "<scenario>" < "<scenario>/<variant>", field by field. */
 export function rulesFor(gate: GateConfig, scenario: string, variant: string): VariantRules {

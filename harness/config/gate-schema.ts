@@ -31,5 +31,7 @@ export const GateConfigSchema = z.strictObject({
   /** What a variant with no baseline does to the verdict, and one in the baseline that this run should have had but did not. */
   new: z.enum(['pass', 'warn', 'fail']).optional(),
   missing: z.enum(['pass', 'warn', 'fail']).optional(),
+  /** What a `contains` finding present now and absent in the baseline (something new ships) does to the verdict. */
+  contains: z.enum(['pass', 'warn', 'fail']).optional(),
 });
 export type GateConfig = z.output<typeof GateConfigSchema>;

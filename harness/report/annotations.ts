@@ -19,7 +19,7 @@ function message(rows: GateRow[]): { title: string; text: string } {
     // The reason's first part is the variant's (not in the baseline); a cap is one metric's, left to the summary.
     return { title: variant, text: `${variant} new: ${first.reason.split('; ')[0]} (${values})` };
   }
-  const what = first.metric ? `${variant} ${column('Metric').value(first)}` : variant;
+  const what = first.metric || first.finding ? `${variant} ${column('Metric').value(first)}` : variant;
   const values = first.current !== undefined ? `${column('Baseline').value(first)} → ${column('Current').value(first)} (${column('Change').value(first)}): ` : '';
   return { title: what, text: `${what} ${first.status}: ${values}${first.reason}` };
 }

@@ -56,7 +56,7 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },
     { header: 'Build time', align: 'right', value: (r) => buildTime(r, time), drop: 4 },
     { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash, fold: { max: 10 }, drop: 1 },
-    { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 12, parts: (r) => notes(r, firstLine) } },
+    { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 0, parts: (r) => notes(r, firstLine) } },
   ];
 }
 
@@ -76,6 +76,8 @@ function buildTime(r: Row, unit: TimeUnit | undefined): string {
 /** The notes of a row; `cut` shortens failure messages (the full text is in the failure details and the JSON). */
 function notes(r: Row, cut: (s: string) => string): string[] {
   const out: string[] = [];
+  const ships = Object.entries(r.variant.contains ?? {}).filter(([, found]) => found.present).map(([name]) => name);
+  if (ships.length > 0) out.push(`ships ${ships.join(', ')}`);
   if (r.comparison?.switchesBase) out.push('other final base than single (confound)');
   if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${cut(r.variant.smoke.reason ?? '')}`);
   const error = r.variant.error;

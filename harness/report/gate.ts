@@ -40,9 +40,9 @@ export const GATE_COLUMNS: Column<GateRow>[] = [
   { header: 'Status', align: 'left', value: statusText },
   { header: 'Scenario', align: 'left', value: (r) => r.scenario },
   { header: 'Variant', align: 'left', value: (r) => r.variant },
-  { header: 'Metric', align: 'left', value: (r) => metricOf(r)?.label ?? dash },
-  { header: 'Baseline', align: 'right', drop: 1, value: (r) => (r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
-  { header: 'Current', align: 'right', value: (r) => (r.current === undefined ? dash : shownAgainst(metricOf(r)!, r.current, [r.baseline, r.cap])) },
+  { header: 'Metric', align: 'left', value: (r) => (r.finding ? `ships ${r.finding.name}` : (metricOf(r)?.label ?? dash)) },
+  { header: 'Baseline', align: 'right', drop: 1, value: (r) => (r.finding ? 'absent' : r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
+  { header: 'Current', align: 'right', value: (r) => (r.finding ? 'present' : r.current === undefined ? dash : shownAgainst(metricOf(r)!, r.current, [r.baseline, r.cap])) },
   { header: 'Change', align: 'right', value: change },
   { header: 'Why', align: 'left', value: (r) => r.reason, fold: { max: 16 } },
 ];

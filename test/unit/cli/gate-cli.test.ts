@@ -64,7 +64,7 @@ describe('stagebench compare', () => {
     expect(res.code).toBe(1);
     const report = JSON.parse(res.stdout) as { verdict: string; rows: { variant: string; metric?: string; status: string; delta?: number }[]; methods: Record<string, string> };
     expect(report.verdict).toBe('fail');
-    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'buildTime']);
+    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'buildTime', 'contains']);
     expect(report.methods.values).toContain('sizeBytes (size), compressedBytes (pull size), layerCount (layers), buildMs (build time)');
     expect(report.rows.find((r) => r.variant === 'multi' && r.metric === 'size')).toMatchObject({ status: 'fail', delta: 10 * MB });
     expect(res.stderr).toContain('::error title=stagebench%3A node-app/multi size::');
@@ -100,6 +100,19 @@ describe('stagebench compare', () => {
     const allowed = await cli(['compare', '--baseline', 'base.json', 'now.json', '--allow-engine-mismatch'], files);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('note: compared across engines (--allow-engine-mismatch): storage driver: btrfs ≠ overlay2');
+  });
+
+  test('something new ships (a contains finding absent in the baseline): a warning by default, a failure with gate.contains "fail"', async () => {
+    const ships = (present: boolean) => run1({ contains: { 'TypeScript compiler': { present, paths: present ? ['/app/node_modules/typescript'] : [] } } });
+    const files = { 'base.json': ships(false), 'now.json': ships(true) };
+    const warned = await cli(['compare', '--baseline', 'base.json', 'now.json', '--wide'], files, { GITHUB_ACTIONS: 'true' });
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toMatch(/^warn +node-app +multi +ships TypeScript compiler +absent +present +— +now ships TypeScript compiler \(\/app\/node_modules\/typescript\), absent in the baseline$/m);
+    expect(warned.stdout).toContain('::warning title=stagebench%3A node-app/multi ships TypeScript compiler::node-app/multi ships TypeScript compiler warn: ');
+    expect(warned.stdout).toContain('PASS with warnings: 1 warning row');
+    const failed = await cli(['compare', '--baseline', 'base.json', 'now.json', '--format', 'markdown'], { ...files, 'stagebench.config.json': { gate: { contains: 'fail' } } });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('| fail | node-app | multi | ships TypeScript compiler | absent | present | — | now ships TypeScript compiler (/app/node_modules/typescript), absent in the baseline |');
   });
 
   test('gate rules come from stagebench.config.json; a bad one exits 2 with every problem', async () => {

@@ -293,3 +293,32 @@ test('the verdict is the worst level: error > fail > warn > pass', () => {
   const same = pair({ sizeBytes: 80 * MB }, { sizeBytes: 80 * MB });
   expect(compareResults(same.baseline, same.current).verdict).toBe('pass');
 });
+
+describe('contains findings', () => {
+  const found = (present: boolean) => ({ 'TypeScript compiler': { present, paths: present ? ['/app/node_modules/typescript'] : [] } });
+  const pair = (before: boolean | undefined, now: boolean) => [
+    results([variant('single', { sizeBytes: 100 }), variant('multi', { sizeBytes: 50, ...(before === undefined ? {} : { contains: found(before) }) })]),
+    results([variant('single', { sizeBytes: 100 }), variant('multi', { sizeBytes: 50, contains: found(now) })]),
+  ] as const;
+
+  test('present now and absent in the baseline: a warning row by default', () => {
+    const report = compareResults(...pair(false, true));
+    const row = report.rows.find((r) => r.finding);
+    expect(row).toEqual({ scenario: 'node-app', variant: 'multi', finding: { name: 'TypeScript compiler', paths: ['/app/node_modules/typescript'] }, status: 'warn', level: 'warn', reason: 'now ships TypeScript compiler (/app/node_modules/typescript), absent in the baseline' });
+    expect(report.verdict).toBe('warn');
+  });
+
+  test('gate.contains: "fail" makes it fail; "pass" lets it pass', () => {
+    expect(compareResults(...pair(false, true), { contains: 'fail' }).verdict).toBe('fail');
+    expect(compareResults(...pair(false, true), { contains: 'pass' }).verdict).toBe('pass');
+  });
+
+  test('no row when it shipped already, when it is gone, or when the baseline did not look for it', () => {
+    for (const [before, now] of [[true, true], [true, false], [undefined, true]] as const) expect(compareResults(...pair(before, now)).rows.filter((r) => r.finding)).toEqual([]);
+  });
+
+  test('the gate schema takes contains, and nothing but pass, warn or fail', () => {
+    expect(GateConfigSchema.parse({ contains: 'fail' })).toEqual({ contains: 'fail' });
+    expect(GateConfigSchema.safeParse({ contains: 'error' }).success).toBe(false);
+  });
+});

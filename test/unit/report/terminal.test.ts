@@ -18,15 +18,18 @@ test.each([80, 100, 200])('the lesson table fits %i columns, with one rule (unde
 
 test('200 columns: every column, every cell inline, nothing left out', () => {
   const out = renderTerminal(lesson, { color: false, width: 200 });
-  expect(out).toContain('stagebench-local/debian:bookworm-slim  other final base than single (confound)');
+  expect(out).toContain('stagebench-local/debian:bookworm-slim  ships shell, package manager; other final base than single (confound)');
   expect(out).not.toContain('Not shown');
   expect(out).not.toMatch(/\[\d\]/);
 });
 
-test('100 columns: the notes become a footnote and only the final base is left out, saying how to see it', () => {
+test('100 columns: the notes become footnotes and only the final base is left out, saying how to see it', () => {
   const out = renderTerminal(lesson, { color: false, width: 100 });
-  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB +−86\.5 % \(−505 MB\) +31\.3 MB +4\.85 MB +3 +0\.74 s +\[1\]$/m);
-  expect(out).toContain('\n[1] other final base than single (confound)\n');
+  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB +−86\.5 % \(−505 MB\) +31\.3 MB +4\.85 MB +3 +0\.74 s +\[2\] \[3\]$/m);
+  expect(out).toMatch(/^go-app +scratch .* \[3\]$/m);
+  // What ships that should not, the lesson's point: the multi-stage Node image still has the compiler.
+  expect(out).toContain('\n[2] ships shell, package manager\n[3] other final base than single (confound)\n');
+  expect(out).toContain('\n[5] ships TypeScript compiler, esbuild, npm\n[6] ships npm\n');
   expect(out).toContain('Not shown at 100 columns: Final base (--wide shows every column; --format markdown or --format json\nholds everything).');
 });
 
