@@ -116,6 +116,7 @@ export const OPTIONS = {
   warmup: { type: 'string' },
   mode: { type: 'string' },
   'no-compressed': { type: 'boolean' },
+  'no-files': { type: 'boolean' },
   format: { type: 'string' },
   wide: { type: 'boolean' },
   color: { type: 'string' },
@@ -133,7 +134,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-smoke', 'keep-images', 'shard', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-files', 'no-smoke', 'keep-images', 'shard', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'color'],
   steps: ['results', 'scenario', 'color'],
@@ -268,6 +269,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         warmup: count('warmup', str('warmup') ?? '0', 0),
         modes: modes(str('mode'), bool('no-cache')),
         compressed: !bool('no-compressed'),
+        files: !bool('no-files'),
         format,
         ...display,
         ...(profile ? { profile } : {}),

@@ -26,6 +26,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   warmup: ['<n>', 'untimed builds per variant before the timed ones (default: 0)'],
   mode: ['<list>', 'cache modes per round, any of cold,warm,incremental (incremental: see scenario.json)'],
   'no-compressed': ['', 'skip the pull size (a gzip of every new layer: about 10 s per 150 MB)'],
+  'no-files': ['', "skip reading the images' files: wasted bytes, efficiency, packages"],
   format: ['table|markdown|json', 'what goes to stdout (default: table)'],
   wide: ['', 'tables as wide as they need: every column, nothing folded into footnotes'],
   color: ['auto|always|never', 'colour on stdout; auto: on a terminal, unless NO_COLOR is set (default: auto)'],

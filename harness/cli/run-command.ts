@@ -4,6 +4,7 @@ import type { ConfigFile } from '../config/schemas.js';
 import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
 import type { Engine } from '../engine/engine.js';
 import { ConfigError } from '../errors.js';
+import { cacheDir } from '../measure/layer-files-cache.js';
 import { runBench } from '../measure/run-bench.js';
 import { startServices } from '../measure/services.js';
 import { publishGateReport, publishResults } from '../output/publish.js';
@@ -80,6 +81,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       toolVersion,
       signal: controller.signal,
       progress,
+      cacheDir: cacheDir(io.env),
       save: async (r) => void (await publishResults(outDir, r)),
     });
     progress.stop();

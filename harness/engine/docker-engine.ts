@@ -158,6 +158,7 @@ export class DockerEngine implements Engine {
       sizeBytes: containerd ? layers.reduce((n, s) => n + s, 0) : info.Size,
       ...(containerd ? { storedContentBytes: info.Size } : {}),
       layerCount: info.RootFS?.Layers?.length ?? 0,
+      diffIds: info.RootFS?.Layers ?? [],
       historyCount: (history as unknown[]).length,
       history: (history as { CreatedBy?: string; Size?: number }[]).reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
     };
@@ -191,6 +192,10 @@ export class DockerEngine implements Engine {
     const image = this.docker.getImage(imageId);
     const info = await this.call(`inspecting image ${imageId}`, () => image.inspect());
     return compressedSize(() => this.call(`exporting image ${imageId}`, () => image.get() as unknown as Promise<Readable>), info.RootFS?.Layers ?? [], cache);
+  }
+
+  exportImage(imageId: string): Promise<Readable> {
+    return this.call(`exporting image ${imageId}`, () => this.docker.getImage(imageId).get() as unknown as Promise<Readable>);
   }
 
   async diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, Usage>> {

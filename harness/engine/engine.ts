@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CompressedSize, LayerCache } from './compressed-size.js';
 import type { ParsedBuild } from './parse-build-stream.js';
 import type { Builder, EngineFacts, Network } from '../results/schema.js';
@@ -33,6 +34,8 @@ export interface ImageFacts {
   /** Containerd store only: its Size, the bytes of the image's content as stored (manifest, config, layer blobs). */
   storedContentBytes?: number;
   layerCount: number;
+  /** RootFS.Layers: each layer's DiffID (sha256 of its uncompressed tar), oldest first. */
+  diffIds: string[];
   historyCount: number;
   /** GET /images/{id}/history, oldest first. */
   history: { createdBy: string; sizeBytes: number }[];
@@ -67,6 +70,8 @@ export interface Engine {
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
   /** Bytes a registry would store for the image: config plus gzipped layers, from a streamed export. */
   compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize>;
+  /** The image as `docker save` writes it (GET /images/{id}/get), as a stream to read once. */
+  exportImage(imageId: string): Promise<Readable>;
   /** Unique and shared bytes per image id, from GET /system/df now, as defined for the image store (disk-usage.ts). */
   diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;
   /** Which of the paths exist in the image, read from a created container that is never started. */

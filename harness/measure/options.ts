@@ -16,6 +16,8 @@ export interface MeasureOptions {
   modes: CacheMode[];
   /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
   compressed: boolean;
+  /** Read every image's files for wasted bytes, efficiency and the package inventory; costs a read of every new layer. */
+  files: boolean;
 }
 
 export interface BenchOptions extends MeasureOptions {
@@ -27,6 +29,8 @@ export interface BenchOptions extends MeasureOptions {
   toolVersion: string;
   signal: AbortSignal;
   progress: Progress;
+  /** Where per-layer findings persist between runs (the XDG cache); none: kept for the run only. */
+  cacheDir?: string;
   /**
    * Keeps the results so far: called after every scenario and once at the end. A rejection ends the run
    * (after clean-up). The CLI writes the results JSON and Markdown here.

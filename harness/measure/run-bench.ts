@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LayerCache } from '../engine/compressed-size.js';
+import { LayerFilesCache } from './layer-files-cache.js';
 import type { Engine } from '../engine/engine.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
@@ -43,6 +44,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   const made = { containers: [] as string[], images: [] as string[] };
   // gzipped layer sizes by DiffID, shared by every variant of the run: base layers are compressed once.
   const layerCache: LayerCache = new Map();
+  // Each layer's file listing by DiffID, kept between runs: a layer read once is never read again.
+  const filesCache = new LayerFilesCache(opts.cacheDir);
   const rounds = opts.warmup + opts.runs;
   // A warm build needs a build of the same context just before it: an untimed one when warm comes first.
   const plan: { mode?: CacheMode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
@@ -52,7 +55,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
-      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, layerCache));
+      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, layerCache, filesCache));
       for (const run of runs) await run.prepare();
       try {
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.

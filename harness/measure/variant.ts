@@ -1,10 +1,12 @@
 import type { LayerCache } from '../engine/compressed-size.js';
+import type { LayerFilesCache } from './layer-files-cache.js';
 import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
 import { buildInMode, stepsOf, unlabelledLeftovers } from './build.js';
 import { measureComposition } from './composition.js';
+import { measureFiles } from './files.js';
 import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
 import { prepareVariant } from './prepare.js';
@@ -32,6 +34,7 @@ export class VariantRun {
     private readonly runId: string,
     private readonly opts: BenchOptions,
     private readonly layerCache: LayerCache,
+    private readonly filesCache: LayerFilesCache,
   ) {
     this.result = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
   }
@@ -101,10 +104,22 @@ export class VariantRun {
         opts.progress.step('compressing layers for the pull size');
         // A measurement that fails leaves its number out with a warning: the image built and is not "failed".
         try {
-          result.compressedBytes = (await this.engine.compressedSize(result.imageId, this.layerCache)).totalBytes;
+          const compressed = await this.engine.compressedSize(result.imageId, this.layerCache);
+          result.compressedBytes = compressed.totalBytes;
+          result.configBytes = compressed.configBytes;
+          result.rootLayers = compressed.layers.map((l) => ({ diffId: l.diffId, compressedBytes: l.gzipBytes }));
         } catch (err) {
           if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
           result.warnings = [...(result.warnings ?? []), `pull size not measured: ${errorMessage(err)}`];
+        }
+      }
+      if (opts.files) {
+        opts.progress.step('reading the image\'s files for waste and packages');
+        try {
+          Object.assign(result, await measureFiles(this.engine, lastImage, this.filesCache, result.rootLayers));
+        } catch (err) {
+          if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
+          result.warnings = [...(result.warnings ?? []), `wasted bytes and packages not measured: ${errorMessage(err)}`];
         }
       }
       if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, request.labels);

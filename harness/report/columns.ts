@@ -40,6 +40,14 @@ export function runColumns(rows: Row[]): Column[] {
   const added = byteUnitFor(rows.map((r) => r.variant.addedBytes));
   const time = timeUnitFor(rows.flatMap((r) => [r.variant.buildMs, ...Object.values(r.variant.modeStats ?? {}).flatMap((s) => [s.median, s.mad]), r.variant.buildStats?.mad]));
   const bytes = (n: number | undefined, unit: typeof size) => (n === undefined ? dash : formatBytes(n, unit));
+  const wasted = byteUnitFor(rows.map((r) => r.variant.wastedBytes));
+  // Columns of newer measurements appear only when some row has them (older results, --no-files).
+  const files: Column[] = [
+    ...(rows.some((r) => r.variant.wastedBytes !== undefined)
+      ? [{ header: 'Wasted', align: 'right' as const, value: (r: Row) => (r.variant.wastedBytes === undefined ? dash : `${formatBytes(r.variant.wastedBytes, wasted)} (${formatEfficiency(r.variant.efficiency ?? 1)})`), drop: 0.2 }]
+      : []),
+    ...(rows.some((r) => r.variant.packages !== undefined) ? [{ header: 'Packages', align: 'left' as const, value: packageCounts, drop: 0.1 }] : []),
+  ];
   return [
     { header: 'Scenario', align: 'left', value: (r) => r.scenario },
     { header: 'Variant', align: 'left', value: (r) => r.variant.id },
@@ -54,10 +62,23 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Pull (gzip)', align: 'right', value: (r) => bytes(r.variant.compressedBytes, pull), drop: 5 },
     { header: 'Adds to base', align: 'right', value: (r) => bytes(r.variant.addedBytes, added), drop: 3 },
     { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },
+    ...files,
     { header: 'Build time', align: 'right', value: (r) => buildTime(r, time), drop: 4 },
     { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash, fold: { max: 10 }, drop: 1 },
     { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 0, parts: (r) => notes(r, firstLine) } },
   ];
+}
+
+/** dive's efficiency as a percentage, never rounded up to a perfect 100 %. */
+export function formatEfficiency(e: number): string {
+  return `${(Math.floor(e * 1000) / 10).toFixed(1)} % eff.`;
+}
+
+/** Counts per ecosystem, e.g. "deb 112 · npm 83". */
+export function packageCounts(r: Row): string {
+  const p = r.variant.packages;
+  if (!p) return dash;
+  return Object.entries(p).map(([eco, items]) => `${eco} ${items!.length}`).join(' · ') || 'none found';
 }
 
 /** One build: its time. Several: median ± MAD over n timed builds. */

@@ -86,6 +86,21 @@ export const VariantResultSchema = z.strictObject({
     .array(z.strictObject({ sizeBytes: bytes, createdBy: z.string(), fromBase: z.boolean() }))
     .optional()
     .describe('history entries that hold bytes, largest first; fromBase: inherited from the final base image'),
+  rootLayers: z
+    .array(z.strictObject({ diffId: z.string(), compressedBytes: bytes.optional(), wastedBytes: bytes.optional() }))
+    .optional()
+    .describe('RootFS.Layers in image order: DiffID, gzipped size (with the pull size), bytes of its files that later layers overwrite or delete'),
+  configBytes: bytes.optional().describe('the image config as a registry stores it (with the pull size)'),
+  wastedBytes: bytes.optional().describe('bytes of file versions that a later layer overwrites or deletes (whiteouts and opaque directories included)'),
+  efficiency: z.number().min(0).max(1).optional().describe("dive's efficiency score: per path, its smallest version over the bytes stored for it in all layers"),
+  wastedPaths: z
+    .array(z.strictObject({ path: z.string(), bytes, layer: z.int().min(0).describe('index into rootLayers of the layer holding the hidden version') }))
+    .optional()
+    .describe('the largest hidden file versions, largest first (at most 20)'),
+  packages: z
+    .partialRecord(z.enum(['deb', 'npm', 'go', 'apk']), z.array(z.string()))
+    .optional()
+    .describe('what the image ships, name@version, unique and sorted, per ecosystem found (deb: dpkg status; npm: node_modules/**/package.json; go: build info of Go binaries; apk: installed db)'),
   steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
   warnings: z.array(z.string()).optional(),
   smoke: SmokeResultSchema.optional(),
@@ -201,6 +216,18 @@ export const METHODS: Record<string, string> = {
   'steps.ms':
     'BuildKit: vertex completed - started (daemon clock). Classic and buildah (Podman): from its Step / STEP line to the next one, COMMIT or the image id (client clock; these streams have no times). ' +
     'With --runs, the median over the timed builds, steps matched by name and occurrence. Step times do not add up to buildMs.',
+  wastedBytes:
+    'GET /images/{id}/get streamed once, each layer tar read entry by entry (header sizes, never contents) and stacked as overlayfs does: ' +
+    'whiteouts (.wh.<name>) and opaque directories (.wh..wh..opq) first, then the layer\'s entries. A file version hidden in the final image ' +
+    '(overwritten, deleted, or under a deleted, opaque or replaced directory) is waste, counted in the layer that holds it. ' +
+    'dive\'s own "wasted bytes" also counts the surviving copy of a path written more than once; this does not. Layer listings are cached by DiffID.',
+  efficiency:
+    'dive (filetree/efficiency.go): every stored version of a path and every deletion of it (size 0) is an occurrence; score = sum over paths of the smallest occurrence / sum of all occurrences (1 with no bytes). ' +
+    'Unlike dive, deleting a directory (or an opaque directory) counts as a deletion of each file under it.',
+  packages:
+    'read from the final image\'s files, no network: deb from var/lib/dpkg/status (Status ... installed) and status.d/*, apk from lib/apk/db/installed, ' +
+    'npm from each node_modules/<name>/package.json and node_modules/@scope/<name>/package.json (deduplicated by name@version), ' +
+    'go from the build info of ELF binaries (Go 1.18+ format; modules of mod, dep and => lines, plus stdlib@<go version>). A record counts only where no later layer hides it.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
 };

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
 import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeRequest } from '../../../harness/engine/engine.js';
 import type { Failure } from '../../../harness/results/schema.js';
 
@@ -67,7 +69,7 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       if (failure) return { ...base, auxIds: [], failure };
       return { ...base, imageId: id, buildMs: 5 };
     },
-    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, historyCount: 3, history: opts.history?.[id] ?? [] }),
+    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, diffIds: diffIdsOf(id), historyCount: 3, history: opts.history?.[id] ?? [] }),
     startContainer: async (req) => {
       engine.containers.push(req);
       if (opts.smokeExit === undefined) throw new Error('the fake engine runs no containers: pass --no-smoke');
@@ -76,10 +78,39 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     pathsPresent: async (_image: string, paths: string[]) => new Set(paths.filter((p) => opts.present?.includes(p))),
     diskUsage: async () => new Map(),
     compressedSize: async (id: string) => ({ totalBytes: Math.round(sizeOf(id) / 3), configBytes: 1000, layers: [] }),
+    exportImage: async (id: string) => Readable.from(await exportOf([[], PACKAGES[id.replace('sha256:', '')] ?? []])),
     cleanup: async (made, since, label) => {
       engine.cleanups.push({ made, since, ...(label ? { label } : {}) });
       return opts.cleanupProblems ?? [];
     },
   };
   return engine;
+}
+
+/** A shared base layer and one layer of the variant's own. */
+const diffIdsOf = (id: string) => ['sha256:base', `sha256:app-of-${id.replace('sha256:', '')}`];
+
+/** npm packages per Dockerfile: the one-stage image keeps its build tools. */
+const PACKAGES: Record<string, string[]> = { 'Dockerfile.single': ['express@5.3.0', 'typescript@5.9.3', 'esbuild@0.28.2'], Dockerfile: ['express@5.3.0'] };
+
+/** A tar of the entries, built in memory. */
+async function tarOf(entries: [name: string, content: string | Buffer][]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
+  for (const [name, content] of entries) pack.entry({ name }, content);
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** An image export in the classic layout: one layer.tar per layer, each holding the npm packages given. */
+async function exportOf(layers: string[][]): Promise<Buffer> {
+  const files: [string, Buffer][] = [];
+  for (const [i, npm] of layers.entries()) {
+    const name = (p: string) => p.slice(0, p.lastIndexOf('@'));
+    files.push([`${i}/layer.tar`, await tarOf(npm.map((p) => [`app/node_modules/${name(p)}/package.json`, JSON.stringify({ name: name(p), version: p.slice(p.lastIndexOf('@') + 1) })]))]);
+  }
+  return tarOf([...files, ['manifest.json', JSON.stringify([{ Config: 'config.json', Layers: files.map(([name]) => name) }])]]);
 }

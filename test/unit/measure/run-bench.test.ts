@@ -23,13 +23,16 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
     },
     inspect: async (id: string) => {
       if (id === `sha256:${fail.inspect}`) throw new EngineError(`inspecting image ${id} failed: boom`);
-      return { id, sizeBytes: id.length * 1000, layerCount: 1, historyCount: 2, history: [] };
+      return { id, sizeBytes: id.length * 1000, layerCount: 1, diffIds: ['sha256:l1'], historyCount: 2, history: [] };
     },
     startContainer: async () => {
       throw new Error('not used: smoke is off');
     },
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
+    exportImage: async () => {
+      throw new Error('not used: files are off');
+    },
     compressedSize: async (id: string) => {
       if (id === `sha256:${fail.export}`) throw new Error('the image export lacks 24f5fb6a.tar');
       return { totalBytes: 7, configBytes: 1, layers: [] };
@@ -47,7 +50,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine, over: { compressed?: boolean } = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
