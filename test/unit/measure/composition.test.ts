@@ -2,7 +2,7 @@ import type { Engine, ImageFacts } from '../../../harness/engine/engine.js';
 import { measureComposition } from '../../../harness/measure/composition.js';
 import { fakeEngine } from '../cli/fake-engine.js';
 
-const image = (history: ImageFacts['history'], sizeBytes: number): ImageFacts => ({ id: 'sha256:img', sizeBytes, layerCount: history.length, historyCount: history.length, history });
+const image = (history: ImageFacts['history'], sizeBytes: number): ImageFacts => ({ id: 'sha256:img', sizeBytes, layerCount: history.length, historyCount: history.length, history, diffIds: [] });
 
 test('what the Dockerfile adds on top of its final base; layers largest first, inherited ones marked; empty entries left out', async () => {
   const base = [

@@ -33,6 +33,7 @@ export function benchOptions(over: Partial<BenchOptions> = {}): BenchOptions {
     warmup: 0,
     modes: [],
     compressed: false,
+    files: false,
     git: null,
     toolVersion: 't',
     signal: new AbortController().signal,

@@ -1,4 +1,5 @@
 import { EngineError, EngineUnreachableError } from '../../../harness/errors.js';
+import { LayerFilesCache } from '../../../harness/measure/layer-files-cache.js';
 import { VariantRun } from '../../../harness/measure/variant.js';
 import { fakeEngine, type FakeEngineOptions } from '../cli/fake-engine.js';
 import { benchOptions, recordingProgress, scenario } from './measure-fixtures.js';
@@ -10,7 +11,7 @@ function variantRun(engineOpts: FakeEngineOptions, file = {}, over: Parameters<t
   const engine = fakeEngine({ sizes: { 'busybox:1': 1_000_000 }, ...engineOpts });
   const progress = recordingProgress();
   const opts = benchOptions({ progress, ...over });
-  const run = new VariantRun(engine, s, s.variants.find((v) => v.id === 'multi')!, 'run1', opts, new Map());
+  const run = new VariantRun(engine, s, s.variants.find((v) => v.id === 'multi')!, 'run1', opts, new Map(), new LayerFilesCache());
   return { run, engine, progress };
 }
 
@@ -38,6 +39,8 @@ test('prepared, built, measured and checked: the result as the results file hold
     addedBytes: 80_000_000,
     layers: [],
     compressedBytes: Math.round(80_000_000 / 3),
+    configBytes: 1000,
+    rootLayers: [],
     contains: { shell: { present: true, paths: ['/bin/busybox'] } },
     smoke: { status: 'ok', check: 'run ["/bin/busybox","true"] expecting exit 0', ms: expect.any(Number) },
   });
@@ -83,7 +86,7 @@ test('an incremental build is a sample, but the image facts stay those of the sc
   const { run, engine } = variantRun({ duringBuild: (req) => void (contexts.push(req.contextDir)) }, { incremental: { file: 'Dockerfile', line: '# {nonce}' } }, { modes: ['warm', 'incremental'] });
   await run.prepare();
   await run.buildRound(false, 'warm', 'n1');
-  engine.inspect = async (id) => ({ id, sizeBytes: 1, layerCount: 9, historyCount: 9, history: [] });
+  engine.inspect = async (id) => ({ id, sizeBytes: 1, layerCount: 9, historyCount: 9, history: [], diffIds: [] });
   await run.buildRound(false, 'incremental', 'n1');
   expect(run.result.sizeBytes).toBe(80_000_000);
   expect(run.result.layerCount).toBe(2);
