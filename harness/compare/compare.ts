@@ -1,3 +1,4 @@
+import { downloadFor, layersOf } from '../results/download.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
 import { type Metric, type MetricKey, METRICS, shownAgainst, timedSamples } from './metrics.js';
@@ -32,11 +33,25 @@ export interface GateRow {
   p?: number;
 }
 
+/** What a host that already holds the baseline's image of a variant downloads to get the new one. */
+export interface UpdateDownload {
+  scenario: string;
+  variant: string;
+  /** Config plus the compressed layers the baseline's image lacks. */
+  updateBytes: number;
+  /** The full pull size (compressedBytes), for scale. */
+  pullBytes: number;
+  newLayers: number;
+  layers: number;
+}
+
 export interface GateReport {
   verdict: Level;
   baseline: RunRef;
   current: RunRef;
   rows: GateRow[];
+  /** Per variant both runs measured layer by layer: the update download (information, never a verdict). */
+  updates?: UpdateDownload[];
   /** What was not compared, and why. */
   notes: string[];
   /** How each row's numbers and status were obtained. */
@@ -57,6 +72,9 @@ export const GATE_METHODS: Record<string, string> = {
   growth: 'grew past a rule when the change in the worse direction is more than rule.min and more than rule.percent % of the baseline (compared in integers)',
   cap: 'fails when current > cap, whatever the baseline',
   buildTime: 'compared only between builds of the same kind (cache or mode) and CPU count; with on: fail, it fails only with minRuns timed builds per side and a one-sided Mann-Whitney U test p < alpha',
+  updateBytes:
+    "compressed bytes a host holding the baseline's image of the variant downloads to get the current one: the current config plus each layer (by DiffID, each once) the baseline's image lacks, " +
+    'with each layer\'s gzip -6 size as measured for compressedBytes. Exact from the layer digests; no estimate.',
   contains: 'a row for each contains finding (scenario.json) present in the current image and checked but absent in the baseline\'s; its level is gate.contains (default warn)',
 };
 
@@ -70,6 +88,7 @@ const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, 
 export function compareResults(baseline: Results, current: Results, gate: GateConfig = {}): GateReport {
   const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}) };
   const rows: GateRow[] = [];
+  const updates: UpdateDownload[] = [];
   const notes = new Set<string>();
   const buildTimeComparable = comparableBuilds(baseline, current);
   if (buildTimeComparable !== true) notes.add(buildTimeComparable);
@@ -79,7 +98,10 @@ export function compareResults(baseline: Results, current: Results, gate: GateCo
     for (const variant of scenario.variants) {
       const rules = rulesFor(gate, scenario.name, variant.id);
       const ctx = { scenario: scenario.name, variant: variant.id, rules, policy, notes, buildTimeComparable: buildTimeComparable === true, baseline, current };
-      rows.push(...compareVariant(ctx, base?.variants.find((v) => v.id === variant.id), variant));
+      const before = base?.variants.find((v) => v.id === variant.id);
+      rows.push(...compareVariant(ctx, before, variant));
+      const update = updateDownload(scenario.name, before, variant, notes);
+      if (update) updates.push(update);
     }
     for (const gone of base?.variants.filter((v) => !scenario.variants.some((c) => c.id === v.id)) ?? []) {
       rows.push(current.run.status !== 'complete' ? notMeasured(scenario.name, gone.id, current) : missingRow(scenario.name, gone.id, policy.missing, `in the baseline, but ${scenario.name} has no variant ${gone.id} now`));
@@ -95,7 +117,20 @@ export function compareResults(baseline: Results, current: Results, gate: GateCo
       for (const v of scenario.variants) rows.push(missingRow(scenario.name, v.id, policy.missing, `in the baseline, but there is no scenario ${scenario.name} now`));
     }
   }
-  return { verdict: worst(rows.map((r) => r.level)), baseline: ref(baseline), current: ref(current), rows, notes: [...notes], methods: GATE_METHODS };
+  return { verdict: worst(rows.map((r) => r.level)), baseline: ref(baseline), current: ref(current), rows, ...(updates.length > 0 ? { updates } : {}), notes: [...notes], methods: GATE_METHODS };
+}
+
+function updateDownload(scenario: string, before: VariantResult | undefined, now: VariantResult, notes: Set<string>): UpdateDownload | undefined {
+  if (before?.status !== 'ok' || now.status !== 'ok') return undefined;
+  const held = layersOf(before);
+  const download = held ? downloadFor(held, now) : undefined;
+  if (!download || now.compressedBytes === undefined) {
+    // Said only where one side could have given it: results of older versions on both sides say nothing.
+    if (held) notes.add('update download not computed: this run has no per-layer pull sizes (--no-compressed)');
+    else if (downloadFor([], now)) notes.add('update download not computed: the baseline lists no layer digests (made with --no-compressed and --no-files, or by an older stagebench)');
+    return undefined;
+  }
+  return { scenario, variant: now.id, updateBytes: download.bytes, pullBytes: now.compressedBytes, newLayers: download.layers, layers: now.rootLayers!.length };
 }
 
 interface VariantContext {

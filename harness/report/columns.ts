@@ -100,6 +100,7 @@ function notes(r: Row, cut: (s: string) => string): string[] {
   const ships = Object.entries(r.variant.contains ?? {}).filter(([, found]) => found.present).map(([name]) => name);
   if (ships.length > 0) out.push(`ships ${ships.join(', ')}`);
   if (r.comparison?.switchesBase) out.push('other final base than single (confound)');
+  if (r.comparison?.afterSingleBytes !== undefined) out.push(`pulled after single: ${formatBytes(r.comparison.afterSingleBytes)}`);
   if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${cut(r.variant.smoke.reason ?? '')}`);
   const error = r.variant.error;
   if (error) out.push(error.exitCode !== undefined ? `RUN exited ${error.exitCode}` : cut(error.message));

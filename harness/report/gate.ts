@@ -1,4 +1,5 @@
-import { type GateReport, type GateRow, type Level, LEVELS } from '../compare/compare.js';
+import { type GateReport, type GateRow, type Level, LEVELS, type UpdateDownload } from '../compare/compare.js';
+import { formatBytes } from '../format/units.js';
 import { type Metric, METRICS, shownAgainst } from '../compare/metrics.js';
 import type { Column } from './columns.js';
 import { cell, markdownTable } from './markdown.js';
@@ -47,6 +48,17 @@ export const GATE_COLUMNS: Column<GateRow>[] = [
   { header: 'Why', align: 'left', value: (r) => r.reason, fold: { max: 16 } },
 ];
 
+/** What a host holding the baseline's image downloads: beside the full pull, for scale. */
+export const UPDATE_COLUMNS: Column<UpdateDownload>[] = [
+  { header: 'Scenario', align: 'left', value: (u) => u.scenario },
+  { header: 'Variant', align: 'left', value: (u) => u.variant },
+  { header: 'Update download', align: 'right', value: (u) => formatBytes(u.updateBytes) },
+  { header: 'Full pull', align: 'right', value: (u) => formatBytes(u.pullBytes) },
+  { header: 'Share', align: 'right', value: (u) => (u.pullBytes === 0 ? dash : `${((u.updateBytes / u.pullBytes) * 100).toFixed(1)} %`) },
+  { header: 'New layers', align: 'right', value: (u) => `${u.newLayers} of ${u.layers}` },
+];
+const UPDATE_TITLE = "Update download: what a host that holds the baseline's image fetches (config + layers it lacks, compressed)";
+
 const STATUS_ORDER: GateRow['status'][] = ['error', 'fail', 'missing', 'warn', 'new', 'pass'];
 /** Worst first: by effect on the verdict, then by status, then by the size of the change. */
 export const bySeverity = (a: GateRow, b: GateRow) =>
@@ -74,7 +86,8 @@ export function verdictLine(report: GateReport): string {
 export function renderGateTerminal(report: GateReport, options: TerminalOptions): string {
   const { changed, unchanged } = orderRows(report.rows);
   const notes = report.notes.map((n) => `${wrap(`note: ${n}`, options.width, '  ')}\n`).join('');
-  return `${terminalTable(GATE_COLUMNS, [...changed, ...unchanged], options)}\n${wrap(verdictLine(report), options.width)}\n${notes}`;
+  const updates = report.updates ? `\n${wrap(UPDATE_TITLE, options.width)}\n${terminalTable(UPDATE_COLUMNS, report.updates, options)}\n` : '';
+  return `${terminalTable(GATE_COLUMNS, [...changed, ...unchanged], options)}\n${wrap(verdictLine(report), options.width)}\n${notes}${updates}`;
 }
 
 /** The report for a pull request or a CI summary: what changed first, the rest folded away. */
@@ -84,6 +97,7 @@ export function renderGateMarkdown(report: GateReport): string {
   if (changed.length > 0) out.push(markdownTable(GATE_COLUMNS, changed), '');
   else out.push('No size or layer count changed.', '');
   if (unchanged.length > 0) out.push(`<details><summary>${unchanged.length} more row${unchanged.length === 1 ? '' : 's'}</summary>`, '', markdownTable(GATE_COLUMNS, unchanged), '', '</details>', '');
+  if (report.updates) out.push(`${UPDATE_TITLE}:`, '', markdownTable(UPDATE_COLUMNS, report.updates), '');
   for (const note of report.notes) out.push(`- ${cell(note)}`);
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -117,6 +117,7 @@ export const ComparisonSchema = z.strictObject({
   bytesSaved: z.int().describe('single.sizeBytes - variant.sizeBytes; negative when the variant is larger'),
   percentSaved: z.number().describe('bytesSaved / single.sizeBytes * 100'),
   switchesBase: z.boolean().describe('the final stage starts from other images than single does: a confound'),
+  afterSingleBytes: bytes.optional().describe("compressed bytes a host holding single's image downloads to get this one: its config and the layers single lacks"),
 });
 
 export const ScenarioResultSchema = z.strictObject({

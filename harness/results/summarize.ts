@@ -1,4 +1,12 @@
+import { downloadFor, layersOf } from './download.js';
 import type { Comparison, VariantResult } from './schema.js';
+
+/** "Pulling multi after single costs X": layers the two images share are not fetched again. */
+function afterSingle(single: VariantResult, v: VariantResult): Pick<Comparison, 'afterSingleBytes'> {
+  const held = layersOf(single);
+  const download = held ? downloadFor(held, v) : undefined;
+  return download ? { afterSingleBytes: download.bytes } : {};
+}
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -17,6 +25,7 @@ export function compareToSingle(variants: VariantResult[]): Comparison[] {
         bytesSaved,
         percentSaved: Math.round((bytesSaved / base) * 100 * 100) / 100,
         switchesBase: !sameSet(v.baseImages, single.baseImages),
+        ...afterSingle(single, v),
       };
     });
 }

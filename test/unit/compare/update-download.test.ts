@@ -1,0 +1,36 @@
+import { compareResults } from '../../../harness/compare/compare.js';
+import { renderGateMarkdown } from '../../../harness/report/gate.js';
+import { downloadFor } from '../../../harness/results/download.js';
+import type { VariantResult } from '../../../harness/results/schema.js';
+import { results, variant } from '../results-fixture.js';
+
+const layers = (...l: [string, number][]) => ({ rootLayers: l.map(([diffId, compressedBytes]) => ({ diffId, compressedBytes })), configBytes: 1500 });
+const pulled = (v: Partial<VariantResult>) => ({ ...v, sizeBytes: 200_000_000, compressedBytes: v.configBytes! + v.rootLayers!.reduce((n, l) => n + l.compressedBytes!, 0) });
+
+test('a host holding the old image fetches the config and exactly the layers it lacks, each once', () => {
+  const wanted = variant('multi', layers(['sha256:base', 30_000_000], ['sha256:deps', 9_000_000], ['sha256:src-2', 41_234], ['sha256:src-2', 41_234]));
+  expect(downloadFor(['sha256:base', 'sha256:deps', 'sha256:src-1'], wanted)).toEqual({ bytes: 1500 + 41_234, layers: 1 });
+  expect(downloadFor([], wanted)).toEqual({ bytes: 1500 + 30_000_000 + 9_000_000 + 41_234, layers: 3 });
+  expect(downloadFor(['sha256:base'], variant('multi', { rootLayers: [{ diffId: 'sha256:base' }], configBytes: 10 }))).toBeUndefined();
+});
+
+test('compare: the update download of each variant beside its full pull; pulling multi after single in one run', () => {
+  const baseline = results([variant('single', pulled(layers(['sha256:node', 60_000_000], ['sha256:all-1', 50_000_000]))), variant('multi', pulled(layers(['sha256:node', 60_000_000], ['sha256:deps', 9_000_000], ['sha256:src-1', 40_000])))]);
+  const current = results([variant('single', pulled(layers(['sha256:node', 60_000_000], ['sha256:all-2', 50_000_100]))), variant('multi', pulled(layers(['sha256:node', 60_000_000], ['sha256:deps', 9_000_000], ['sha256:src-2', 41_234])))]);
+  const report = compareResults(baseline, current);
+  expect(report.updates).toEqual([
+    { scenario: 'node-app', variant: 'single', updateBytes: 1500 + 50_000_100, pullBytes: 1500 + 110_000_100, newLayers: 1, layers: 2 },
+    { scenario: 'node-app', variant: 'multi', updateBytes: 1500 + 41_234, pullBytes: 1500 + 69_041_234, newLayers: 1, layers: 3 },
+  ]);
+  expect(renderGateMarkdown(report)).toContain('| node-app | multi | 42.7 kB | 69.0 MB | 0.1 % | 1 of 3 |');
+  // The node layer is single's too: a host with single fetches multi's config, deps and src.
+  expect(current.scenarios[0]!.comparisons[0]!.afterSingleBytes).toBe(1500 + 9_000_000 + 41_234);
+});
+
+test('a baseline without layer digests: no update download, and a note says why', () => {
+  const baseline = results([variant('single', { sizeBytes: 1 })]);
+  const current = results([variant('single', pulled(layers(['sha256:a', 10])))]);
+  const report = compareResults(baseline, current);
+  expect(report.updates).toBeUndefined();
+  expect(report.notes).toContain('update download not computed: the baseline lists no layer digests (made with --no-compressed and --no-files, or by an older stagebench)');
+});
