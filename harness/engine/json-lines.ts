@@ -8,10 +8,15 @@ import type { Readable } from 'node:stream';
 export function readJsonLines(stream: Readable, onMessage: (msg: Record<string, unknown>) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const decoder = new StringDecoder('utf8');
-    let pending = '';
+    // The unfinished line, in pieces: a long message arriving in many chunks is joined once, not per chunk.
+    let pending: string[] = [];
     const flush = (text: string) => {
-      const lines = (pending + text).split('\n');
-      pending = lines.pop() ?? '';
+      if (!text.includes('\n')) {
+        pending.push(text);
+        return;
+      }
+      const lines = (pending.join('') + text).split('\n');
+      pending = [lines.pop() ?? ''];
       for (const line of lines) emit(line);
     };
     const emit = (line: string) => {
@@ -36,7 +41,7 @@ export function readJsonLines(stream: Readable, onMessage: (msg: Record<string, 
     stream.on('end', () => {
       try {
         flush(decoder.end());
-        emit(pending);
+        emit(pending.join(''));
         resolve();
       } catch (err) {
         reject(err);

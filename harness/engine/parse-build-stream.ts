@@ -43,6 +43,8 @@ export interface ParsedBuild {
 
 const LOG_TAIL_LINES = 20;
 const MAX_LINE = 400;
+/** The most of an unfinished classic output line kept while waiting for its end. */
+const MAX_PARTIAL = 4096;
 const ANSI = /\u001b\[[0-9;]*m/g;
 const CLASSIC_STEP = /^Step \d+\/\d+ : (.*)$/;
 const CLASSIC_ID = /^ ---> ([0-9a-f]{12,64})$/;
@@ -125,7 +127,10 @@ export class BuildStreamParser {
 
   private onClassicText(text: string): void {
     const lines = (this.partialLine + text).split('\n');
-    this.partialLine = lines.pop() ?? '';
+    // A line never ends (50 MB of output without a newline): keep only its start, so memory and the cost of
+    // each chunk stay bounded. Only its first MAX_LINE characters ever reach a log tail, and the builder's
+    // own lines are short.
+    this.partialLine = (lines.pop() ?? '').slice(0, MAX_PARTIAL);
     for (const line of lines) this.onClassicLine(line);
   }
 

@@ -165,4 +165,15 @@ describe('stream edge cases', () => {
     expect(parsed.intermediateIds).toEqual(['0123456789ab']);
     expect(parsed.imageId).toBe('sha256:1');
   });
+
+  test('a classic output line that never ends is held to its first 4096 characters, and its tail line to 400', () => {
+    const parser = new BuildStreamParser();
+    parser.push({ stream: 'Step 1/1 : RUN yes | tr -d "\\n"\n' });
+    const chunk = 'y'.repeat(64 * 1024);
+    for (let i = 0; i < 160; i++) parser.push({ stream: chunk }); // 10 MiB on one line
+    expect((parser as unknown as { partialLine: string }).partialLine.length).toBe(4096);
+    parser.push({ stream: '\n' });
+    parser.push({ errorDetail: { message: 'returned a non-zero code: 1' } });
+    expect(parser.finish().failure?.logTail).toEqual([`${'y'.repeat(400)}…`]);
+  });
 });
