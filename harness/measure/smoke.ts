@@ -62,7 +62,9 @@ export async function smokeCheck(engine: Engine, image: string, smoke: Smoke, la
   const interrupted = () => failed('interrupted: the check was cancelled');
   try {
     if (!smoke.http) {
-      const code = await Promise.race([container.exited, sleep(timeoutMs, signal).then(() => undefined)]);
+      // The timeout's sleep is cancelled when the container exits first, or its timer keeps the process alive.
+      const done = new AbortController();
+      const code = await Promise.race([container.exited, sleep(timeoutMs, AbortSignal.any([signal, done.signal])).then(() => undefined)]).finally(() => done.abort());
       if (signal.aborted) return await interrupted();
       if (code === undefined) return await failed(`still running after ${timeoutMs} ms`);
       if (code !== (smoke.exitCode ?? 0)) return await failed(`exited with ${code}`);
