@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine/deadline.js';
 import { UsageError } from '../errors.js';
 import type { MeasureOptions } from '../measure/options.js';
 import { BuilderSchema, CacheModeSchema } from '../results/schema.js';
@@ -35,6 +36,17 @@ export interface RunArgs extends MeasureOptions, Display {
   /** Also write the comparison as Markdown to this file. */
   reportFile?: string;
   allowEngineMismatch: boolean;
+  /** How long one engine request may wait for an answer (--engine-timeout / STAGEBENCH_ENGINE_TIMEOUT). */
+  engineTimeoutMs: number;
+}
+
+export interface CleanArgs {
+  command: 'clean';
+  /** Remove these runs' containers and images, in flight or not. */
+  runIds: string[];
+  /** Remove everything stagebench labelled, runs in flight included. */
+  all: boolean;
+  engineTimeoutMs: number;
 }
 
 export interface CompareArgs extends Display {
@@ -98,7 +110,7 @@ export type Command =
   | ClaimsArgs
   | LayersArgs
   | ChartArgs
-  | { command: 'clean' }
+  | CleanArgs
   | { command: 'help'; topic?: string }
   | { command: 'version' };
 
@@ -127,6 +139,8 @@ export const OPTIONS = {
   report: { type: 'string' },
   'allow-engine-mismatch': { type: 'boolean' },
   shard: { type: 'string' },
+  'engine-timeout': { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 export type Flag = keyof typeof OPTIONS;
 
@@ -134,7 +148,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-files', 'no-smoke', 'keep-images', 'shard', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'color'],
   steps: ['results', 'scenario', 'color'],
@@ -143,10 +157,10 @@ export const FLAGS: Record<string, Flag[]> = {
   baseline: ['results', 'baseline'],
   merge: ['out', ...DISPLAY],
   chart: ['results', 'out'],
-  clean: [],
+  clean: ['all', 'engine-timeout'],
 };
 /** Commands that read positional arguments (results files, or a claims file). */
-const POSITIONALS = new Set(['report', 'layers', 'steps', 'claims', 'compare', 'baseline', 'merge', 'chart']);
+const POSITIONALS = new Set(['report', 'layers', 'steps', 'claims', 'compare', 'baseline', 'merge', 'chart', 'clean']);
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 const COLORS: ColorMode[] = ['auto', 'always', 'never'];
@@ -162,6 +176,17 @@ function count(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > 100) throw new UsageError(`--${flag} ${value} is not a whole number from ${min} to 100`, `pass e.g. --${flag} ${Math.max(min, 5)}`);
   return n;
+}
+
+/** Seconds, from the flag or the environment, to milliseconds. */
+function engineTimeout(flag: string | undefined, env: Record<string, string | undefined>): number {
+  const [value, where] = flag !== undefined ? [flag, '--engine-timeout'] : [env.STAGEBENCH_ENGINE_TIMEOUT, 'STAGEBENCH_ENGINE_TIMEOUT'];
+  if (value === undefined || value === '') return DEFAULT_ENGINE_TIMEOUT_MS;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 86_400) {
+    throw new UsageError(`${where} ${value} is not a number of seconds from 0 to 86400`, `pass e.g. ${where === '--engine-timeout' ? '--engine-timeout 120' : 'STAGEBENCH_ENGINE_TIMEOUT=120'}`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
@@ -276,6 +301,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         ...(str('shard') ? { shard: parseShard(str('shard')!) } : {}),
         ...(str('baseline') ? { baseline: str('baseline')! } : {}),
         ...gate,
+        engineTimeoutMs: engineTimeout(str('engine-timeout'), env),
       };
     }
     case 'compare':
@@ -301,6 +327,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
     case 'steps':
       return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, scenarios: (v.scenario as string[] | undefined) ?? [], ...display };
     default: // clean, the only command left
-      return { command: 'clean' };
+      if (bool('all') && positionals.length > 0) throw new UsageError('clean takes run ids or --all, not both', 'run `stagebench clean` (finished runs), `stagebench clean <run-id>...`, or `stagebench clean --all`');
+      return { command: 'clean', runIds: positionals, all: bool('all'), engineTimeoutMs: engineTimeout(str('engine-timeout'), env) };
   }
 }

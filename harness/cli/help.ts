@@ -19,7 +19,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   builder: ['buildkit|classic', 'Engine builder: BuildKit (version=2) or classic (default: buildkit)'],
   out: ['<path>', 'where the output goes'],
   results: ['<file>', 'the results file to read, as the argument does (default: results/latest.json)'],
-  'keep-images': ['', 'keep the built images (tagged stagebench/<scenario>:<variant>)'],
+  'keep-images': ['', "keep each variant's last image (tagged stagebench/<scenario>:<variant>-<run id>)"],
   'no-smoke': ['', "skip the smoke checks declared in scenario.json"],
   'no-cache': ['', 'build without the layer cache (local base images are still used)'],
   runs: ['<n>', 'timed builds per variant, interleaved across variants (default: 1)'],
@@ -37,6 +37,8 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   report: ['<file>', 'also write the comparison as Markdown to <file>'],
   'allow-engine-mismatch': ['', 'compare with a baseline from another engine, storage driver or builder'],
   shard: ['<i>/<n>', 'only the i-th of n shares of the scenarios (sorted, dealt round-robin)'],
+  'engine-timeout': ['<seconds>', 'how long one engine request may wait for an answer (or env STAGEBENCH_ENGINE_TIMEOUT; default: 60)'],
+  all: ['', 'every run stagebench labelled, runs still in flight included'],
 };
 
 export const COMMANDS: Record<string, CommandHelp> = {
@@ -98,9 +100,9 @@ export const COMMANDS: Record<string, CommandHelp> = {
     flags: { out: 'write the SVG to this file instead of stdout' },
   },
   clean: {
-    usage: 'stagebench clean',
-    what: 'remove every image and container stagebench labelled (e.g. after --keep-images)',
-    example: 'stagebench clean',
+    usage: 'stagebench clean [<run-id>…] [--all]',
+    what: 'remove the images and containers of finished runs (e.g. after --keep-images); a run still in flight stays unless named or --all',
+    example: 'stagebench clean 3f9c0a1b2c4d-41873',
   },
 };
 
@@ -116,7 +118,7 @@ const EXIT_CODES = `Exit codes:
        for a tool stopped by SIGPIPE`;
 
 const ENVIRONMENT = `Environment: DOCKER_HOST selects the engine (unix://, tcp://, ssh://);
-STAGEBENCH_PROFILE as --profile; NO_COLOR (non-empty) turns colour off,
+STAGEBENCH_PROFILE as --profile; STAGEBENCH_ENGINE_TIMEOUT as --engine-timeout; NO_COLOR (non-empty) turns colour off,
 FORCE_COLOR (non-empty, not 0) on, --color beats both; GITHUB_STEP_SUMMARY
 gets the gate report appended; GITHUB_ACTIONS=true adds ::error/::warning
 annotations.`;

@@ -5,7 +5,6 @@ import { ClaimsFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { DockerEngine } from '../engine/docker-engine.js';
 import { StagebenchError, UsageError } from '../errors.js';
-import { LABEL } from '../measure/labels.js';
 import { writeAtomic } from '../output/write.js';
 import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
@@ -16,6 +15,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSteps } from '../report/steps.js';
 import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { parseCommand } from './args.js';
+import { cleanCommand } from './clean.js';
 import { exitCode, type Outcome } from './exit-code.js';
 import { baselineCommand, compareCommand, mergeCommand } from './gate-commands.js';
 import { commandHelp, globalHelp } from './help.js';
@@ -115,14 +115,10 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       else await writeAtomic(resolve(io.cwd, command.out), text);
       return { kind: 'done' };
     }
-    case 'clean': {
-      const engine = io.engine ?? new DockerEngine(io.env);
-      const problems = await engine.cleanup({ containers: [], images: [] }, 0, [LABEL, 'true']);
-      for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
-      return { kind: 'cleanup', problems };
-    }
+    case 'clean':
+      return { kind: 'cleanup', problems: await cleanCommand(command, io, io.engine ?? new DockerEngine(io.env, { timeoutMs: command.engineTimeoutMs })) };
     case 'run':
-      return runCommand(command, io, io.engine ?? new DockerEngine(io.env), packageJson.version);
+      return runCommand(command, io, io.engine ?? new DockerEngine(io.env, { timeoutMs: command.engineTimeoutMs }), packageJson.version);
     case 'compare':
       return compareCommand(command, io);
     case 'baseline':

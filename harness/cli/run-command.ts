@@ -35,7 +35,7 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 /** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
 export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
   // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
-  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, ...measure } = args;
+  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs: _timeout, ...measure } = args;
   const root = resolve(io.cwd, scenariosDir);
   const { file: configFile, config } = await loadConfig(io.cwd, configFlag);
   const declared = config ? { file: configFile, config } : undefined;
@@ -63,7 +63,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   });
   let stopServices = async () => {};
   try {
-    const facts = await engine.facts(); // fail fast, before any service starts, when the engine is unreachable
+    const facts = await engine.facts(controller.signal); // fail fast, before any service starts, when the engine is unreachable
     const used = builderUsed(facts, measure.builder);
     progress.line(`engine: ${engineName(facts)} at ${facts.address ?? '?'} (${storeName(facts)}), builder ${builderLabel({ builder: measure.builder, builderUsed: used })}`);
     // A builder the engine cannot run, or a baseline from another engine, is refused before anything is built.
@@ -80,6 +80,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       git: await gitState(io.cwd),
       toolVersion,
       signal: controller.signal,
+      pid: process.pid,
       progress,
       cacheDir: cacheDir(io.env),
       save: async (r) => void (await publishResults(outDir, r)),

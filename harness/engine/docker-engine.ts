@@ -1,11 +1,13 @@
 import Docker from 'dockerode';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { EngineError, EngineUnreachableError, errorMessage } from '../errors.js';
+import { EngineError, EngineUnreachableError, errorMessage, InterruptedError } from '../errors.js';
 import { packContext } from './build-context.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS, type Deadline, deadline } from './deadline.js';
+import { retryWhileBusy } from './retry-busy.js';
 import { compressedSize, type CompressedSize, type LayerCache } from './compressed-size.js';
 import type { EngineFacts } from '../results/schema.js';
-import type { BuildOutcome, BuildRequest, Engine, ImageFacts, SmokeContainer, SmokeRequest } from './engine.js';
+import type { BuildOutcome, BuildRequest, Engine, ImageFacts, Labelled, SmokeContainer, SmokeRequest } from './engine.js';
 import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
@@ -31,14 +33,22 @@ function engineMessage(err: ModemError): string {
   return (err.json?.message ?? err.message).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
 }
 
+const STATUS = { 200: true, 204: true, 304: true, 404: 'not found', 409: 'conflict', 500: 'server error' };
+
 export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly address: string;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly env: Record<string, string | undefined>) {
-    const { options, address } = engineAddress(env);
-    this.docker = new Docker(options);
+  /** `timeoutMs`: how long any one request may wait for the engine to start answering. */
+  constructor(
+    private readonly env: Record<string, string | undefined>,
+    options: { timeoutMs?: number } = {},
+  ) {
+    const { options: dockerOptions, address } = engineAddress(env);
+    this.docker = new Docker(dockerOptions);
     this.address = address;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   }
 
   private unreachable(err: unknown): EngineUnreachableError {
@@ -50,38 +60,89 @@ export class DockerEngine implements Engine {
     return new EngineUnreachableError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, hint, { cause: err });
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** What a failed request means: no answer in time, an interrupt, no engine at all, or the engine's refusal. */
+  private failure(what: string, err: unknown, d: Deadline, interrupt?: AbortSignal): Error {
+    if (d.timedOut) {
+      return new EngineUnreachableError(
+        `the Docker engine at ${this.address} did not answer (${what}) within ${this.timeoutMs / 1000} s`,
+        'check that the daemon is healthy (`docker info`), or give it longer with --engine-timeout <seconds> or STAGEBENCH_ENGINE_TIMEOUT',
+        { cause: err },
+      );
+    }
+    if (interrupt?.aborted) return new InterruptedError(`interrupted while ${what}`, undefined, { cause: err });
+    if (isUnreachable(err)) return this.unreachable(err);
+    return new EngineError(`${what} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
+  }
+
+  /** One request under the time limit; an interrupt stops the wait at once. */
+  private async call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, interrupt?: AbortSignal): Promise<T> {
+    const d = deadline(this.timeoutMs, interrupt);
     try {
-      return await fn();
+      return await fn(d.signal);
     } catch (err) {
-      if (isUnreachable(err)) throw this.unreachable(err);
-      throw new EngineError(`${what} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
+      throw this.failure(what, err, d, interrupt);
+    } finally {
+      d.disarm();
     }
   }
 
-  async facts(): Promise<EngineFacts> {
-    const [version, info] = await this.call('reading the engine version', () => Promise.all([this.docker.version(), this.docker.info()]));
-    const facts = describeEngine(version as VersionAnswer, info as InfoAnswer, this.address);
+  /** A plain request through the modem, for the endpoints whose dockerode method takes no abort signal. */
+  private dial<T>(path: string, signal: AbortSignal, extra: Record<string, unknown> = {}): Promise<T> {
+    return new Promise((resolve, reject) =>
+      this.docker.modem.dial({ path, method: 'GET', abortSignal: signal, statusCodes: STATUS, ...extra }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T))),
+    );
+  }
+
+  /** After a build or stream broke: is anyone still answering? A short, separate request. */
+  private async gone(): Promise<boolean> {
+    try {
+      await this.call('answering a ping', (abortSignal) => this.dial('/_ping', abortSignal));
+      return false;
+    } catch (err) {
+      return err instanceof EngineUnreachableError;
+    }
+  }
+
+  private wentAway(what: string, err: unknown): EngineUnreachableError {
+    return new EngineUnreachableError(
+      `the Docker engine at ${this.address} went away during ${what} (${errorMessage(err)})`,
+      'start the daemon again and re-run; `stagebench clean` removes the images this run could not',
+      { cause: err },
+    );
+  }
+
+  async facts(signal?: AbortSignal): Promise<EngineFacts> {
+    const [version, info] = await this.call('reading the engine version', (abortSignal) => Promise.all([this.dial<VersionAnswer>('/version', abortSignal), this.dial<InfoAnswer>('/info', abortSignal)]), signal);
+    const facts = describeEngine(version, info, this.address);
     this.imageStore = facts.imageStore;
     return facts;
   }
 
   async hasImage(ref: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(ref).inspect();
-      return true;
-    } catch (err) {
-      if ((err as ModemError).statusCode === 404) return false;
-      if (isUnreachable(err)) throw this.unreachable(err);
-      throw new EngineError(`looking up image ${ref} failed: ${engineMessage(err as ModemError)}`, undefined, { cause: err });
-    }
+    return this.call(`looking up image ${ref}`, async (signal) => {
+      try {
+        await this.dial(`/images/${ref}/json`, signal);
+        return true;
+      } catch (err) {
+        if ((err as ModemError).statusCode === 404) return false;
+        throw err;
+      }
+    });
   }
 
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
     const auth = authFor(ref, this.env);
-    const stream = await this.call(`pulling ${ref}`, () => this.docker.pull(ref, { ...(auth ? { authconfig: auth } : {}), abortSignal: signal }));
+    const d = deadline(this.timeoutMs, signal);
+    let stream: Readable;
+    try {
+      stream = (await this.docker.pull(ref, { ...(auth ? { authconfig: auth } : {}), abortSignal: d.signal })) as unknown as Readable;
+    } catch (err) {
+      throw this.failure(`pulling ${ref}`, err, d, signal);
+    } finally {
+      d.disarm();
+    }
     let failure: string | undefined;
-    await readJsonLines(stream as unknown as Readable, (msg) => {
+    await readJsonLines(stream, (msg) => {
       const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
       if (detail) failure = detail;
     });
@@ -114,6 +175,9 @@ export class DockerEngine implements Engine {
       parser.push({ errorDetail: { message: `cannot pack the build context ${req.contextDir}: ${errorMessage(err)}` } });
       return parser.finish();
     }
+    // The clock on the engine's answer starts once the whole context is sent (a large context takes a while).
+    const d = deadline(this.timeoutMs, req.signal, true);
+    context.once('end', () => d.start());
     try {
       // modem.dial rather than buildImage: buildImage opens a BuildKit session for version "2", which a tar
       // context does not need, and packs the context its own way (see docs/architecture.md).
@@ -125,10 +189,13 @@ export class DockerEngine implements Engine {
             options,
             file: context,
             isStream: true,
-            abortSignal: req.signal,
+            abortSignal: d.signal,
             statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
           },
-          (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as Readable)),
+          (err: unknown, res: unknown) => {
+            d.disarm();
+            return err ? reject(err) : resolve(res as Readable);
+          },
         ),
       );
       await readJsonLines(stream, (msg) => {
@@ -137,19 +204,27 @@ export class DockerEngine implements Engine {
         if (step && step !== lastStep) req.onStep?.((lastStep = step));
       });
     } catch (err) {
+      d.disarm();
       // Aborting closes the connection (which cancels the build on the daemon); that is not an unreachable engine.
       if (req.signal?.aborted) parser.push({ errorDetail: { message: 'interrupted: the build was cancelled' } });
-      else if (isUnreachable(err)) throw this.unreachable(err);
+      else if (d.timedOut || isUnreachable(err)) throw this.failure(`building ${req.dockerfile}`, err, d);
+      else if (await this.gone()) throw this.wentAway(`the build of ${req.dockerfile}`, err);
       else parser.push({ errorDetail: { message: engineMessage(err as ModemError) } });
     }
     const parsed = parser.finish();
+    // A daemon stopped mid-build may still close the stream with an error message of its own.
+    if (parsed.failure && !req.signal?.aborted && (await this.gone())) throw this.wentAway(`the build of ${req.dockerfile}`, new Error(parsed.failure.message));
     return { ...parsed, buildMs: parsed.failure || imageAt === undefined ? undefined : Math.round(imageAt - started) };
   }
 
   async inspect(imageId: string): Promise<ImageFacts> {
-    const image = this.docker.getImage(imageId);
-    const [info, history] = await this.call(`inspecting image ${imageId}`, () => Promise.all([image.inspect(), image.history()]));
-    const layers = (history as { Size?: number }[]).map((h) => h.Size ?? 0);
+    const [info, history] = await this.call(`inspecting image ${imageId}`, (signal) =>
+      Promise.all([
+        this.dial<{ Id: string; Size: number; RootFS?: { Layers?: string[] } }>(`/images/${imageId}/json`, signal),
+        this.dial<{ CreatedBy?: string; Size?: number }[]>(`/images/${imageId}/history`, signal),
+      ]),
+    );
+    const layers = history.map((h) => h.Size ?? 0);
     // On the containerd store, Size is the stored content (compressed blobs); the unpacked size, the one
     // comparable with other engines, is the snapshots' disk usage that history reports per layer.
     const containerd = (await this.store()) === 'containerd';
@@ -159,49 +234,60 @@ export class DockerEngine implements Engine {
       ...(containerd ? { storedContentBytes: info.Size } : {}),
       layerCount: info.RootFS?.Layers?.length ?? 0,
       diffIds: info.RootFS?.Layers ?? [],
-      historyCount: (history as unknown[]).length,
-      history: (history as { CreatedBy?: string; Size?: number }[]).reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
+      historyCount: history.length,
+      history: history.reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
     };
   }
 
   async startContainer(req: SmokeRequest): Promise<SmokeContainer> {
-    const container = await this.call(`starting a container of ${req.image}`, async () => {
+    const container = await this.call(`starting a container of ${req.image}`, async (abortSignal) => {
       const c = await this.docker.createContainer({
         Image: req.image,
         Labels: req.labels,
         Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
         ...(req.cmd ? { Cmd: req.cmd } : {}),
         HostConfig: { NetworkMode: req.network, AutoRemove: false },
+        abortSignal,
       });
-      await c.start();
+      await c.start({ abortSignal });
       return c;
     });
     return {
+      // Not limited: the wait lasts as long as the container runs; the smoke check's own timeout bounds it.
       exited: container.wait().then((r: { StatusCode: number }) => r.StatusCode),
       logTail: async () => {
-        const buf = (await container.logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
+        const buf = await this.call(`reading the logs of ${req.image}`, (abortSignal) => container.logs({ stdout: true, stderr: true, tail: 20, abortSignal }) as unknown as Promise<Buffer>);
         return demuxLines(buf);
       },
       remove: async () => {
-        await container.remove({ force: true }).catch(() => undefined);
+        await this.call(`removing a container of ${req.image}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
       },
     };
   }
 
   async compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize> {
-    const image = this.docker.getImage(imageId);
-    const info = await this.call(`inspecting image ${imageId}`, () => image.inspect());
-    return compressedSize(() => this.call(`exporting image ${imageId}`, () => image.get() as unknown as Promise<Readable>), info.RootFS?.Layers ?? [], cache);
+    const info = await this.call(`inspecting image ${imageId}`, (signal) => this.dial<{ RootFS?: { Layers?: string[] } }>(`/images/${imageId}/json`, signal));
+    return compressedSize(() => this.exportImage(imageId), info.RootFS?.Layers ?? [], cache);
   }
 
-  exportImage(imageId: string): Promise<Readable> {
-    return this.call(`exporting image ${imageId}`, () => this.docker.getImage(imageId).get() as unknown as Promise<Readable>);
+  /** The export stream; the time limit holds until it begins. */
+  async exportImage(imageId: string): Promise<Readable> {
+    const d = deadline(this.timeoutMs);
+    try {
+      return await this.dial<Readable>(`/images/${imageId}/get`, d.signal, { isStream: true });
+    } catch (err) {
+      throw this.failure(`exporting image ${imageId}`, err, d);
+    } finally {
+      d.disarm();
+    }
   }
 
   async diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, Usage>> {
     const store = await this.store();
     if (store === 'containers-storage') return new Map();
-    const df = (await this.call('reading disk usage', () => this.docker.df())) as { Images?: DfImage[] };
+    // The engine computes one disk usage at a time and refuses a second caller (another stagebench, a
+    // `docker system df`) with 409 "already running": wait for it, a bounded number of times.
+    const df = (await retryWhileBusy(() => this.call('reading disk usage', (abortSignal) => this.dial('/system/df', abortSignal)))) as { Images?: DfImage[] };
     return usageOf(df.Images ?? [], new Map(images.map((i) => [i.id, i.sizeBytes])), store);
   }
 
@@ -214,43 +300,66 @@ export class DockerEngine implements Engine {
 
   async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {
     // Cmd is never run; it only lets images without CMD (FROM scratch) be created.
-    const container = await this.call(`creating a container of ${image}`, () => this.docker.createContainer({ Image: image, Labels: labels, Cmd: ['/stagebench-never-started'] }));
+    const container = await this.call(`creating a container of ${image}`, (abortSignal) =>
+      this.docker.createContainer({ Image: image, Labels: labels, Cmd: ['/stagebench-never-started'], abortSignal }),
+    );
     const present = new Set<string>();
     try {
       for (const path of paths) {
-        try {
-          // dockerode hands back the (empty) HEAD response as a stream: drain it, or its socket stays open.
-          ((await container.infoArchive({ path })) as unknown as Readable).resume();
-          present.add(path);
-        } catch (err) {
-          if ((err as ModemError).statusCode !== 404) throw new EngineError(`checking ${path} in ${image} failed: ${engineMessage(err as ModemError)}`);
-        }
+        const found = await this.call(`checking ${path} in ${image}`, async (abortSignal) => {
+          try {
+            // dockerode hands back the (empty) HEAD response as a stream: drain it, or its socket stays open.
+            ((await container.infoArchive({ path, abortSignal })) as unknown as Readable).resume();
+            return true;
+          } catch (err) {
+            if ((err as ModemError).statusCode === 404) return false;
+            throw err;
+          }
+        });
+        if (found) present.add(path);
       }
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      await this.call(`removing a container of ${image}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
     }
     return present;
   }
 
-  async cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string]): Promise<string[]> {
+  async listLabelled(label: string): Promise<Labelled[]> {
+    const filters = JSON.stringify({ label: [label] });
+    const [containers, images] = await this.call(`listing what carries ${label}`, (abortSignal) =>
+      Promise.all([this.docker.listContainers({ all: true, filters, abortSignal }), this.docker.listImages({ all: true, filters, abortSignal })]),
+    );
+    return [
+      ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, labels: c.Labels ?? {} })),
+      ...images.map((i) => ({ kind: 'image' as const, id: i.Id, labels: i.Labels ?? {} })),
+    ];
+  }
+
+  async cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string], keep: string[] = []): Promise<string[]> {
     const problems: string[] = [];
-    const filters = JSON.stringify({ label: label ? [`${label[0]}=${label[1]}`] : [] });
-    const list = <T>(what: string, fn: () => Promise<T[]>) => (label ? this.call(`listing ${what}`, fn) : Promise.resolve([] as T[]));
-    const labelled = (await list('containers', () => this.docker.listContainers({ all: true, filters }))).map((c) => c.Id);
-    for (const id of [...labelled, ...made.containers]) {
+    const labelled = label ? await this.listLabelled(`${label[0]}=${label[1]}`) : [];
+    for (const id of [...labelled.filter((l) => l.kind === 'container').map((l) => l.id), ...made.containers]) {
       const problem = await this.removeContainer(id);
       if (problem) problems.push(problem);
     }
     // Classic builds chain labelled images as parents of others: remove in passes until no image is
     // still held by a child (409). Removing one image can take parents with it, so a 404 is success.
-    const gone = (err: unknown) => (err as ModemError).statusCode === 404;
-    let pending = (await list('images', () => this.docker.listImages({ all: true, filters }))).map((img) => img.Id);
+    const status = (err: unknown) => ((err as EngineError).cause as ModemError | undefined)?.statusCode;
+    const remove = (id: string, force: boolean) =>
+      this.call(`removing image ${id}`, (abortSignal) => this.docker.getImage(id).remove({ force, abortSignal }) as Promise<unknown>);
+    // A kept classic image's parents carry the labels too (the builder adds them as steps): they stay with it.
+    const held = new Set<string>();
+    for (const id of keep) {
+      for (let parent = await this.parentOf(id); parent && !held.has(parent); parent = await this.parentOf(parent)) held.add(parent);
+    }
+    let pending = labelled.filter((l) => l.kind === 'image' && !keep.includes(l.id) && !held.has(l.id)).map((l) => l.id);
     while (pending.length > 0) {
       const held: string[] = [];
       for (const id of pending) {
-        await this.docker.getImage(id).remove({ force: true }).catch((e: ModemError) => {
-          if (e.statusCode === 409) held.push(id);
-          else if (!gone(e)) problems.push(`image ${id}: ${engineMessage(e)}`);
+        await remove(id, true).catch((e: unknown) => {
+          if (e instanceof EngineUnreachableError) throw e;
+          if (status(e) === 409) held.push(id);
+          else if (status(e) !== 404) problems.push(`image ${id}: ${errorMessage(e)}`);
         });
       }
       if (held.length === pending.length) {
@@ -263,14 +372,24 @@ export class DockerEngine implements Engine {
     // still used as a parent (409) stays.
     for (const id of made.images) {
       try {
-        const info = await this.docker.getImage(id).inspect();
+        const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ RepoTags?: string[]; Created: string }>(`/images/${id}/json`, signal));
         const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
-        if (!tagged && Date.parse(info.Created) >= since - 1000) await this.docker.getImage(id).remove();
+        if (!tagged && Date.parse(info.Created) >= since - 1000) await remove(id, false);
       } catch (err) {
-        if (!gone(err) && (err as ModemError).statusCode !== 409) problems.push(`image ${id}: ${engineMessage(err as ModemError)}`);
+        if (err instanceof EngineUnreachableError) throw err;
+        if (status(err) !== 404 && status(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
       }
     }
     return problems;
+  }
+
+  /** The image's parent (classic builds only; BuildKit images have none). */
+  private async parentOf(id: string): Promise<string | undefined> {
+    const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ Parent?: string }>(`/images/${id}/json`, signal)).catch((err: unknown) => {
+      if (err instanceof EngineUnreachableError) throw err;
+      return undefined;
+    });
+    return info?.Parent || undefined;
   }
 
   /** Removes a container and waits until it is gone: a cancelled classic build's step container may still be
@@ -279,12 +398,13 @@ export class DockerEngine implements Engine {
     const container = this.docker.getContainer(id);
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        await container.remove({ force: true });
+        await this.call(`removing container ${id.slice(0, 12)}`, (abortSignal) => container.remove({ force: true, abortSignal }));
         return undefined;
       } catch (err) {
-        const status = (err as ModemError).statusCode;
+        if (err instanceof EngineUnreachableError) throw err;
+        const status = ((err as EngineError).cause as ModemError | undefined)?.statusCode;
         if (status === 404) return undefined;
-        if (status !== 409) return `container ${id.slice(0, 12)}: ${engineMessage(err as ModemError)}`;
+        if (status !== 409) return `container ${id.slice(0, 12)}: ${errorMessage(err)}`;
       }
       await new Promise((r) => setTimeout(r, 200));
     }

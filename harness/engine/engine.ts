@@ -58,10 +58,20 @@ export interface SmokeContainer {
   remove(): Promise<void>;
 }
 
+/** A container or image carrying a label, with all its labels. */
+export interface Labelled {
+  kind: 'container' | 'image';
+  id: string;
+  labels: Record<string, string>;
+}
+
 /** The Docker boundary: everything stagebench asks of the engine, and nothing else. */
 export interface Engine {
-  /** Describes the engine; throws EngineError when it cannot be reached. */
-  facts(): Promise<EngineFacts>;
+  /**
+   * Describes the engine; throws EngineUnreachableError when it cannot be reached or does not answer in
+   * time, InterruptedError when the signal aborts the wait. Every request has a time limit (--engine-timeout).
+   */
+  facts(signal?: AbortSignal): Promise<EngineFacts>;
   hasImage(ref: string): Promise<boolean>;
   /** Pulls an image; rejects with the registry's message. */
   pull(ref: string, signal?: AbortSignal): Promise<void>;
@@ -79,8 +89,11 @@ export interface Engine {
   /**
    * Removes what a run made: the classic step containers its builds named, the unlabelled intermediate
    * images of its builds (classic stage results) when still untagged and created since `since`, and, given a
-   * label, every container and image carrying it. Returns what could not be removed.
+   * label, every container and image carrying it except the images in `keep`. Returns what could not be
+   * removed; throws EngineUnreachableError when the engine is gone.
    */
-  cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string]): Promise<string[]>;
+  cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string], keep?: string[]): Promise<string[]>;
+  /** Containers and images carrying a label (`key` or `key=value`). */
+  listLabelled(label: string): Promise<Labelled[]>;
 }
 

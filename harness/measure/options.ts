@@ -28,6 +28,8 @@ export interface BenchOptions extends MeasureOptions {
   git: Results['git'];
   toolVersion: string;
   signal: AbortSignal;
+  /** This process's id, the run id's suffix: `clean` leaves a run alone while its process lives. */
+  pid?: number;
   progress: Progress;
   /** Where per-layer findings persist between runs (the XDG cache); none: kept for the run only. */
   cacheDir?: string;

@@ -47,7 +47,7 @@ export async function prepareVariant(
   }
   const images = stageImages(parsed, buildArgs, options.target);
   result.baseImages = images.finalBases;
-  const bases = await pullMissingBases(engine, images.allBases, opts.signal, (s) => opts.progress.step(s));
+  const bases = await pullMissingBases(engine, images.allBases, opts.signal, (line) => opts.progress.line(`${scenario.name} › ${result.id}: ${line}`));
   if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
   if (bases.error) {
     result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
@@ -57,7 +57,7 @@ export async function prepareVariant(
     contextDir: scenario.dir,
     dockerfile: variant.path,
     builder: opts.builder,
-    tag: imageTag(scenario.name, result.id),
+    tag: imageTag(scenario.name, result.id, runId),
     labels: variantLabels(runId, scenario.name, result.id),
     buildArgs,
     target: options.target,

@@ -17,7 +17,8 @@ import { VariantRun } from './variant.js';
  * clean-up and a last write of what was measured).
  */
 export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: BenchOptions): Promise<Results> {
-  const runId = randomBytes(6).toString('hex');
+  // No extra label for the pid: the classic builder turns every label into a step of its own.
+  const runId = `${randomBytes(6).toString('hex')}${opts.pid !== undefined ? `-${opts.pid}` : ''}`;
   const since = Date.now();
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
@@ -52,6 +53,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0) * rounds * plan.length;
   let index = 0;
   let fatal: unknown;
+  /** With --keep-images: each variant's last image. */
+  const kept: string[] = [];
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
@@ -71,10 +74,12 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
         }
         for (const run of runs) {
           if (!opts.signal.aborted) await run.finish();
-          opts.progress.line(describe(scenario.name, run.result));
+          else run.interrupted();
+          if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
         }
       } finally {
         for (const run of runs) {
+          if (opts.keepImages && run.result.imageId && run.result.status === 'ok') kept.push(run.result.imageId);
           made.containers.push(...run.made.containers);
           made.images.push(...run.made.images);
         }
@@ -93,7 +98,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   }
   // Decided before clean-up: a Ctrl-C during clean-up does not make a finished run "interrupted".
   const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
-  const problems = await cleanUpRun(engine, made, since, runId, opts.keepImages);
+  const problems = await cleanUpRun(engine, made, since, runId, kept);
   for (const p of problems) opts.progress.line(`cleanup: ${p}`);
   results.run = { id: runId, status, finishedAt: new Date().toISOString(), ...(fatal ? { error: errorMessage(fatal) } : {}) };
   await opts.save(results);
@@ -102,6 +107,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
 }
 
 function describe(scenario: string, r: VariantResult): string {
+  if (r.notMeasured) return `${scenario} › ${r.id}: ${r.error?.message}`;
   if (r.status === 'failed') return `${scenario} › ${r.id}: FAILED ${r.error?.step ? `at ${r.error.step}: ` : ''}${r.error?.message ?? ''}`;
   const smoke = r.smoke ? `, smoke ${r.smoke.status}${r.smoke.reason ? ` (${r.smoke.reason})` : ''}` : '';
   return `${scenario} › ${r.id}: ${r.sizeBytes} bytes, ${r.layerCount} layers, ${r.buildMs} ms${smoke}`;

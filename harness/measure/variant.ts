@@ -52,10 +52,30 @@ export class VariantRun {
     try {
       await step();
     } catch (err) {
-      if (err instanceof EngineUnreachableError) throw err;
+      if (err instanceof EngineUnreachableError) {
+        // The engine went away while this variant was in flight: recorded as not measured, not as broken.
+        this.notMeasured('engine-gone', errorMessage(err));
+        throw err;
+      }
       this.result.status = 'failed';
       this.result.error = { message: errorMessage(err), logTail: [] };
     }
+  }
+
+  /**
+   * Interrupted before `finish`: what needs no engine (build-time statistics) is kept; a variant whose smoke
+   * check never ran is not measured, never "ok".
+   */
+  interrupted(): void {
+    if (this.result.status !== 'ok') return;
+    Object.assign(this.result, timingFields(this.samples, this.opts.modes, this.timedSteps, this.result.warnings));
+    if (this.opts.smoke && this.scenario.file.smoke) this.notMeasured('interrupted', 'the run was interrupted before its smoke check ran');
+  }
+
+  /** The run stopped (interrupted, or the engine went away) before this variant was fully measured. */
+  notMeasured(why: 'interrupted' | 'engine-gone', detail: string): void {
+    if (!this.attempted && why === 'interrupted') return; // never started: left out of the results
+    Object.assign(this.result, { status: 'failed', notMeasured: why, error: { message: `not measured: ${detail}`, logTail: [] } });
   }
 
   /** Build args, target, base images (pulled now, never inside the timed build). */
@@ -123,9 +143,13 @@ export class VariantRun {
         }
       }
       if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, request.labels);
-      if (opts.smoke && scenario.file.smoke && !opts.signal.aborted) {
-        opts.progress.step('smoke check');
-        result.smoke = await smokeCheck(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal);
+      if (opts.smoke && scenario.file.smoke) {
+        if (!opts.signal.aborted) {
+          opts.progress.step('smoke check');
+          result.smoke = await smokeCheck(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal);
+        }
+        // A check cut short by Ctrl-C says nothing about the image.
+        if (opts.signal.aborted) this.notMeasured('interrupted', 'the run was interrupted before its smoke check finished');
       }
     });
   }

@@ -21,7 +21,8 @@ export function createProgress(out: TextSink, live: boolean, columns: () => numb
   let step = '';
   let startedAt = 0;
   let timer: NodeJS.Timeout | undefined;
-  const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+  // Before any variant started there is no clock to count from (never from 0, the epoch).
+  const elapsed = () => (startedAt === 0 ? '0.0 s' : `${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   const redraw = () => out.write(`\r\u001b[K${fit(`${label} (${elapsed()}): ${step}`, columns() - 1)}`);
   const clear = () => live && out.write('\r\u001b[K');
 

@@ -109,6 +109,10 @@ export const VariantResultSchema = z.strictObject({
     .optional()
     .describe("scenario.json's `contains` checks on the built image"),
   error: FailureSchema.optional(),
+  notMeasured: z
+    .enum(['interrupted', 'engine-gone'])
+    .optional()
+    .describe('status failed because the run stopped before this variant was fully measured (Ctrl-C, or the engine went away), not because it is broken'),
 });
 
 export const ComparisonSchema = z.strictObject({

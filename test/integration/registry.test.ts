@@ -61,7 +61,7 @@ if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is
         await execa('docker', ['rmi', ref]);
       }
     } finally {
-      await stagebench(['clean']);
+      await stagebench(['clean', results.run.id]);
     }
   });
 });

@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, files: true, format: 'table', allowEngineMismatch: false });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
 });
 
 test('run with every flag', () => {
-  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-files', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true });
+  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-files', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch', '--engine-timeout', '2.5'];
+  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true, engineTimeoutMs: 2500 });
 });
 
 test('--mode takes a list, in order', () => {
@@ -17,6 +17,20 @@ test('--mode takes a list, in order', () => {
 test('the profile can come from STAGEBENCH_PROFILE; the flag wins', () => {
   expect(parseCommand(['run'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'offline' });
   expect(parseCommand(['run', '--profile', 'x'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'x' });
+});
+
+test('the engine timeout: seconds from --engine-timeout or STAGEBENCH_ENGINE_TIMEOUT; the flag wins', () => {
+  expect(parseCommand(['run'], { STAGEBENCH_ENGINE_TIMEOUT: '5' })).toMatchObject({ engineTimeoutMs: 5000 });
+  expect(parseCommand(['run', '--engine-timeout', '7'], { STAGEBENCH_ENGINE_TIMEOUT: '5' })).toMatchObject({ engineTimeoutMs: 7000 });
+  expect(() => parseCommand(['run'], { STAGEBENCH_ENGINE_TIMEOUT: 'soon' })).toThrow('STAGEBENCH_ENGINE_TIMEOUT soon is not a number of seconds from 0 to 86400');
+  expect(() => parseCommand(['run', '--engine-timeout', '0'])).toThrow('--engine-timeout 0 is not a number of seconds');
+});
+
+test('clean: finished runs by default, named runs, or --all', () => {
+  expect(parseCommand(['clean'])).toEqual({ command: 'clean', runIds: [], all: false, engineTimeoutMs: 60_000 });
+  expect(parseCommand(['clean', 'a1', 'b2'])).toMatchObject({ runIds: ['a1', 'b2'], all: false });
+  expect(parseCommand(['clean', '--all'])).toMatchObject({ runIds: [], all: true });
+  expect(() => parseCommand(['clean', '--all', 'a1'])).toThrow('clean takes run ids or --all, not both');
 });
 
 test.each([

@@ -32,7 +32,7 @@ export interface FakeEngineOptions {
 export interface FakeEngine extends Engine {
   builds: BuildRequest[];
   pulls: string[];
-  cleanups: { made: { containers: string[]; images: string[] }; since: number; label?: [string, string] }[];
+  cleanups: { made: { containers: string[]; images: string[] }; since: number; label?: [string, string]; keep?: string[] }[];
   containers: SmokeRequest[];
 }
 
@@ -79,8 +79,9 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     diskUsage: async () => new Map(),
     compressedSize: async (id: string) => ({ totalBytes: Math.round(sizeOf(id) / 3), configBytes: 1000, layers: [] }),
     exportImage: async (id: string) => Readable.from(await exportOf([[], PACKAGES[id.replace('sha256:', '')] ?? []])),
-    cleanup: async (made, since, label) => {
-      engine.cleanups.push({ made, since, ...(label ? { label } : {}) });
+    listLabelled: async () => [],
+    cleanup: async (made, since, label, keep) => {
+      engine.cleanups.push({ made, since, ...(label ? { label } : {}), ...(keep?.length ? { keep } : {}) });
       return opts.cleanupProblems ?? [];
     },
   };

@@ -66,9 +66,10 @@ test('exit 0: every variant built; results JSON, its Markdown and the run file w
     ['scratch', 'ok', 5 * MB],
   ]);
   expect(res.engine.builds.map((b) => [b.dockerfile, b.tag, b.builder, b.noCache])).toEqual([
-    ['Dockerfile.single', 'stagebench/hello:single', 'buildkit', false],
-    ['Dockerfile', 'stagebench/hello:multi', 'buildkit', false],
-    ['Dockerfile.scratch', 'stagebench/hello:scratch', 'buildkit', false],
+    // Tags are per run, so two runs at once never move each other's.
+    ['Dockerfile.single', `stagebench/hello:single-${results.run.id}`, 'buildkit', false],
+    ['Dockerfile', `stagebench/hello:multi-${results.run.id}`, 'buildkit', false],
+    ['Dockerfile.scratch', `stagebench/hello:scratch-${results.run.id}`, 'buildkit', false],
   ]);
   expect(res.read('out/latest.md')).toContain('| hello | multi | ok |');
   expect(res.stdout).toMatch(/hello\s.*single/s);

@@ -6,18 +6,18 @@ const made = { containers: ['c1'], images: ['sha256:stage'] };
 
 test("removes what the run made and everything carrying the run's label", async () => {
   const engine = fakeEngine();
-  expect(await cleanUpRun(engine, made, 1000, 'run1', false)).toEqual([]);
+  expect(await cleanUpRun(engine, made, 1000, 'run1', [])).toEqual([]);
   expect(engine.cleanups).toEqual([{ made, since: 1000, label: [RUN_LABEL, 'run1'] }]);
 });
 
-test('--keep-images: the labelled images stay, the unlabelled leftovers still go', async () => {
+test("--keep-images: each variant's last image stays; earlier rounds' images and the unlabelled leftovers still go", async () => {
   const engine = fakeEngine();
-  await cleanUpRun(engine, made, 1000, 'run1', true);
-  expect(engine.cleanups).toEqual([{ made, since: 1000 }]);
+  await cleanUpRun(engine, made, 1000, 'run1', ['sha256:last']);
+  expect(engine.cleanups).toEqual([{ made, since: 1000, label: [RUN_LABEL, 'run1'], keep: ['sha256:last'] }]);
 });
 
 test('what could not be removed is returned; a clean-up that throws becomes one such line', async () => {
-  expect(await cleanUpRun(fakeEngine({ cleanupProblems: ['image sha256:x: in use'] }), made, 0, 'r', false)).toEqual(['image sha256:x: in use']);
+  expect(await cleanUpRun(fakeEngine({ cleanupProblems: ['image sha256:x: in use'] }), made, 0, 'r', [])).toEqual(['image sha256:x: in use']);
   const throwing = { ...fakeEngine(), cleanup: async () => Promise.reject(new Error('engine went away')) };
-  expect(await cleanUpRun(throwing, made, 0, 'r', false)).toEqual(['engine went away']);
+  expect(await cleanUpRun(throwing, made, 0, 'r', [])).toEqual(['engine went away; what this run made may be left on the engine: once it answers again, `stagebench clean r` removes it']);
 });

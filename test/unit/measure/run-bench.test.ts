@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOutcome, BuildRequest, Engine } from '../../../harness/engine/engine.js';
 import { EngineError, EngineUnreachableError } from '../../../harness/errors.js';
+import type { BenchOptions } from '../../../harness/measure/options.js';
 import { runBench } from '../../../harness/measure/run-bench.js';
 import { writeResults } from '../../../harness/output/publish.js';
 import type { EngineFacts, Results } from '../../../harness/results/schema.js';
@@ -11,33 +12,40 @@ import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** An engine whose builds succeed; `inspect` and `build` misbehave for the variants named. */
-function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: string }): Engine & { cleanups: number } {
+function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: string; onSmoke?: () => void }): Engine & { cleanups: number; cleanupArgs: unknown[][] } {
+  let builds = 0;
   const engine = {
     cleanups: 0,
+    cleanupArgs: [] as unknown[][],
     facts: async () => facts,
     hasImage: async () => true,
     pull: async () => undefined,
     build: async (req: BuildRequest): Promise<BuildOutcome> => {
       if (req.dockerfile === fail.unreachableAt) throw new EngineUnreachableError('cannot reach the Docker engine at unix:///x (ECONNREFUSED)');
-      return { imageId: `sha256:${req.dockerfile}`, auxIds: [`sha256:${req.dockerfile}`], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
+      // Every build makes a new image, as a rebuild with another run label does.
+      const imageId = `sha256:${req.dockerfile}-${++builds}`;
+      return { imageId, auxIds: [imageId], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
     },
     inspect: async (id: string) => {
-      if (id === `sha256:${fail.inspect}`) throw new EngineError(`inspecting image ${id} failed: boom`);
+      if (id.startsWith(`sha256:${fail.inspect}-`)) throw new EngineError(`inspecting image ${id} failed: boom`);
       return { id, sizeBytes: id.length * 1000, layerCount: 1, diffIds: ['sha256:l1'], historyCount: 2, history: [] };
     },
     startContainer: async () => {
-      throw new Error('not used: smoke is off');
+      fail.onSmoke?.();
+      return { exited: new Promise<number>(() => undefined), logTail: async () => [], remove: async () => undefined };
     },
+    listLabelled: async () => [],
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
     exportImage: async () => {
       throw new Error('not used: files are off');
     },
     compressedSize: async (id: string) => {
-      if (id === `sha256:${fail.export}`) throw new Error('the image export lacks 24f5fb6a.tar');
+      if (id.startsWith(`sha256:${fail.export}-`)) throw new Error('the image export lacks 24f5fb6a.tar');
       return { totalBytes: 7, configBytes: 1, layers: [] };
     },
-    cleanup: async () => {
+    cleanup: async (...args: unknown[]) => {
+      engine.cleanupArgs.push(args);
       engine.cleanups++;
       return [];
     },
@@ -47,10 +55,10 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
 
 const progress = { variant: () => undefined, step: () => undefined, line: () => undefined };
 
-async function bench(engine: Engine, over: { compressed?: boolean } = {}) {
+async function bench(engine: Engine, more: Partial<BenchOptions> = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: over.compressed ?? false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
@@ -62,7 +70,7 @@ test('an engine error in one variant fails that variant only; the run goes on', 
   expect(results.run.status).toBe('complete');
   expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.error?.message])).toEqual([
     ['single', 'ok', undefined],
-    ['multi', 'failed', 'inspecting image sha256:Dockerfile failed: boom'],
+    ['multi', 'failed', 'inspecting image sha256:Dockerfile-2 failed: boom'],
     ['scratch', 'ok', undefined],
   ]);
   expect(engine.cleanups).toBe(1);
@@ -85,8 +93,49 @@ test('an engine that stops answering ends the run: measured variants are written
   const written = latest();
   expect(written.run.status).toBe('error');
   expect(written.run.error).toMatch(/cannot reach the Docker engine/);
-  expect(written.scenarios[0]!.variants.map((v) => [v.id, v.status])).toEqual([['single', 'ok'], ['multi', 'ok']]);
+  expect(written.scenarios[0]!.variants.map((v) => [v.id, v.status])).toEqual([['single', 'ok'], ['multi', 'ok'], ['scratch', 'failed']]);
   expect(engine.cleanups).toBe(1);
+});
+
+test('the variant in flight when the engine goes away is recorded as not measured, and clean-up names `stagebench clean <run>`', async () => {
+  const engine = fakeEngine({ unreachableAt: 'Dockerfile.scratch' });
+  engine.cleanup = async () => {
+    throw new EngineUnreachableError('cannot reach the Docker engine at unix:///x (ECONNREFUSED)');
+  };
+  const lines: string[] = [];
+  const { run, latest } = await bench(engine, { progress: { ...progress, line: (l: string) => lines.push(l) } });
+  await expect(run).rejects.toBeInstanceOf(EngineUnreachableError);
+  const scratch = latest().scenarios[0]!.variants.find((v) => v.id === 'scratch')!;
+  expect(scratch.notMeasured).toBe('engine-gone');
+  expect(scratch.error?.message).toMatch(/^not measured: cannot reach the Docker engine/);
+  expect(lines.join('\n')).toMatch(new RegExp(`stagebench clean ${latest().run.id}`));
+});
+
+test('Ctrl-C during one smoke check: the unchecked variants are not measured, never "ok"', async () => {
+  const controller = new AbortController();
+  const engine = fakeEngine({ onSmoke: () => controller.abort() });
+  const lines: string[] = [];
+  const { run } = await bench(engine, { smoke: true, signal: controller.signal, progress: { ...progress, line: (l: string) => lines.push(l) } });
+  const results = await run;
+  expect(results.run.status).toBe('interrupted');
+  const variants = results.scenarios[0]!.variants;
+  expect(variants.map((v) => [v.id, v.status, v.notMeasured])).toEqual([
+    ['single', 'failed', 'interrupted'],
+    ['multi', 'failed', 'interrupted'],
+    ['scratch', 'failed', 'interrupted'],
+  ]);
+  expect(lines.join('\n')).not.toMatch(/undefined|FAILED\s*$/m);
+});
+
+test('--keep-images with --runs 3: clean-up keeps only each variant\'s last image', async () => {
+  const engine = fakeEngine({});
+  const results = await (await bench(engine, { keepImages: true, runs: 3 })).run;
+  const last = results.scenarios[0]!.variants.map((v) => v.imageId);
+  expect(last).toEqual(['sha256:Dockerfile.single-7', 'sha256:Dockerfile-8', 'sha256:Dockerfile.scratch-9']);
+  const [made, , label, keep] = engine.cleanupArgs[0] as [unknown, number, [string, string], string[]];
+  expect(made).toBeDefined();
+  expect(label).toEqual(['org.stagebench.run', results.run.id]);
+  expect(keep).toEqual(last);
 });
 
 test('step times over rounds: the median per step, matched by name and occurrence', async () => {
