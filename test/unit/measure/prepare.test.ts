@@ -24,7 +24,7 @@ test('a variant prepared: build args, bases with ARGs expanded, the request with
     contextDir: s.dir,
     dockerfile: 'Dockerfile',
     builder: 'buildkit',
-    tag: 'stagebench/go-app:multi',
+    tag: 'stagebench/go-app:multi-run1',
     labels: { 'org.stagebench': 'true', [RUN_LABEL]: 'run1', 'org.stagebench.scenario': 'Go-App', 'org.stagebench.variant': 'multi' },
     buildArgs: { BASE: 'local/alpine:3', TOOL: 'make' },
     target: undefined,

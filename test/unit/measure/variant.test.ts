@@ -29,7 +29,7 @@ test('prepared, built, measured and checked: the result as the results file hold
     buildArgs: {},
     baseImages: ['scratch'],
     imageId: 'sha256:Dockerfile',
-    imageTag: 'stagebench/app:multi',
+    imageTag: 'stagebench/app:multi-run1',
     sizeBytes: 80_000_000,
     layerCount: 2,
     historyCount: 3,
