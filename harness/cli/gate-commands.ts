@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
-import { checkBaselineCandidate, checkComplete, checkEngine, checkGateKeys } from '../compare/baseline-checks.js';
+import { checkBaselineCandidate, compareWithBaseline } from '../compare/baseline-checks.js';
 import { ensureWritableDir, writeAtomic } from '../output/write.js';
 import { publishGateReport, publishResults } from '../output/publish.js';
 import { readResults, serializeResults } from '../results/io.js';
 import { mergeResults } from '../results/merge.js';
 import type { BaselineArgs, CompareArgs, MergeArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
-import { accepted, compareWithNotes, loadConfig, readBaseline, refuse } from './gate.js';
+import { loadConfig, readBaseline, refuse, refused } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 
@@ -15,10 +15,9 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outc
   const gate = config?.gate ?? {};
   const baseline = await readBaseline(io.cwd, args.baseline);
   const current = await readResults(resolve(io.cwd, args.current));
-  refuse(checkComplete(current));
-  const notes = accepted(checkEngine(args.baseline, baseline, current, args.allowEngineMismatch));
-  refuse(checkGateKeys(gate, baseline, current.scenarios, current.selection?.available ?? []));
-  const report = compareWithNotes(baseline, current, gate, notes);
+  const decision = compareWithBaseline({ file: args.baseline, baseline, current, gate, allowMismatch: args.allowEngineMismatch });
+  if ('refusal' in decision) refused(decision.refusal);
+  const { report } = decision;
   await publishGateReport(report, { cwd: io.cwd, ...(args.reportFile ? { reportFile: args.reportFile } : {}), stepSummary: io.env.GITHUB_STEP_SUMMARY });
   const text = renderGate(report, args.format, terminalFor(io.stdout, io.env, args), io.env);
   io.stderr.write(text.stderr);

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineCheck, Refusal } from '../compare/baseline-checks.js';
-import { compareResults, type GateReport } from '../compare/compare.js';
-import type { GateConfig } from '../config/gate-schema.js';
 import { type ConfigFile, ConfigFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { ConfigError, EngineError } from '../errors.js';
@@ -30,19 +28,13 @@ export async function readBaseline(cwd: string, file: string): Promise<Results> 
 }
 
 /** A refusal becomes the error the CLI prints: results not all measured are an engine-side failure, the rest a config problem. */
-const raise = (refusal: Refusal): never => {
+export function refused(refusal: Refusal): never {
   throw refusal.kind === 'incomplete' ? new EngineError(refusal.message, refusal.hint) : new ConfigError(refusal.message, refusal.hint);
-};
+}
 
 export function refuse(refusal: Refusal | undefined): void {
-  if (refusal) raise(refusal);
+  if (refusal) refused(refusal);
 }
 
-/** The notes of an accepted baseline check; a refused one is raised. */
-export const accepted = (check: EngineCheck): string[] => ('refusal' in check ? raise(check.refusal) : check.notes);
-
-/** The comparison, with the engine check's notes first. */
-export function compareWithNotes(baseline: Results, current: Results, gate: GateConfig, notes: string[]): GateReport {
-  const report = compareResults(baseline, current, gate);
-  return { ...report, notes: [...notes, ...report.notes] };
-}
+/** The notes of an accepted engine check; a refused one is raised. */
+export const accepted = (check: EngineCheck): string[] => ('refusal' in check ? refused(check.refusal) : check.notes);

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { checkEngine, checkGateKeys } from '../compare/baseline-checks.js';
+import { checkEngine, checkGateKeys, compareWithNotes } from '../compare/baseline-checks.js';
 import type { ConfigFile } from '../config/schemas.js';
 import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
 import type { Engine } from '../engine/engine.js';
@@ -15,7 +15,7 @@ import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
 import type { RunArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
-import { accepted, compareWithNotes, loadConfig, readBaseline, refuse } from './gate.js';
+import { accepted, loadConfig, readBaseline, refuse } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 

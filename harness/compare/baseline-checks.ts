@@ -1,6 +1,7 @@
 import type { GateConfig } from '../config/gate-schema.js';
 import { engineDifferences, engineNotes } from '../results/comparable.js';
 import type { Results } from '../results/schema.js';
+import { compareResults, type GateReport } from './compare.js';
 import { unknownGateKeys } from './rules.js';
 
 /**
@@ -78,3 +79,24 @@ export function checkBaselineCandidate(file: string, results: Results): Refusal 
   return undefined;
 }
 
+
+/** The comparison, with the engine check's notes first. */
+export function compareWithNotes(baseline: Results, current: Results, gate: GateConfig, notes: string[]): GateReport {
+  const report = compareResults(baseline, current, gate);
+  return { ...report, notes: [...notes, ...report.notes] };
+}
+
+/**
+ * `stagebench compare`, decided: results that were not all measured, a baseline from another engine and
+ * gate keys that name nothing are refused, in that order; otherwise the report.
+ */
+export function compareWithBaseline(input: { file: string; baseline: Results; current: Results; gate: GateConfig; allowMismatch: boolean }): { refusal: Refusal } | { report: GateReport } {
+  const { file, baseline, current, gate } = input;
+  const incomplete = checkComplete(current);
+  if (incomplete) return { refusal: incomplete };
+  const engine = checkEngine(file, baseline, current, input.allowMismatch);
+  if ('refusal' in engine) return engine;
+  const keys = checkGateKeys(gate, baseline, current.scenarios, current.selection?.available ?? []);
+  if (keys) return { refusal: keys };
+  return { report: compareWithNotes(baseline, current, gate, engine.notes) };
+}
