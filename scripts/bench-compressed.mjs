@@ -6,6 +6,10 @@ import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DockerEngine } from '../dist/index.js';
+import { PullSizer } from '../dist/engine/compressed-size.js';
+import { workerGzip } from '../dist/engine/gzip-pool.js';
+import { analyzeImage } from '../dist/engine/image-export.js';
+import { MemoryRecordCache } from '../dist/engine/layer-cache.js';
 import { median } from '../dist/stats/summary.js';
 
 const { values } = parseArgs({ options: { image: { type: 'string', default: 'stagebench-local/node:18-runtime' }, pairs: { type: 'string', default: '3' } } });
@@ -15,7 +19,10 @@ console.log(`${values.image}: Size ${inspect.Size} B, ${inspect.RootFS.Layers.le
 
 async function viaStagebench() {
   const t0 = performance.now();
-  const size = await engine.compressedSize(values.image, new Map());
+  const pool = workerGzip();
+  const image = await engine.inspect(values.image);
+  const [size] = await analyzeImage(image, () => engine.exportImage(image.id), [new PullSizer(new MemoryRecordCache(), pool)]);
+  await pool.close();
   return { ms: performance.now() - t0, bytes: size.totalBytes };
 }
 async function viaPipeline() {

@@ -129,6 +129,7 @@ export const OPTIONS = {
   mode: { type: 'string' },
   'no-compressed': { type: 'boolean' },
   'no-files': { type: 'boolean' },
+  'no-layer-cache': { type: 'boolean' },
   format: { type: 'string' },
   wide: { type: 'boolean' },
   color: { type: 'string' },
@@ -148,7 +149,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'color'],
   steps: ['results', 'scenario', 'color'],
@@ -295,6 +296,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         modes: modes(str('mode'), bool('no-cache')),
         compressed: !bool('no-compressed'),
         files: !bool('no-files'),
+        layerCache: !bool('no-layer-cache'),
         format,
         ...display,
         ...(profile ? { profile } : {}),

@@ -3,8 +3,8 @@ import { checkEngine, checkGateKeys, compareWithNotes } from '../compare/baselin
 import type { ConfigFile } from '../config/schemas.js';
 import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
 import type { Engine } from '../engine/engine.js';
+import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
-import { cacheDir } from '../measure/layer-files-cache.js';
 import { runBench } from '../measure/run-bench.js';
 import { startServices } from '../measure/services.js';
 import { publishGateReport, publishResults } from '../output/publish.js';
@@ -72,6 +72,8 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
     // Interrupted before anything was measured: leave the last results file as it was.
     if (controller.signal.aborted) return { kind: 'interrupted' };
+    // Where per-layer findings persist between runs (pull sizes, file listings); none without a home.
+    const cacheRoot = cacheHome(io.env);
     const results = await runBench(engine, facts, {
       ...measure,
       scenarios,
@@ -82,7 +84,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       signal: controller.signal,
       pid: process.pid,
       progress,
-      cacheDir: cacheDir(io.env),
+      ...(cacheRoot ? { cacheDir: cacheRoot, layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
       save: async (r) => void (await publishResults(outDir, r)),
     });
     progress.stop();

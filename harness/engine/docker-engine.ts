@@ -5,7 +5,6 @@ import { EngineError, EngineUnreachableError, errorMessage, InterruptedError } f
 import { packContext } from './build-context.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS, type Deadline, deadline } from './deadline.js';
 import { retryWhileBusy } from './retry-busy.js';
-import { compressedSize, type CompressedSize, type LayerCache } from './compressed-size.js';
 import type { EngineFacts } from '../results/schema.js';
 import type { BuildOutcome, BuildRequest, Engine, ImageFacts, Labelled, SmokeContainer, SmokeRequest } from './engine.js';
 import { readJsonLines } from './json-lines.js';
@@ -263,11 +262,6 @@ export class DockerEngine implements Engine {
         await this.call(`removing a container of ${req.image}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
       },
     };
-  }
-
-  async compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize> {
-    const info = await this.call(`inspecting image ${imageId}`, (signal) => this.dial<{ RootFS?: { Layers?: string[] } }>(`/images/${imageId}/json`, signal));
-    return compressedSize(() => this.exportImage(imageId), info.RootFS?.Layers ?? [], cache);
   }
 
   /** The export stream; the time limit holds until it begins. */

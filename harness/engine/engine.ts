@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { CompressedSize, LayerCache } from './compressed-size.js';
 import type { ParsedBuild } from './parse-build-stream.js';
 import type { Builder, EngineFacts, Network } from '../results/schema.js';
 
@@ -78,9 +77,7 @@ export interface Engine {
   build(req: BuildRequest): Promise<BuildOutcome>;
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;
-  /** Bytes a registry would store for the image: config plus gzipped layers, from a streamed export. */
-  compressedSize(imageId: string, cache: LayerCache): Promise<CompressedSize>;
-  /** The image as `docker save` writes it (GET /images/{id}/get), as a stream to read once. */
+  /** The image as `docker save` writes it (GET /images/{id}/get), as a stream; read by engine/image-export.ts. */
   exportImage(imageId: string): Promise<Readable>;
   /** Unique and shared bytes per image id, from GET /system/df now, as defined for the image store (disk-usage.ts). */
   diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, { uniqueBytes: number; sharedBytes: number }>>;

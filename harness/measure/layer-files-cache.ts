@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LayerFiles } from '../layers/layer-files.js';
 import { writeAtomic } from '../output/write.js';
 
 /** Bumped when what a layer listing holds changes, so older listings are read again rather than trusted. */
 const FORMAT = 1;
-
-/** `$XDG_CACHE_HOME/stagebench`, else `~/.cache/stagebench`: where per-layer findings persist between runs. */
-export function cacheDir(env: Record<string, string | undefined>): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'stagebench');
-}
 
 /**
  * A layer's listing (paths, whiteouts, package records) by DiffID. A DiffID is the sha256 of the layer's

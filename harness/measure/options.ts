@@ -1,4 +1,5 @@
 import type { Profile } from '../config/schemas.js';
+import type { RecordCache } from '../engine/layer-cache.js';
 import type { Progress } from '../progress.js';
 import type { Builder, CacheMode, Results } from '../results/schema.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -14,10 +15,12 @@ export interface MeasureOptions {
   warmup: number;
   /** Cache modes to build every variant in, each round, in this order; empty: as configured. */
   modes: CacheMode[];
-  /** Measure the compressed (pull) size of every image; costs a gzip of every new layer. */
+  /** Measure the compressed (pull) size of every image; costs a gzip of every layer not measured before. */
   compressed: boolean;
   /** Read every image's files for wasted bytes, efficiency and the package inventory; costs a read of every new layer. */
   files: boolean;
+  /** Keep per-layer pull sizes between runs, in `layerCacheDir` (--no-layer-cache: this run only). */
+  layerCache: boolean;
 }
 
 export interface BenchOptions extends MeasureOptions {
@@ -33,6 +36,8 @@ export interface BenchOptions extends MeasureOptions {
   progress: Progress;
   /** Where per-layer findings persist between runs (the XDG cache); none: kept for the run only. */
   cacheDir?: string;
+  /** The layer cache kept between runs (the CLI's: output/record-files.ts); used unless `layerCache` is false. */
+  layerRecords?: RecordCache;
   /**
    * Keeps the results so far: called after every scenario and once at the end. A rejection ends the run
    * (after clean-up). The CLI writes the results JSON and Markdown here.

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { LayerCache } from '../engine/compressed-size.js';
 import { LayerFilesCache } from './layer-files-cache.js';
+import { PullSizer } from '../engine/compressed-size.js';
+import { workerGzip } from '../engine/gzip-pool.js';
+import { MemoryRecordCache } from '../engine/layer-cache.js';
 import type { Engine } from '../engine/engine.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
@@ -43,8 +45,11 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     opts.progress.line('note: Podman: unique and shared bytes are not recorded (its disk usage counts layers of buildah\'s cache images as shared); WORKDIR adds no layer');
   }
   const made = { containers: [] as string[], images: [] as string[] };
-  // gzipped layer sizes by DiffID, shared by every variant of the run: base layers are compressed once.
-  const layerCache: LayerCache = new Map();
+  // Pull sizes by DiffID and image id, shared by every variant of the run and, with the layer cache, by
+  // later runs: a layer is compressed once. Compression happens in finish(), never while a build is timed.
+  const layerCache = (opts.layerCache && opts.layerRecords) || new MemoryRecordCache();
+  const gzipPool = workerGzip();
+  const pullSizer = new PullSizer(layerCache, gzipPool);
   // Each layer's file listing by DiffID, kept between runs: a layer read once is never read again.
   const filesCache = new LayerFilesCache(opts.cacheDir);
   const rounds = opts.warmup + opts.runs;
@@ -58,7 +63,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
-      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, layerCache, filesCache));
+      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, pullSizer, filesCache));
       for (const run of runs) await run.prepare();
       try {
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.
@@ -96,6 +101,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   } catch (err) {
     fatal = err;
   }
+  await gzipPool.close();
+  await layerCache.prune();
   // Decided before clean-up: a Ctrl-C during clean-up does not make a finished run "interrupted".
   const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
   const problems = await cleanUpRun(engine, made, since, runId, kept);

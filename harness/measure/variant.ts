@@ -1,4 +1,5 @@
-import type { LayerCache } from '../engine/compressed-size.js';
+import type { PullSizer } from '../engine/compressed-size.js';
+import { analyzeImage } from '../engine/image-export.js';
 import type { LayerFilesCache } from './layer-files-cache.js';
 import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
@@ -33,7 +34,7 @@ export class VariantRun {
     private readonly variant: Variant,
     private readonly runId: string,
     private readonly opts: BenchOptions,
-    private readonly layerCache: LayerCache,
+    private readonly pullSizer: PullSizer,
     private readonly filesCache: LayerFilesCache,
   ) {
     this.result = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
@@ -124,10 +125,11 @@ export class VariantRun {
         opts.progress.step('compressing layers for the pull size');
         // A measurement that fails leaves its number out with a warning: the image built and is not "failed".
         try {
-          const compressed = await this.engine.compressedSize(result.imageId, this.layerCache);
-          result.compressedBytes = compressed.totalBytes;
-          result.configBytes = compressed.configBytes;
-          result.rootLayers = compressed.layers.map((l) => ({ diffId: l.diffId, compressedBytes: l.gzipBytes }));
+          const [pull] = await analyzeImage(lastImage, () => this.engine.exportImage(lastImage.id), [this.pullSizer]);
+          result.compressedBytes = pull.totalBytes;
+          result.compressedFromCache = pull.layersFromCache;
+          result.configBytes = pull.configBytes;
+          result.rootLayers = pull.layers.map((l) => ({ diffId: l.diffId, compressedBytes: l.gzipBytes }));
         } catch (err) {
           if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
           result.warnings = [...(result.warnings ?? []), `pull size not measured: ${errorMessage(err)}`];

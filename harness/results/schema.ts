@@ -78,6 +78,7 @@ export const VariantResultSchema = z.strictObject({
   buildStats: SummarySchema.optional().describe('statistics of buildMs over the timed samples of the first --mode (warm-ups left out)'),
   modeStats: z.partialRecord(CacheModeSchema, SummarySchema).optional().describe('with --mode: statistics per cache mode'),
   compressedBytes: bytes.optional().describe('config plus gzip -6 of each layer, what a registry stores (absent with --no-compressed)'),
+  compressedFromCache: z.int().min(0).optional().describe('how many of the layers\' compressed sizes came from the layer cache rather than a gzip in this run'),
   baseBytes: bytes.optional().describe('Size of the image the final stage starts FROM (0 for scratch)'),
   addedBytes: z.int().optional().describe('sizeBytes - baseBytes: what this Dockerfile adds on top of its final base'),
   uniqueBytes: bytes.optional().describe('bytes only this image holds, from GET /system/df at the end of the variant\'s builds (methods.uniqueBytes; absent on Podman)'),
@@ -203,7 +204,10 @@ export const METHODS: Record<string, string> = {
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +
     'Clean-up removes a classic build\'s intermediate images, which are its layer cache; BuildKit\'s build cache stays, so "buildCache: used" can mean a warm BuildKit build.',
   compressedBytes:
-    'GET /images/{id}/get streamed; each layer gzipped at level 6 (docker push\'s default), plus the config as is; layers seen before (same DiffID) are not compressed again. Checked against a registry\'s manifest within 2 % by the integration tests.',
+    'GET /images/{id}/get streamed; each layer gzipped at level 6 (docker push\'s default; Node\'s zlib, in worker threads, byte for byte what one thread gives), plus the config as is. ' +
+    'A layer blob the engine already stores compressed (containerd image store) counts as stored. Layer sizes are cached by DiffID and compressor (level, zlib version), ' +
+    'whole images by image id, in $XDG_CACHE_HOME/stagebench unless --no-layer-cache: a known image needs no export, a known layer no gzip (compressedFromCache counts them). ' +
+    'Checked against a registry\'s manifest within 2 % by the integration tests.',
   addedBytes:
     'sizeBytes minus the Size of the final stage\'s FROM image (GET /images/{ref}/json), both as the engine reports them.',
   uniqueBytes:

@@ -8,6 +8,9 @@ import { FIXTURE_BASE } from './fixture-base.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
+/** Each test file gets its own layer cache, empty at its start, never the user's. */
+const LAYER_CACHE_HOME = mkdtempSync(join(tmpdir(), 'sb-xdg-cache-'));
+
 export interface CliRun {
   code: number;
   stdout: string;
@@ -23,7 +26,7 @@ export async function stagebench(args: string[], opts: { env?: Record<string, st
   let interrupt: () => void = () => undefined;
   const io: CliIo = {
     argv: [...args, ...(args[0] === 'run' ? ['--out', out] : [])],
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, XDG_CACHE_HOME: LAYER_CACHE_HOME, ...opts.env },
     cwd: process.cwd(),
     stdout: { write: (t: string) => (stdout += t) },
     stderr: {

@@ -64,4 +64,20 @@ if (!ready) console.warn(`${REGISTRY} is missing: the registry agreement test is
       await stagebench(['clean', results.run.id]);
     }
   });
+
+  test('a second run takes every pull size from the layer cache (same bytes, no export); --no-layer-cache measures again', async () => {
+    const runOnce = async (...flags: string[]) => {
+      const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--no-smoke', '--format', 'json', ...flags]);
+      expect(res.code).toBe(0);
+      return (JSON.parse(res.stdout) as Results).scenarios[0]!.variants;
+    };
+    const first = await runOnce();
+    const second = await runOnce();
+    const bypass = await runOnce('--no-layer-cache');
+    expect(second.map((v) => [v.id, v.compressedBytes, v.compressedFromCache])).toEqual(first.map((v) => [v.id, v.compressedBytes, v.layerCount]));
+    expect(bypass.map((v) => [v.id, v.compressedBytes])).toEqual(first.map((v) => [v.id, v.compressedBytes]));
+    // Within one run a layer is still measured once: the fixture's variants share their base layer.
+    expect(bypass[0]!.compressedFromCache).toBe(0);
+    expect(bypass.slice(1).some((v) => v.compressedFromCache! > 0)).toBe(true);
+  });
 });

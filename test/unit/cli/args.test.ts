@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, layerCache: true, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
 });
 
 test('run with every flag', () => {
-  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-files', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch', '--engine-timeout', '2.5'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true, engineTimeoutMs: 2500 });
+  const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-layer-cache', '--no-files', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch', '--engine-timeout', '2.5'];
+  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, layerCache: false, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true, engineTimeoutMs: 2500 });
 });
 
 test('--mode takes a list, in order', () => {

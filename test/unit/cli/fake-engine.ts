@@ -77,7 +77,6 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     },
     pathsPresent: async (_image: string, paths: string[]) => new Set(paths.filter((p) => opts.present?.includes(p))),
     diskUsage: async () => new Map(),
-    compressedSize: async (id: string) => ({ totalBytes: Math.round(sizeOf(id) / 3), configBytes: 1000, layers: [] }),
     exportImage: async (id: string) => Readable.from(await exportOf([[], PACKAGES[id.replace('sha256:', '')] ?? []])),
     listLabelled: async () => [],
     cleanup: async (made, since, label, keep) => {
@@ -113,5 +112,5 @@ async function exportOf(layers: string[][]): Promise<Buffer> {
     const name = (p: string) => p.slice(0, p.lastIndexOf('@'));
     files.push([`${i}/layer.tar`, await tarOf(npm.map((p) => [`app/node_modules/${name(p)}/package.json`, JSON.stringify({ name: name(p), version: p.slice(p.lastIndexOf('@') + 1) })]))]);
   }
-  return tarOf([...files, ['manifest.json', JSON.stringify([{ Config: 'config.json', Layers: files.map(([name]) => name) }])]]);
+  return tarOf([['config.json', '{}'], ...files, ['manifest.json', JSON.stringify([{ Config: 'config.json', Layers: files.map(([name]) => name) }])]]);
 }

@@ -8,6 +8,7 @@ import { runBench } from '../../../harness/measure/run-bench.js';
 import { writeResults } from '../../../harness/output/publish.js';
 import type { EngineFacts, Results } from '../../../harness/results/schema.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
+import { fakeDiffIds, fakeExport, fakePullBytes } from '../engine/export-fixtures.js';
 
 const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
@@ -28,7 +29,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
     },
     inspect: async (id: string) => {
       if (id.startsWith(`sha256:${fail.inspect}-`)) throw new EngineError(`inspecting image ${id} failed: boom`);
-      return { id, sizeBytes: id.length * 1000, layerCount: 1, diffIds: ['sha256:l1'], historyCount: 2, history: [] };
+      return { id, sizeBytes: id.length * 1000, layerCount: 1, diffIds: fakeDiffIds(id), historyCount: 2, history: [] };
     },
     startContainer: async () => {
       fail.onSmoke?.();
@@ -37,13 +38,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
     listLabelled: async () => [],
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
-    exportImage: async () => {
-      throw new Error('not used: files are off');
-    },
-    compressedSize: async (id: string) => {
-      if (id.startsWith(`sha256:${fail.export}-`)) throw new Error('the image export lacks 24f5fb6a.tar');
-      return { totalBytes: 7, configBytes: 1, layers: [] };
-    },
+    exportImage: (id: string) => fakeExport(id, id.startsWith(`sha256:${fail.export}-`)),
     cleanup: async (...args: unknown[]) => {
       engine.cleanupArgs.push(args);
       engine.cleanups++;
@@ -58,7 +53,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine, more: Partial<BenchOptions> = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, layerCache: false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
@@ -79,10 +74,11 @@ test('an engine error in one variant fails that variant only; the run goes on', 
 test('a pull size that cannot be measured is left out with a warning: the image built, so the variant is not failed', async () => {
   const { run } = await bench(fakeEngine({ export: 'Dockerfile' }), { compressed: true });
   const results = await run;
-  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.compressedBytes, v.warnings])).toEqual([
-    ['single', 'ok', 7, undefined],
-    ['multi', 'ok', undefined, ['pull size not measured: the image export lacks 24f5fb6a.tar']],
-    ['scratch', 'ok', 7, undefined],
+  const [single, multi, scratch] = results.scenarios[0]!.variants;
+  expect([single, multi, scratch].map((v) => [v!.id, v!.status, v!.compressedBytes, v!.warnings])).toEqual([
+    ['single', 'ok', fakePullBytes(single!.imageId!), undefined],
+    ['multi', 'ok', undefined, ['pull size not measured: the image export lacks l1/layer.tar, which its manifest.json names']],
+    ['scratch', 'ok', fakePullBytes(scratch!.imageId!), undefined],
   ]);
 });
 
