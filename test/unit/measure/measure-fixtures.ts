@@ -34,6 +34,7 @@ export function benchOptions(over: Partial<BenchOptions> = {}): BenchOptions {
     modes: [],
     compressed: false,
     files: false,
+    layerCache: false,
     git: null,
     toolVersion: 't',
     signal: new AbortController().signal,
