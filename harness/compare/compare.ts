@@ -1,7 +1,7 @@
 import { downloadFor, layersOf } from '../results/download.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
-import { type Metric, type MetricKey, METRICS, shownAgainst, timedSamples } from './metrics.js';
+import { type Metric, type MetricKey, METRICS, shownAgainst, startSamples, type TimedKey, timedSamples } from './metrics.js';
 import type { GateConfig } from '../config/gate-schema.js';
 import { DEFAULT_POLICY, type GrowthRule, rulesFor, type VariantRules } from './rules.js';
 
@@ -71,6 +71,7 @@ export const GATE_METHODS: Record<string, string> = {
   values: `baseline and current are the two results files' ${METRICS.map((m) => `${m.field} (${m.label})`).join(', ')}; buildMs is the median of the timed builds of the run's first mode`,
   growth: 'grew past a rule when the change in the worse direction is more than rule.min and more than rule.percent % of the baseline (compared in integers)',
   cap: 'fails when current > cap, whatever the baseline',
+  startTime: 'advisory like build time, by the same rule: with on: fail, it fails only with minRuns timed starts per side and a one-sided Mann-Whitney U test p < alpha',
   buildTime: 'compared only between builds of the same kind (cache or mode) and CPU count; with on: fail, it fails only with minRuns timed builds per side and a one-sided Mann-Whitney U test p < alpha',
   updateBytes:
     "compressed bytes a host holding the baseline's image of the variant downloads to get the current one: the current config plus each layer (by DiffID, each once) the baseline's image lacks, " +
@@ -229,8 +230,9 @@ function judge(ctx: VariantContext, metric: Metric, baseline: number, current: n
   if (grew) {
     status = rule.on;
     growth = rule.percent === 0 && rule.min === 0 ? 'grew, and any growth counts' : `grew past ${limit}`;
-    if (metric.key === 'buildTime' && rule.on === 'warn') growth += ' (build time is advisory)';
-    if (metric.key === 'buildTime' && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, before, now, growth));
+    const timed = metric.key === 'buildTime' || metric.key === 'startTime' ? metric.key : undefined;
+    if (timed && rule.on === 'warn') growth += ` (${metric.label} is advisory)`;
+    if (timed && rule.on === 'fail') ({ status, reason: growth, p } = significance(ctx, timed, before, now, growth));
   }
   if (cap.over) status = 'fail';
   const reason = (cap.over ? [cap.text, growth] : [growth, cap.text]).filter(Boolean).join('; ');
@@ -239,12 +241,13 @@ function judge(ctx: VariantContext, metric: Metric, baseline: number, current: n
 }
 
 /** Build time fails only when enough builds on both sides make the slow-down statistically clear. */
-function significance(ctx: VariantContext, before: VariantResult, now: VariantResult, grew: string): { status: Status; reason: string; p?: number } {
-  const a = timedSamples(ctx.baseline, before);
-  const b = timedSamples(ctx.current, now);
-  const { minRuns, alpha } = ctx.rules.buildTime;
+function significance(ctx: VariantContext, key: TimedKey, before: VariantResult, now: VariantResult, grew: string): { status: Status; reason: string; p?: number } {
+  const a = key === 'buildTime' ? timedSamples(ctx.baseline, before) : startSamples(before);
+  const b = key === 'buildTime' ? timedSamples(ctx.current, now) : startSamples(now);
+  const { minRuns, alpha } = ctx.rules.tests[key];
+  const what = key === 'buildTime' ? 'timed builds' : 'timed starts';
   if (a.length < minRuns || b.length < minRuns) {
-    return { status: 'warn', reason: `${grew}; failing needs ${minRuns} timed builds on both sides (--runs ${minRuns}), there were ${a.length} and ${b.length}` };
+    return { status: 'warn', reason: `${grew}; failing needs ${minRuns} ${what} on both sides (--runs ${minRuns}), there were ${a.length} and ${b.length}` };
   }
   const { p } = mannWhitneyGreater(a, b);
   const pText = `one-sided Mann-Whitney U p = ${p.toPrecision(2)}`;

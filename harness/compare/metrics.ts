@@ -1,7 +1,9 @@
 import type { Results, VariantResult } from '../results/schema.js';
 import { formatBytes, formatMs } from '../format/units.js';
 
-export type MetricKey = 'size' | 'compressed' | 'layers' | 'buildTime';
+export type MetricKey = 'size' | 'compressed' | 'layers' | 'buildTime' | 'startTime';
+/** Timed metrics: advisory, and failing only on a significant difference between enough samples. */
+export type TimedKey = 'buildTime' | 'startTime';
 
 export interface Metric {
   key: MetricKey;
@@ -19,6 +21,7 @@ export const METRICS: Metric[] = [
   { key: 'compressed', label: 'pull size', better: 'lower', unit: 'bytes', field: 'compressedBytes', value: (v) => v.compressedBytes },
   { key: 'layers', label: 'layers', better: 'lower', unit: 'count', field: 'layerCount', value: (v) => v.layerCount },
   { key: 'buildTime', label: 'build time', better: 'lower', unit: 'ms', field: 'buildMs', value: (v) => v.buildMs },
+  { key: 'startTime', label: 'start-up time', better: 'lower', unit: 'ms', field: 'startMs', value: (v) => v.startMs },
 ];
 
 /** A value in its metric's unit, as the tables show it. */
@@ -40,6 +43,11 @@ export function shownAgainst(metric: Metric, value: number, others: (number | un
 }
 
 export const exactBytes = (n: number) => `${n < 0 ? '−' : ''}${Math.abs(n).toLocaleString('en-US')} B`;
+
+/** The start-up times the statistical test compares: every timed start. */
+export function startSamples(v: VariantResult): number[] {
+  return v.startSamples ?? (v.startMs === undefined ? [] : [v.startMs]);
+}
 
 /** The build times the statistical test compares: the timed builds of the run's first mode. */
 export function timedSamples(results: Results, v: VariantResult): number[] {

@@ -1,5 +1,5 @@
 import type { GateConfig } from '../config/gate-schema.js';
-import type { MetricKey } from './metrics.js';
+import type { MetricKey, TimedKey } from './metrics.js';
 
 export interface GrowthRule {
   percent: number;
@@ -9,7 +9,8 @@ export interface GrowthRule {
 
 export interface VariantRules {
   growth: Record<MetricKey, GrowthRule>;
-  buildTime: { minRuns: number; alpha: number };
+  /** The statistical test of each timed metric. */
+  tests: Record<TimedKey, { minRuns: number; alpha: number }>;
   caps: Partial<Record<MetricKey, number>>;
 }
 
@@ -19,6 +20,7 @@ export const DEFAULT_GROWTH: Record<MetricKey, GrowthRule> = {
   compressed: { percent: 2, min: 1_000_000, on: 'fail' },
   layers: { percent: 0, min: 0, on: 'warn' },
   buildTime: { percent: 10, min: 1000, on: 'warn' },
+  startTime: { percent: 10, min: 100, on: 'warn' },
 };
 export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn' } as const;
 
@@ -26,7 +28,7 @@ export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn' }
 export function rulesFor(gate: GateConfig, scenario: string, variant: string): VariantRules {
   const layers = [{ growth: gate.growth }, gate.scenarios?.[scenario], gate.scenarios?.[`${scenario}/${variant}`]];
   const growthRules = structuredClone(DEFAULT_GROWTH);
-  const buildTime = { minRuns: 5, alpha: 0.05 };
+  const tests: VariantRules['tests'] = { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } };
   const caps: VariantRules['caps'] = {};
   for (const layer of layers) {
     if (!layer) continue;
@@ -38,14 +40,16 @@ export function rulesFor(gate: GateConfig, scenario: string, variant: string): V
       if (over.min !== undefined) rule.min = over.min;
       if (over.on !== undefined) rule.on = over.on;
     }
-    const bt = layer.growth?.buildTime;
-    if (bt?.minRuns !== undefined) buildTime.minRuns = bt.minRuns;
-    if (bt?.alpha !== undefined) buildTime.alpha = bt.alpha;
+    for (const key of ['buildTime', 'startTime'] as const) {
+      const t = layer.growth?.[key];
+      if (t?.minRuns !== undefined) tests[key].minRuns = t.minRuns;
+      if (t?.alpha !== undefined) tests[key].alpha = t.alpha;
+    }
     if ('maxSize' in layer && layer.maxSize !== undefined) caps.size = layer.maxSize;
     if ('maxCompressed' in layer && layer.maxCompressed !== undefined) caps.compressed = layer.maxCompressed;
     if ('maxLayers' in layer && layer.maxLayers !== undefined) caps.layers = layer.maxLayers;
   }
-  return { growth: growthRules, buildTime, caps };
+  return { growth: growthRules, tests, caps };
 }
 
 /** Keys of gate.scenarios that name nothing known (variants undefined: known by name only): a typo would switch a cap off silently. */

@@ -6,14 +6,18 @@ const severity = z.enum(['fail', 'warn']);
 /** Growth counts when it is more than `percent` of the baseline AND more than `min`: noise on a tiny image and a small % of a huge one both pass. */
 const growth = <T extends z.ZodType<number>>(min: T) => z.strictObject({ percent: percentSchema.optional(), min: min.optional(), on: severity.optional() });
 
+const timed = growth(durationSchema)
+  .extend({ minRuns: z.int().min(5).optional(), alpha: z.number().gt(0).max(0.2).optional() })
+  .optional();
+
 const GrowthRulesSchema = z.strictObject({
   size: growth(bytesSchema).optional(),
   compressed: growth(bytesSchema).optional(),
   layers: growth(z.int().min(0)).optional(),
   /** Advisory unless on: "fail"; failing then also needs minRuns timed builds on both sides and a significant Mann-Whitney U test. */
-  buildTime: growth(durationSchema)
-    .extend({ minRuns: z.int().min(5).optional(), alpha: z.number().gt(0).max(0.2).optional() })
-    .optional(),
+  buildTime: timed,
+  /** The same rule for the start-up time (smoke check passing), over the --runs starts. */
+  startTime: timed,
 });
 
 const LimitsSchema = z.strictObject({

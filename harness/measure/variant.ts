@@ -11,7 +11,7 @@ import { measureFiles } from './files.js';
 import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
 import { prepareVariant } from './prepare.js';
-import { smokeCheck } from './smoke.js';
+import { startupRounds } from './startup.js';
 import { timingFields } from './timing.js';
 
 /**
@@ -147,8 +147,8 @@ export class VariantRun {
       if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, request.labels);
       if (opts.smoke && scenario.file.smoke) {
         if (!opts.signal.aborted) {
-          opts.progress.step('smoke check');
-          result.smoke = await smokeCheck(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal);
+          opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');
+          Object.assign(result, await startupRounds(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal, opts, result.warnings));
         }
         // A check cut short by Ctrl-C says nothing about the image.
         if (opts.signal.aborted) this.notMeasured('interrupted', 'the run was interrupted before its smoke check finished');

@@ -40,12 +40,14 @@ export function runColumns(rows: Row[]): Column[] {
   const added = byteUnitFor(rows.map((r) => r.variant.addedBytes));
   const time = timeUnitFor(rows.flatMap((r) => [r.variant.buildMs, ...Object.values(r.variant.modeStats ?? {}).flatMap((s) => [s.median, s.mad]), r.variant.buildStats?.mad]));
   const bytes = (n: number | undefined, unit: typeof size) => (n === undefined ? dash : formatBytes(n, unit));
+  const start = timeUnitFor(rows.flatMap((r) => [r.variant.startMs, r.variant.startStats?.mad]));
   const wasted = byteUnitFor(rows.map((r) => r.variant.wastedBytes));
   // Columns of newer measurements appear only when some row has them (older results, --no-files).
   const files: Column[] = [
     ...(rows.some((r) => r.variant.wastedBytes !== undefined)
       ? [{ header: 'Wasted', align: 'right' as const, value: (r: Row) => (r.variant.wastedBytes === undefined ? dash : `${formatBytes(r.variant.wastedBytes, wasted)} (${formatEfficiency(r.variant.efficiency ?? 1)})`), drop: 0.2 }]
       : []),
+    ...(rows.some((r) => r.variant.startMs !== undefined) ? [{ header: 'Start-up', align: 'right' as const, value: (r: Row) => startTime(r, start), drop: 0.3 }] : []),
     ...(rows.some((r) => r.variant.packages !== undefined) ? [{ header: 'Packages', align: 'left' as const, value: packageCounts, drop: 0.1 }] : []),
   ];
   return [
@@ -79,6 +81,14 @@ export function packageCounts(r: Row): string {
   const p = r.variant.packages;
   if (!p) return dash;
   return Object.entries(p).map(([eco, items]) => `${eco} ${items!.length}`).join(' · ') || 'none found';
+}
+
+/** Container create to the first passing smoke check: median ± MAD over n starts. */
+function startTime(r: Row, unit: TimeUnit | undefined): string {
+  const { startMs, startStats } = r.variant;
+  if (startMs === undefined) return dash;
+  if (!startStats || startStats.n < 2) return formatMs(startMs, unit);
+  return `${formatMs(startStats.median, unit)} ± ${formatMs(startStats.mad, unit)} (n=${startStats.n})`;
 }
 
 /** One build: its time. Several: median ± MAD over n timed builds. */

@@ -69,7 +69,7 @@ export const bySeverity = (a: GateRow, b: GateRow) =>
  * changed at all. A passing build time always differs a little, so it stays with the rest, in run order.
  */
 export function orderRows(rows: GateRow[]): { changed: GateRow[]; unchanged: GateRow[] } {
-  const isChanged = (r: GateRow) => r.status !== 'pass' || (r.metric !== 'buildTime' && r.delta !== undefined && r.delta !== 0);
+  const isChanged = (r: GateRow) => r.status !== 'pass' || (r.metric !== 'buildTime' && r.metric !== 'startTime' && r.delta !== undefined && r.delta !== 0);
   return { changed: rows.filter(isChanged).sort(bySeverity), unchanged: rows.filter((r) => !isChanged(r)) };
 }
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
-/** Bumped on any change a reader of older files must know about. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change a reader of older files must know about. 2: start-up time (startMs, startSamples,
+ * startStats; with --runs the smoke check runs once per round), per-layer digests and sizes (rootLayers,
+ * configBytes), wasted bytes and efficiency, packages, and comparisons[].afterSingleBytes. A version-1 file
+ * is a version-2 file without them and is read as one (README, "The results JSON").
+ */
+export const SCHEMA_VERSION = 2;
+/** The versions this stagebench reads. */
+export const READABLE_VERSIONS = [1, 2] as const;
 
 /** The names the rest of the code uses for these values; each is defined once, here. */
 export const CacheModeSchema = z.enum(['cold', 'warm', 'incremental']);
@@ -105,6 +112,9 @@ export const VariantResultSchema = z.strictObject({
   steps: z.array(z.strictObject({ name: z.string(), cached: z.boolean(), ms: ms.optional() })).optional(),
   warnings: z.array(z.string()).optional(),
   smoke: SmokeResultSchema.optional(),
+  startMs: ms.optional().describe('start-up time: median over the timed smoke starts, from the container create request to the first passing check'),
+  startSamples: z.array(ms).optional().describe('every timed start-up, in order (warm-up starts left out)'),
+  startStats: SummarySchema.optional().describe('statistics of the timed start-ups, as buildStats'),
   contains: z
     .record(z.string(), z.strictObject({ present: z.boolean(), paths: z.array(z.string()).describe('the paths found') }))
     .optional()
@@ -148,7 +158,7 @@ export const EngineSchema = z.strictObject({
 });
 
 export const ResultsSchema = z.strictObject({
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.literal(READABLE_VERSIONS).describe('written as the newest; older ones are read as it (every field they lack is optional)'),
   createdAt: z.iso.datetime(),
   tool: z.strictObject({ name: z.literal('stagebench'), version: z.string() }),
   run: z.strictObject({
@@ -237,6 +247,10 @@ export const METHODS: Record<string, string> = {
     'read from the final image\'s files, no network: deb from var/lib/dpkg/status (Status ... installed) and status.d/*, apk from lib/apk/db/installed, ' +
     'npm from each node_modules/<name>/package.json and node_modules/@scope/<name>/package.json (deduplicated by name@version), ' +
     'go from the build info of ELF binaries (Go 1.18+ format; modules of mod, dep and => lines, plus stdlib@<go version>). A record counts only where no later layer hides it.',
+  startMs:
+    'clock (performance.now) from just before POST /containers/create (the image already present: no pull) to the first passing smoke check: ' +
+    'an HTTP probe of 127.0.0.1 answering 2xx (probed every 10 ms, each probe with a 2 s timeout), or the command\'s container exiting with the expected status (POST /containers/{id}/wait). ' +
+    'Includes create, start and the app\'s own start-up; excludes removing the container. One start per timed round (--runs), after --warmup untimed ones; startMs is the median, startStats as buildStats.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
 };

@@ -62,8 +62,8 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     expect(await leftovers(before)).toEqual({ containers: [], images: [] });
   });
 
-  test('--runs and --warmup: every build is a sample, warm-ups are kept apart from the statistics', async () => {
-    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--runs', '2', '--warmup', '1', '--no-smoke', '--format', 'json']);
+  test('--runs and --warmup: every build and every start is a sample, warm-ups are kept apart from the statistics', async () => {
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--runs', '2', '--warmup', '1', '--format', 'json']);
     expect(res.code).toBe(0);
     const results = JSON.parse(res.stdout) as Results;
     for (const v of results.scenarios[0]!.variants) {
@@ -71,6 +71,10 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
       expect(v.samples!.every((s) => s.buildMs > 0 && s.sizeBytes === v.sizeBytes)).toBe(true);
       expect(v.buildStats).toMatchObject({ n: 2, min: Math.min(v.samples![1]!.buildMs, v.samples![2]!.buildMs) });
       expect(v.buildMs).toBe(Math.round(v.buildStats!.median));
+      // Start-up: one timed start per timed round, from the create to the first 2xx, the last one the smoke result's.
+      expect(v.startSamples).toHaveLength(2);
+      expect(v.startStats).toMatchObject({ n: 2, min: Math.min(...v.startSamples!) });
+      expect([v.startMs, v.smoke?.status, v.smoke?.ms]).toEqual([Math.round(v.startStats!.median), 'ok', v.startSamples![1]]);
     }
     // Interleaved: the progress shows single, multi, scratch in every round.
     const order = [...res.stderr.matchAll(/\] hello › (\w+) \(/g)].map((m) => m[1]);

@@ -8,7 +8,7 @@ export function variant(id: string, over: Partial<VariantResult> = {}): VariantR
 /** A small, fully specified results document for the renderers. */
 export function results(variants: VariantResult[]): Results {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     createdAt: '2026-11-27T12:00:00.000Z',
     tool: { name: 'stagebench', version: '0.1.0' },
     run: { id: 'abc', status: 'complete', finishedAt: '2026-11-27T12:01:00.000Z' },

@@ -64,7 +64,7 @@ describe('stagebench compare', () => {
     expect(res.code).toBe(1);
     const report = JSON.parse(res.stdout) as { verdict: string; rows: { variant: string; metric?: string; status: string; delta?: number }[]; methods: Record<string, string> };
     expect(report.verdict).toBe('fail');
-    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'buildTime', 'updateBytes', 'contains']);
+    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'startTime', 'buildTime', 'updateBytes', 'contains']);
     expect(report.methods.values).toContain('sizeBytes (size), compressedBytes (pull size), layerCount (layers), buildMs (build time)');
     expect(report.rows.find((r) => r.variant === 'multi' && r.metric === 'size')).toMatchObject({ status: 'fail', delta: 10 * MB });
     expect(res.stderr).toContain('::error title=stagebench%3A node-app/multi size::');
@@ -177,9 +177,9 @@ describe('stagebench merge', () => {
     const res = await cli(['merge', 'one.json', 'two.json'], { 'one.json': shard('a-app', 1), 'two.json': shard('a-app', 2) });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('scenario a-app is in both one.json and two.json');
-    const future = { ...shard('b-app', 2), schemaVersion: 2 };
+    const future = { ...shard('b-app', 2), schemaVersion: 3 };
     const versions = await cli(['merge', 'one.json', 'two.json'], { 'one.json': shard('a-app', 1), 'two.json': future });
     expect(versions.code).toBe(2);
-    expect(versions.stderr).toContain('has schemaVersion 2; this stagebench reads schemaVersion 1');
+    expect(versions.stderr).toContain('has schemaVersion 3; this stagebench reads schemaVersion 1 and 2');
   });
 });

@@ -44,11 +44,11 @@ test('defaults < growth < "<scenario>" < "<scenario>/<variant>", field by field'
   });
   expect(rulesFor(gate, 'app', 'multi')).toEqual({
     growth: { ...DEFAULT_GROWTH, size: { percent: 5, min: 3_000_000, on: 'warn' } },
-    buildTime: { minRuns: 5, alpha: 0.05 },
+    tests: { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } },
     caps: { size: 50_000_000 },
   });
   expect(rulesFor(gate, 'app', 'single').caps).toEqual({ size: 100_000_000 });
-  expect(rulesFor(gate, 'other', 'single')).toEqual({ growth: { ...DEFAULT_GROWTH, size: { ...DEFAULT_GROWTH.size, percent: 5 } }, buildTime: { minRuns: 5, alpha: 0.05 }, caps: {} });
+  expect(rulesFor(gate, 'other', 'single')).toEqual({ growth: { ...DEFAULT_GROWTH, size: { ...DEFAULT_GROWTH.size, percent: 5 } }, tests: { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } }, caps: {} });
   // The defaults themselves are never changed by a merge.
   expect(DEFAULT_GROWTH.size).toEqual({ percent: 2, min: 1_000_000, on: 'fail' });
 });

@@ -1,3 +1,4 @@
+import { GateConfigSchema } from '../../../harness/config/gate-schema.js';
 import { compareResults } from '../../../harness/compare/compare.js';
 import { renderGateMarkdown } from '../../../harness/report/gate.js';
 import { downloadFor } from '../../../harness/results/download.js';
@@ -33,4 +34,14 @@ test('a baseline without layer digests: no update download, and a note says why'
   const report = compareResults(baseline, current);
   expect(report.updates).toBeUndefined();
   expect(report.notes).toContain('update download not computed: the baseline lists no layer digests (made with --no-compressed and --no-files, or by an older stagebench)');
+});
+
+test('start-up time: advisory like build time; failing needs 5 timed starts per side and a significant test', () => {
+  const run = (startSamples: number[]) => results([variant('single', { sizeBytes: 1, startMs: startSamples[2]!, startSamples })]);
+  const rowOf = (a: number[], b: number[], gate = {}) => compareResults(run(a), run(b), GateConfigSchema.parse(gate)).rows.find((r) => r.metric === 'startTime')!;
+  const slow = rowOf([100, 101, 102, 103, 104], [300, 301, 302, 303, 304]);
+  expect([slow.status, slow.reason]).toEqual(['warn', 'grew past both +10 % and +100 ms (start-up time is advisory)']);
+  const failing = rowOf([100, 101, 102, 103, 104], [300, 301, 302, 303, 304], { growth: { startTime: { on: 'fail' } } });
+  expect([failing.status, failing.p]).toEqual(['fail', expect.any(Number)]);
+  expect(rowOf([100, 101, 102], [300, 301, 302], { growth: { startTime: { on: 'fail' } } }).reason).toContain('failing needs 5 timed starts on both sides (--runs 5), there were 3 and 3');
 });

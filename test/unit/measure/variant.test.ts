@@ -51,9 +51,10 @@ test('prepared, built, measured and checked: the result as the results file hold
     ],
     contains: { shell: { present: true, paths: ['/bin/busybox'] } },
     smoke: { status: 'ok', check: 'run ["/bin/busybox","true"] expecting exit 0', ms: expect.any(Number) },
+    startMs: expect.any(Number),
   });
   expect(engine.containers.map((c) => [c.image, c.network, c.cmd])).toEqual([['sha256:Dockerfile', 'none', ['/bin/busybox', 'true']]]);
-  expect(progress.said).toEqual(['step compressing layers for the pull size', 'step smoke check']);
+  expect(progress.said).toEqual(['step compressing layers for the pull size', 'step smoke check and start-up time']);
 });
 
 test('warm-ups are samples but not timed; several builds keep every sample', async () => {
