@@ -9,7 +9,8 @@ const ZONES = [
   // Leaves: they import nothing of stagebench's (stats/, format/, results/schema.ts) or only errors.ts.
   layer('stats', ['.'], 'stats/ is pure statistics: it imports nothing of stagebench', ['./stats']),
   layer('format', ['.'], 'format/ is pure formatting: it imports nothing of stagebench', ['./format']),
-  layer('results/schema.ts', ['.'], 'the results schema is the contract at the bottom: it imports nothing of stagebench', ['./results/schema.ts']),
+  layer('results/schema.ts', ['.'], 'the results schema is the contract at the bottom: it imports nothing of stagebench but its enums', ['./results/schema.ts', './results/enums.ts']),
+  layer('results/enums.ts', ['.'], 'results/enums.ts is a leaf (the schema\'s enums as plain values)', ['./results/enums.ts']),
   layer('errors.ts', ['.'], 'errors.ts is a leaf', ['./errors.ts']),
   layer('progress.ts', ['.'], 'progress.ts is the Progress port, a leaf', ['./progress.ts']),
   layer('json-file.ts', ['.'], 'json-file.ts reads and validates JSON; it knows no schema', ['./json-file.ts', './errors.ts']),

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine/deadline.js';
 import { UsageError } from '../errors.js';
 import type { MeasureOptions } from '../measure/options.js';
-import { BuilderSchema, CacheModeSchema } from '../results/schema.js';
+import { BUILDERS, CACHE_MODES } from '../results/enums.js';
 import { parseShard, type Shard } from '../scenarios/shard.js';
 
 /** Where `stagebench baseline update` writes, and what compare reads, unless told otherwise. */
@@ -194,7 +194,7 @@ function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   if (value === undefined) return [];
   if (noCache) throw new UsageError('--mode and --no-cache do not go together', 'use --mode cold for builds without the layer cache');
   const list = value.split(',').map((m) => m.trim());
-  for (const m of list) oneOf('mode', m, CacheModeSchema.options);
+  for (const m of list) oneOf('mode', m, CACHE_MODES);
   if (new Set(list).size !== list.length) throw new UsageError(`--mode ${value} names a mode twice`, 'list each of cold, warm, incremental at most once');
   return list as RunArgs['modes'];
 }
@@ -286,7 +286,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         command,
         scenariosDir: str('scenarios') ?? 'scenarios',
         scenarios: (v.scenario as string[] | undefined) ?? [],
-        builder: oneOf('builder', str('builder') ?? 'buildkit', BuilderSchema.options),
+        builder: oneOf('builder', str('builder') ?? 'buildkit', BUILDERS),
         outDir: str('out') ?? RESULTS_DIR,
         keepImages: bool('keep-images'),
         smoke: !bool('no-smoke'),

@@ -1,5 +1,5 @@
 import type { Level } from '../compare/compare.js';
-import { brokenVariants } from '../compare/baseline-checks.js';
+import { brokenVariants } from '../results/broken.js';
 import { ConfigError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import type { Results } from '../results/schema.js';
 

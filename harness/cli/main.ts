@@ -1,27 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClaimsFileSchema } from '../config/schemas.js';
-import { loadJsonFile } from '../config/load.js';
-import { DockerEngine } from '../engine/docker-engine.js';
 import { StagebenchError, UsageError } from '../errors.js';
-import { writeAtomic } from '../output/write.js';
-import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
-import { renderChart } from '../report/chart.js';
-import { renderClaims } from '../report/claims.js';
-import { renderLayers } from '../report/layers.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderSteps } from '../report/steps.js';
-import { END, replaceBetweenMarkers, START } from '../report/markers.js';
 import { parseCommand } from './args.js';
-import { cleanCommand } from './clean.js';
 import { exitCode, type Outcome } from './exit-code.js';
-import { baselineCommand, compareCommand, mergeCommand } from './gate-commands.js';
 import { commandHelp, globalHelp } from './help.js';
 import type { CliIo } from './io.js';
-import { colorOn, render, terminalFor } from './output.js';
-import { runCommand } from './run-command.js';
+
+// Only what every command needs is imported up front: each command loads its own modules (the engine
+// client, zod schemas, table and chart renderers) when it runs, so `--help` and `--version` start fast.
+const engineFor = async (io: CliIo, timeoutMs: number) => io.engine ?? new (await import('../engine/docker-engine.js')).DockerEngine(io.env, { timeoutMs });
+const readResultsFile = async (file: string) => (await import('../results/io.js')).readResults(file);
+const writeFileAtomic = async (file: string, text: string) => (await import('../output/write.js')).writeAtomic(file, text);
 
 const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
 
@@ -87,13 +78,16 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       io.stdout.write(`${packageJson.version}\n`);
       return { kind: 'done' };
     case 'report': {
-      const results = await readResults(resolve(io.cwd, command.file));
+      const results = await readResultsFile(resolve(io.cwd, command.file));
+      const { END, replaceBetweenMarkers, START } = await import('../report/markers.js');
+      const { renderMarkdown } = await import('../report/markdown.js');
+      const { render, terminalFor } = await import('./output.js');
       if (command.update) {
         const target = resolve(io.cwd, command.update);
         if (!existsSync(target)) throw new UsageError(`--update ${command.update}: no such file`, 'pass the document whose stagebench table should be replaced');
         const updated = replaceBetweenMarkers(readFileSync(target, 'utf8'), renderMarkdown(results));
         if (updated === undefined) throw new UsageError(`${command.update} has no ${START} … ${END} markers`, 'add both marker lines where the table should go');
-        await writeAtomic(target, updated);
+        await writeFileAtomic(target, updated);
         io.stderr.write(`updated the table in ${command.update}\n`);
         return { kind: 'done' };
       }
@@ -102,33 +96,35 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     }
     case 'layers':
     case 'steps': {
-      const results = await readResults(resolve(io.cwd, command.file));
+      const results = await readResultsFile(resolve(io.cwd, command.file));
       checkScenarios(results, command.scenarios, command.file);
-      const view = command.command === 'layers' ? renderLayers : renderSteps;
+      const { colorOn } = await import('./output.js');
+      const view = command.command === 'layers' ? (await import('../report/layers.js')).renderLayers : (await import('../report/steps.js')).renderSteps;
       io.stdout.write(view(results, command.scenarios, { color: colorOn(io.stdout, io.env, command.color) }));
       return { kind: 'done' };
     }
     case 'claims': {
+      const [{ loadJsonFile }, { ClaimsFileSchema }, { renderClaims }] = await Promise.all([import('../config/load.js'), import('../config/schemas.js'), import('../report/claims.js')]);
       const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
-      const text = renderClaims(claims, await readResults(resolve(io.cwd, command.resultsFile)), command.resultsFile);
+      const text = renderClaims(claims, await readResultsFile(resolve(io.cwd, command.resultsFile)), command.resultsFile);
       if (!command.out) io.stdout.write(text);
-      else await writeAtomic(resolve(io.cwd, command.out), text);
+      else await writeFileAtomic(resolve(io.cwd, command.out), text);
       return { kind: 'done' };
     }
     case 'clean':
-      return { kind: 'cleanup', problems: await cleanCommand(command, io, io.engine ?? new DockerEngine(io.env, { timeoutMs: command.engineTimeoutMs })) };
+      return { kind: 'cleanup', problems: await (await import('./clean.js')).cleanCommand(command, io, await engineFor(io, command.engineTimeoutMs)) };
     case 'run':
-      return runCommand(command, io, io.engine ?? new DockerEngine(io.env, { timeoutMs: command.engineTimeoutMs }), packageJson.version);
+      return (await import('./run-command.js')).runCommand(command, io, await engineFor(io, command.engineTimeoutMs), packageJson.version);
     case 'compare':
-      return compareCommand(command, io);
+      return (await import('./gate-commands.js')).compareCommand(command, io);
     case 'baseline':
-      return baselineCommand(command, io);
+      return (await import('./gate-commands.js')).baselineCommand(command, io);
     case 'merge':
-      return mergeCommand(command, io);
+      return (await import('./gate-commands.js')).mergeCommand(command, io);
     case 'chart': {
-      const svg = renderChart(await readResults(resolve(io.cwd, command.file)));
+      const svg = (await import('../report/chart.js')).renderChart(await readResultsFile(resolve(io.cwd, command.file)));
       if (!command.out) io.stdout.write(svg);
-      else await writeAtomic(resolve(io.cwd, command.out), svg);
+      else await writeFileAtomic(resolve(io.cwd, command.out), svg);
       return { kind: 'done' };
     }
   }

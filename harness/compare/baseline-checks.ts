@@ -1,5 +1,6 @@
 import type { GateConfig } from '../config/gate-schema.js';
 import { engineDifferences, engineNotes } from '../results/comparable.js';
+import { brokenVariants } from '../results/broken.js';
 import type { Results } from '../results/schema.js';
 import { compareResults, type GateReport } from './compare.js';
 import { unknownGateKeys } from './rules.js';
@@ -57,9 +58,7 @@ export function checkComplete(current: Results): Refusal | undefined {
   };
 }
 
-/** "scenario/variant" of every variant that did not build or failed its smoke check. */
-export const brokenVariants = (results: Results): string[] =>
-  results.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'failed' || v.smoke?.status === 'failed').map((v) => `${s.name}/${v.id}`));
+
 
 /** Only a complete run of every shard, where everything built and worked, becomes the baseline: anything else would hide regressions. */
 export function checkBaselineCandidate(file: string, results: Results): Refusal | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILDERS, CACHE_MODES } from './enums.js';
 
 /**
  * Bumped on any change a reader of older files must know about. 2: start-up time (startMs, startSamples,
@@ -11,8 +12,8 @@ export const SCHEMA_VERSION = 2;
 export const READABLE_VERSIONS = [1, 2] as const;
 
 /** The names the rest of the code uses for these values; each is defined once, here. */
-export const CacheModeSchema = z.enum(['cold', 'warm', 'incremental']);
-export const BuilderSchema = z.enum(['buildkit', 'classic']);
+export const CacheModeSchema = z.enum(CACHE_MODES);
+export const BuilderSchema = z.enum(BUILDERS);
 export const VariantStatusSchema = z.enum(['ok', 'failed']);
 export const RunStatusSchema = z.enum(['complete', 'running', 'interrupted', 'error']);
 /** Docker, or Podman's Docker-compatible API (which builds with buildah). */
