@@ -5,26 +5,26 @@ import { formatBytes, formatMs } from '../../../harness/format/units.js';
 import { type Results, ResultsSchema, type VariantResult } from '../../../harness/results/schema.js';
 import { results, scenarioResults, variant } from '../results-fixture.js';
 
-// Variants listed out of order on purpose, so the legend order is the renderer's; size and time ratios differ so a
-// panel drawn from the wrong number fails; every bar is tall enough (> 20 px) for a 1 % height check.
+// Variants listed out of order on purpose, so the legend order is the renderer's; size, pull size and time ratios
+// differ so a panel drawn from the wrong number fails; every bar is long enough (> 15 px) for a 1 % length check.
 const doc = scenarioResults({
   'go-app': [
-    variant('scratch', { sizeBytes: 60_000_000, buildMs: 61_000 }),
-    variant('multi', { sizeBytes: 120_000_000, buildMs: 45_600 }),
-    variant('single', { sizeBytes: 480_000_000, buildMs: 12_300 }),
+    variant('scratch', { sizeBytes: 60_000_000, compressedBytes: 30_000_000, buildMs: 61_000 }),
+    variant('multi', { sizeBytes: 120_000_000, compressedBytes: 45_000_000, buildMs: 45_600 }),
+    variant('single', { sizeBytes: 480_000_000, compressedBytes: 160_000_000, buildMs: 12_300 }),
   ],
   'node-app': [
-    variant('single', { sizeBytes: 360_000_000, buildMs: 9_000 }),
-    variant('prod', { sizeBytes: 240_000_000, buildMs: 15_500 }),
+    variant('single', { sizeBytes: 360_000_000, compressedBytes: 120_000_000, buildMs: 9_000 }),
+    variant('prod', { sizeBytes: 240_000_000, compressedBytes: 90_000_000, buildMs: 15_500, smoke: { status: 'failed', check: 'GET /', ms: 3, reason: 'HTTP 500' } }),
     variant('multi', { status: 'failed', error: { message: 'exit code: 1', exitCode: 1, logTail: [] } }),
   ],
 });
 
 interface Bar {
-  x: number;
-  bottom: number;
-  width: number;
-  height: number;
+  left: number;
+  top: number;
+  length: number;
+  thickness: number;
   fill: string;
 }
 
@@ -32,6 +32,7 @@ interface Text {
   x: number;
   y: number;
   anchor: string;
+  fill: string;
   content: string;
 }
 
@@ -39,13 +40,13 @@ const attrs = (tag: string) => Object.fromEntries([...tag.matchAll(/([\w:-]+)="(
 const translate = (a: Record<string, string>) => (a.transform?.match(/translate\(([-\d.]+) ([-\d.]+)\)/)?.slice(1).map(Number) ?? [0, 0]) as [number, number];
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
-/** The bars echarts drew: rectangles "M x bottom l w 0 l 0 -h l -w 0 Z" tagged as chart elements. */
+/** The bars echarts drew: horizontal rectangles "M left top l length 0 l 0 thickness l -length 0 Z". */
 function barsOf(svg: string): Bar[] {
   return [...svg.matchAll(/<path [^>]*ecmeta_ssr_type="chart"[^>]*>/g)].map(([tag]) => {
     const a = attrs(tag);
-    const m = a.d?.match(/^M([-\d.]+) ([-\d.]+)l([\d.]+) 0l0 -([\d.]+)l-[\d.]+ 0Z$/);
+    const m = a.d?.match(/^M([-\d.]+) ([-\d.]+)l([\d.]+) 0l0 ([\d.]+)l-?[\d.]+ 0Z$/);
     if (!m || !a.fill) throw new Error(`not a bar: ${tag}`);
-    return { x: Number(m[1]), bottom: Number(m[2]), width: Number(m[3]), height: Number(m[4]), fill: a.fill };
+    return { left: Number(m[1]), top: Number(m[2]), length: Number(m[3]), thickness: Number(m[4]), fill: a.fill };
   });
 }
 
@@ -53,7 +54,7 @@ function textsOf(svg: string): Text[] {
   return [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].map(([, tag = '', content = '']) => {
     const a = attrs(tag);
     const [tx, ty] = translate(a);
-    return { x: tx + Number(a.x ?? 0), y: ty + Number(a.y ?? 0), anchor: a['text-anchor'] ?? 'start', content: unescape(content) };
+    return { x: tx + Number(a.x ?? 0), y: ty + Number(a.y ?? 0), anchor: a['text-anchor'] ?? 'start', fill: a.fill ?? '', content: unescape(content) };
   });
 }
 
@@ -66,37 +67,39 @@ function legendOf(svg: string): { id: string; fill: string }[] {
   });
 }
 
+type PanelName = 'size' | 'pull' | 'time';
 interface Located extends Bar {
-  panel: 'size' | 'time';
+  panel: PanelName;
   scenario: string;
   variant: string;
 }
 
-/** Each bar placed the way a reader does: panel by position, scenario by the nearest axis label, variant by colour. */
-function locate(svg: string, r: Results): Located[] {
-  const bars = barsOf(svg);
-  const bottoms = [...new Set(bars.map((b) => b.bottom))].sort((a, b) => a - b);
-  expect(bottoms).toHaveLength(2);
+/** Each bar placed the way a reader does: panel by its axis (left to right), scenario by the nearest row name, variant by colour. */
+function locate(svg: string, r: Results, panels: PanelName[] = ['size', 'pull', 'time']): Located[] {
+  const bars = barsOf(svg).filter((b) => b.length > 0);
+  const lefts = [...new Set(bars.map((b) => b.left))].sort((a, b) => a - b);
+  expect(lefts).toHaveLength(panels.length);
   const names = new Set(r.scenarios.map((s) => s.name));
-  const axisLabels = textsOf(svg).filter((t) => t.anchor === 'middle' && names.has(t.content));
+  const rowNames = textsOf(svg).filter((t) => t.anchor === 'end' && names.has(t.content));
   const byFill = new Map(legendOf(svg).map((l) => [l.fill, l.id]));
   return bars.map((b) => {
-    const centre = b.x + b.width / 2;
-    const nearest = [...axisLabels].sort((p, q) => Math.abs(p.x - centre) - Math.abs(q.x - centre))[0];
-    return { ...b, panel: b.bottom === bottoms[0] ? 'size' : 'time', scenario: nearest?.content ?? '?', variant: byFill.get(b.fill) ?? '?' };
+    const centre = b.top + b.thickness / 2;
+    const nearest = [...rowNames].sort((p, q) => Math.abs(p.y - centre) - Math.abs(q.y - centre))[0];
+    return { ...b, panel: panels[lefts.indexOf(b.left)]!, scenario: nearest?.content ?? '?', variant: byFill.get(b.fill) ?? '?' };
   });
 }
 
 const ok = (r: Results) => r.scenarios.flatMap((s) => s.variants.filter((v) => v.status === 'ok').map((v) => ({ scenario: s.name, v })));
 /** The variant of doc a located bar stands for. */
 const variantOf = (b: Located) => doc.scenarios.find((s) => s.name === b.scenario)?.variants.find((v) => v.id === b.variant) as VariantResult;
-const valueOf = (panel: 'size' | 'time', v: VariantResult) => (panel === 'size' ? v.sizeBytes : v.buildMs) as number;
-const labelOf = (panel: 'size' | 'time', v: VariantResult) => (panel === 'size' ? formatBytes(v.sizeBytes as number) : formatMs(v.buildMs as number));
+const valueOf = (panel: PanelName, v: VariantResult) => (panel === 'size' ? v.sizeBytes : panel === 'pull' ? v.compressedBytes : v.buildMs) as number;
+// One unit per axis: these values are all MB, and build times all s.
+const labelOf = (panel: PanelName, v: VariantResult) => `${panel === 'time' ? formatMs(v.buildMs!, 's') : formatBytes(valueOf(panel, v), 'MB')}${v.smoke?.status === 'failed' ? ' (smoke failed)' : ''}`;
 
 const svg = renderChart(doc);
 
 test('a standalone SVG document with a white background, a title and the engine facts', () => {
-  expect(svg).toMatch(/^<svg width="\d+" height="\d+" xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*viewBox="0 0 \d+ \d+">\n<rect width="\d+" height="\d+" x="0" y="0" fill="#ffffff"><\/rect>\n/);
+  expect(svg).toMatch(/^<svg width="880" height="\d+" xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*viewBox="0 0 880 \d+">\n<rect width="880" height="\d+" x="0" y="0" fill="#ffffff"><\/rect>\n/);
   expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   const texts = textsOf(svg).map((t) => t.content);
   expect(texts).toContain('stagebench: single vs multi-stage');
@@ -105,53 +108,80 @@ test('a standalone SVG document with a white background, a title and the engine 
   expect(svg).not.toMatch(/@keyframes|<animate/);
 });
 
+test('three panels, each titled with its one unit: image size, pull size and build time', () => {
+  const texts = textsOf(svg).map((t) => t.content);
+  expect(texts).toEqual(expect.arrayContaining(['Image size (MB)', 'Pull size (gzip) (MB)', 'Build time (s)']));
+  // Without pull sizes (--no-compressed) the panel is left out rather than drawn empty.
+  const noPull = renderChart(scenarioResults({ a: [variant('single', { sizeBytes: 2_000_000, buildMs: 2_000 })] }));
+  expect(textsOf(noPull).map((t) => t.content)).not.toContain('Pull size (gzip) (MB)');
+});
+
 test('legend: single, multi, then the other variants in order of appearance, one colour each', () => {
   const legend = legendOf(svg);
   expect(legend.map((l) => l.id)).toEqual(['single', 'multi', 'scratch', 'prod']);
   expect(new Set(legend.map((l) => l.fill)).size).toBe(4);
 });
 
-test('one bar per successful variant and panel, in its scenario, with its variant colour', () => {
+test('one bar per successful variant and panel, in its scenario\'s row, with its variant colour', () => {
   const placed = locate(svg, doc).map((b) => `${b.panel} ${b.scenario} ${b.variant}`).sort();
-  const expected = ok(doc).flatMap(({ scenario, v }) => [`size ${scenario} ${v.id}`, `time ${scenario} ${v.id}`]).sort();
+  const expected = ok(doc).flatMap(({ scenario, v }) => [`size ${scenario} ${v.id}`, `pull ${scenario} ${v.id}`, `time ${scenario} ${v.id}`]).sort();
   expect(placed).toEqual(expected);
-  // The failed multi of node-app has no bar, not a zero one.
-  expect(placed).not.toContain('size node-app multi');
 });
 
-test('bars within a scenario are in legend order, scenarios in results order', () => {
+test('a failed variant is shown as failed in every panel, in red, not left out', () => {
+  const failed = textsOf(svg).filter((t) => t.content === 'build failed');
+  expect(failed).toHaveLength(3);
+  for (const t of failed) expect(t.fill).toBe('#B00020');
+  // In node-app's row, between its single and prod bars.
+  const rows = locate(svg, doc).filter((b) => b.scenario === 'node-app' && b.panel === 'size');
+  const single = rows.find((b) => b.variant === 'single')!;
+  const prod = rows.find((b) => b.variant === 'prod')!;
+  for (const t of failed) expect(t.y > single.top && t.y < prod.top).toBe(true);
+});
+
+test('bars within a scenario are in legend order, scenarios in results order, top to bottom', () => {
   const bars = locate(svg, doc).filter((b) => b.panel === 'size');
-  const order = (scenario: string) => bars.filter((b) => b.scenario === scenario).sort((a, b) => a.x - b.x).map((b) => b.variant);
+  const order = (scenario: string) => bars.filter((b) => b.scenario === scenario).sort((a, b) => a.top - b.top).map((b) => b.variant);
   expect(order('go-app')).toEqual(['single', 'multi', 'scratch']);
   expect(order('node-app')).toEqual(['single', 'prod']);
-  const axis = textsOf(svg).filter((t) => t.content === 'go-app' || t.content === 'node-app').slice(0, 2);
-  expect(axis.sort((a, b) => a.x - b.x).map((t) => t.content)).toEqual(['go-app', 'node-app']);
+  const rows = textsOf(svg).filter((t) => t.anchor === 'end' && ['go-app', 'node-app'].includes(t.content));
+  expect(rows.sort((a, b) => a.y - b.y).map((t) => t.content)).toEqual(['go-app', 'node-app']);
 });
 
-test('bar heights are proportional to the values, within 1 %', () => {
-  for (const panel of ['size', 'time'] as const) {
+test('bar lengths are proportional to the values, within 1 %', () => {
+  for (const panel of ['size', 'pull', 'time'] as const) {
     const bars = locate(svg, doc).filter((b) => b.panel === panel);
     const value = (b: Located) => valueOf(panel, variantOf(b));
-    const tallest = bars.reduce((a, b) => (b.height > a.height ? b : a));
+    const longest = bars.reduce((a, b) => (b.length > a.length ? b : a));
     for (const b of bars) {
-      expect(b.height).toBeGreaterThan(20);
-      expect(Math.abs(b.height / tallest.height / (value(b) / value(tallest)) - 1)).toBeLessThan(0.01);
+      expect(b.length).toBeGreaterThan(15);
+      expect(Math.abs(b.length / longest.length / (value(b) / value(longest)) - 1)).toBeLessThan(0.01);
     }
   }
 });
 
-test('every bar carries the label the tables print, centred just above it; nothing else is labelled', () => {
+test('every bar carries its value in its axis\'s unit, just right of its end', () => {
   const texts = textsOf(svg);
-  const located = locate(svg, doc);
-  for (const b of located) {
-    const top = b.bottom - b.height;
-    const label = texts.find((t) => Math.abs(t.x - (b.x + b.width / 2)) < 1 && t.y < top && t.y > top - 20);
+  for (const b of locate(svg, doc)) {
+    const label = texts.find((t) => t.anchor === 'start' && Math.abs(t.y - (b.top + b.thickness / 2)) < 1 && t.x > b.left + b.length && t.x < b.left + b.length + 10);
     expect(label?.content).toBe(labelOf(b.panel, variantOf(b)));
   }
-  // Bar labels are the centred texts that are not scenario names: exactly one per bar, so none for the failed build.
-  const barLabels = texts.filter((t) => t.anchor === 'middle' && !['go-app', 'node-app'].includes(t.content)).map((t) => t.content);
-  expect(barLabels.sort()).toEqual(located.map((b) => labelOf(b.panel, variantOf(b))).sort());
-  expect(barLabels).toEqual(expect.arrayContaining(['480 MB', '60.0 MB', '1 min 1 s', '9.00 s']));
+  expect(texts.map((t) => t.content)).toEqual(expect.arrayContaining(['480 MB', '60.0 MB', '61.0 s', '9.00 s', '240 MB (smoke failed)']));
+});
+
+test('many scenarios: rows at the README\'s width, taller rather than narrower, every name as text', () => {
+  const many = (n: number) =>
+    scenarioResults(Object.fromEntries(Array.from({ length: n }, (_, i) => [`scenario-${i}`, [variant('single', { sizeBytes: (i + 2) * 10_000_000, buildMs: 1_000 + i }), variant('multi', { sizeBytes: (i + 1) * 1_000_000, buildMs: 900 })]])));
+  const size = (out: string) => out.match(/^<svg width="(\d+)" height="(\d+)"/)!.slice(1).map(Number) as [number, number];
+  const [w2, h2] = size(renderChart(many(2)));
+  const out20 = renderChart(many(20));
+  const [w20, h20] = size(out20);
+  expect([w2, w20]).toEqual([880, 880]);
+  expect(h20).toBeGreaterThan(h2 * 3);
+  const texts = textsOf(out20).map((t) => t.content);
+  for (let i = 0; i < 20; i++) expect(texts).toContain(`scenario-${i}`);
+  // Bars stay as thick as with two scenarios.
+  expect(new Set(barsOf(out20).map((b) => b.thickness))).toEqual(new Set(barsOf(renderChart(many(2))).map((b) => b.thickness)));
 });
 
 test('byte-identical output for the same input, also after other charts in the same process', () => {
