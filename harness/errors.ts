@@ -34,6 +34,9 @@ export class EngineError extends StagebenchError {}
 /** No engine answers at the address: nothing more can be measured in this run. */
 export class EngineUnreachableError extends EngineError {}
 
+/** A file could not be written (a full disk, a read-only or unwritable folder): names the path and the fix. */
+export class OutputError extends StagebenchError {}
+
 /** The run was interrupted (Ctrl-C / SIGTERM). */
 export class InterruptedError extends StagebenchError {}
 

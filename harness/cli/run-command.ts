@@ -7,7 +7,7 @@ import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
 import { runBench } from '../measure/run-bench.js';
 import { startServices } from '../measure/services.js';
-import { publishGateReport, publishResults } from '../output/publish.js';
+import { markUnfinished, publishGateReport, publishResults } from '../output/publish.js';
 import { ensureWritableDir } from '../output/write.js';
 import { gitState } from '../results/git.js';
 import { createProgress } from '../report/progress.js';
@@ -85,7 +85,16 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       pid: process.pid,
       progress,
       ...(cacheRoot ? { cacheDir: cacheRoot, layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
-      save: async (r) => void (await publishResults(outDir, r)),
+      save: async (r) => {
+        try {
+          await publishResults(outDir, r);
+        } catch (err) {
+          // What is on disk says "running": mark it unfinished, or say that it is not.
+          const marked = await markUnfinished(outDir, r, err);
+          if (marked.length === 0) progress.line(`note: ${join(out, 'latest.json')} may still say status "running": this run did not finish saving`);
+          throw err;
+        }
+      },
     });
     progress.stop();
     io.stderr.write(`results: ${join(out, 'latest.json')} and ${join(out, 'latest.md')}\n`);

@@ -4,7 +4,9 @@ import { renderGateMarkdown } from '../report/gate.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { serializeResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
-import { appendText, writeAtomic } from './write.js';
+import { readFile } from 'node:fs/promises';
+import { errorMessage } from '../errors.js';
+import { appendText, overwriteInPlace, writeAtomic } from './write.js';
 
 /** The Markdown twin of a results file: `latest.json` -> `latest.md`. */
 export const markdownPathOf = (jsonFile: string) => jsonFile.replace(/\.json$/, '.md');
@@ -14,12 +16,41 @@ export const markdownPathOf = (jsonFile: string) => jsonFile.replace(/\.json$/, 
  * since the file is the contract. Returns the path of latest.json.
  */
 export async function writeResults(outDir: string, results: Results): Promise<string> {
-  const json = serializeResults(results);
-  const stamp = results.createdAt.replace(/[:.]/g, '-');
-  await writeAtomic(join(outDir, 'runs', `${stamp}.json`), json);
+  // A run in progress leaves room (trailing spaces, which JSON ignores) to be marked unfinished in place
+  // should a later write fail for want of space: see markUnfinished.
+  const json = serializeResults(results) + (results.run.status === 'running' ? `${' '.repeat(UNFINISHED_ROOM)}\n` : '');
+  await writeAtomic(runFileOf(outDir, results), json);
   const latest = join(outDir, 'latest.json');
   await writeAtomic(latest, json);
   return latest;
+}
+
+const UNFINISHED_ROOM = 512;
+const runFileOf = (outDir: string, results: Results) => join(outDir, 'runs', `${results.createdAt.replace(/[:.]/g, '-')}.json`);
+
+/**
+ * The results could not be saved (e.g. the disk filled up mid-run): what is on disk says "running", which
+ * would stay true forever. Rewrites the last saved files in place, same scenarios, as status "error" with the
+ * reason. Best effort: returns the files it marked.
+ */
+export async function markUnfinished(outDir: string, results: Results, reason: unknown): Promise<string[]> {
+  const marked: string[] = [];
+  for (const file of [runFileOf(outDir, results), join(outDir, 'latest.json')]) {
+    try {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as Results;
+      if (saved.run.id !== results.run.id) continue;
+      if (saved.run.status === 'error' && saved.run.error?.startsWith('unfinished:')) {
+        marked.push(file); // marked by an earlier failed save
+        continue;
+      }
+      if (saved.run.status !== 'running') continue;
+      saved.run = { id: saved.run.id, status: 'error', error: `unfinished: the results could not be saved (${errorMessage(reason)})`.slice(0, UNFINISHED_ROOM - 100) };
+      if (await overwriteInPlace(file, serializeResults(saved))) marked.push(file);
+    } catch {
+      // nothing saved yet, or unreadable: nothing to mark
+    }
+  }
+  return marked;
 }
 
 /** The results files and their Markdown table, as `run` and `merge` leave them. */
