@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
 import { runBench } from '../measure/run-bench.js';
-import { startServices } from '../measure/services.js';
+import { neededServices, startServices } from '../measure/services.js';
 import { markUnfinished, publishGateReport, publishResults } from '../output/publish.js';
 import { ensureWritableDir } from '../output/write.js';
 import { gitState } from '../results/git.js';
@@ -69,7 +69,8 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     // A builder the engine cannot run, or a baseline from another engine, is refused before anything is built.
     checkBuilderWorks(facts, measure.builder);
     const notes = baseline ? accepted(checkEngine(baselineFile!, baseline, { engine: facts, builder: measure.builder, builderUsed: used }, allowEngineMismatch)) : [];
-    if (profile?.services) stopServices = await startServices(profile.services, profile.configDir, (l) => progress.line(l), controller.signal);
+    const services = profile ? neededServices(profile, scenarios) : [];
+    if (services.length > 0) stopServices = await startServices(services, profile!.configDir, (l) => progress.line(l), controller.signal);
     // Interrupted before anything was measured: leave the last results file as it was.
     if (controller.signal.aborted) return { kind: 'interrupted' };
     // Where per-layer findings persist between runs (pull sizes, file listings); none without a home.

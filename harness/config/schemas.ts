@@ -10,6 +10,8 @@ export const BuildOptionsSchema = z.strictObject({
   target: z.string().min(1).optional(),
   /** BuildKit accepts only these; "host" is what a loopback package proxy needs. */
   network: NetworkSchema.optional(),
+  /** Names of the profile's services these builds need (e.g. a package proxy): a service starts only for a run that needs it. */
+  services: z.array(z.string().min(1)).optional(),
 });
 export type BuildOptions = z.infer<typeof BuildOptionsSchema>;
 

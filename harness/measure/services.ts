@@ -1,6 +1,31 @@
 import { execa } from 'execa';
 import type { Service } from '../config/schemas.js';
 import { ConfigError, InterruptedError } from '../errors.js';
+import { variantOptions } from '../scenarios/discover.js';
+import type { Scenario } from '../scenarios/scenario.js';
+
+/**
+ * The profile's services that the selected scenarios need (scenario.json "services", also per profile or
+ * variant), in the profile's order: no service runs idle. A name the profile does not define is an error.
+ */
+export function neededServices(profile: { name: string; services?: Service[] }, scenarios: Scenario[]): Service[] {
+  const defined = profile.services ?? [];
+  const wanted = new Map<string, string>();
+  for (const scenario of scenarios) {
+    for (const variant of scenario.variants) {
+      for (const name of variantOptions(scenario, variant.id, profile.name).services ?? []) wanted.set(name, scenario.name);
+    }
+  }
+  for (const [name, scenario] of wanted) {
+    if (!defined.some((s) => s.name === name)) {
+      throw new ConfigError(
+        `scenario ${scenario} needs the service "${name}", and profile ${profile.name} defines ${defined.map((s) => `"${s.name}"`).join(', ') || 'no services'}`,
+        `add it to the profile's "services" in the config file, or fix the name in ${scenario}'s scenario.json`,
+      );
+    }
+  }
+  return defined.filter((s) => wanted.has(s.name));
+}
 
 /** Starts a profile's services (e.g. a loopback npm proxy); returns a function that stops them all. */
 export async function startServices(services: Service[], cwd: string, log: (line: string) => void, signal: AbortSignal): Promise<() => Promise<void>> {

@@ -123,6 +123,7 @@ export function variantOptions(scenario: Scenario, variantId: string, profile?: 
     if (layer.target !== undefined) merged.target = layer.target;
     if (layer.network !== undefined) merged.network = layer.network;
     if (layer.buildArgs) merged.buildArgs = { ...merged.buildArgs, ...layer.buildArgs };
+    if (layer.services) merged.services = [...new Set([...(merged.services ?? []), ...layer.services])];
   }
   return merged;
 }
