@@ -85,7 +85,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       signal: controller.signal,
       pid: process.pid,
       progress,
-      ...(cacheRoot ? { cacheDir: cacheRoot, layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
+      ...(cacheRoot ? { layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
       save: async (r) => {
         try {
           await publishResults(outDir, r);

@@ -34,8 +34,6 @@ export interface BenchOptions extends MeasureOptions {
   /** This process's id, the run id's suffix: `clean` leaves a run alone while its process lives. */
   pid?: number;
   progress: Progress;
-  /** Where per-layer findings persist between runs (the XDG cache); none: kept for the run only. */
-  cacheDir?: string;
   /** The layer cache kept between runs (the CLI's: output/record-files.ts); used unless `layerCache` is false. */
   layerRecords?: RecordCache;
   /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LayerFilesCache } from './layer-files-cache.js';
+import { FileLister } from './file-lister.js';
 import { PullSizer } from '../engine/compressed-size.js';
 import { workerGzip } from '../engine/gzip-pool.js';
 import { MemoryRecordCache } from '../engine/layer-cache.js';
@@ -50,8 +50,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   const layerCache = (opts.layerCache && opts.layerRecords) || new MemoryRecordCache();
   const gzipPool = workerGzip();
   const pullSizer = new PullSizer(layerCache, gzipPool);
-  // Each layer's file listing by DiffID, kept between runs: a layer read once is never read again.
-  const filesCache = new LayerFilesCache(opts.cacheDir);
+  // Each layer's file listing by DiffID, in the same cache: a layer read once is never read again.
+  const fileLister = new FileLister(layerCache);
   const rounds = opts.warmup + opts.runs;
   // A warm build needs a build of the same context just before it: an untimed one when warm comes first.
   const plan: { mode?: CacheMode; priming?: boolean }[] = opts.modes.length === 0 ? [{}] : [...(opts.modes[0] === 'warm' ? [{ priming: true }] : []), ...opts.modes.map((mode) => ({ mode }))];
@@ -63,7 +63,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   try {
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
-      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, pullSizer, filesCache));
+      const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, pullSizer, fileLister));
       for (const run of runs) await run.prepare();
       try {
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.

@@ -1,13 +1,14 @@
-import type { PullSizer } from '../engine/compressed-size.js';
+import type { CompressedSize, PullSizer } from '../engine/compressed-size.js';
 import { analyzeImage } from '../engine/image-export.js';
-import type { LayerFilesCache } from './layer-files-cache.js';
+import type { LayerFiles } from '../layers/layer-files.js';
+import type { FileLister } from './file-lister.js';
 import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
 import { buildInMode, stepsOf, unlabelledLeftovers } from './build.js';
 import { measureComposition } from './composition.js';
-import { measureFiles } from './files.js';
+import { fileFields } from './files.js';
 import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
 import { prepareVariant } from './prepare.js';
@@ -35,7 +36,7 @@ export class VariantRun {
     private readonly runId: string,
     private readonly opts: BenchOptions,
     private readonly pullSizer: PullSizer,
-    private readonly filesCache: LayerFilesCache,
+    private readonly fileLister: FileLister,
   ) {
     this.result = { id: variant.id, dockerfile: variant.dockerfile, status: 'failed', buildArgs: {}, baseImages: [] };
   }
@@ -114,6 +115,34 @@ export class VariantRun {
     });
   }
 
+  /**
+   * The pull size and the file listings, in one shared pass over the export (none when both caches know
+   * every layer). A measurement that fails leaves its numbers out with a warning: the image built and is not "failed".
+   */
+  private async analyzeLayers(image: ImageFacts): Promise<void> {
+    const { result, opts } = this;
+    opts.progress.step([opts.compressed ? 'compressing layers for the pull size' : '', opts.files ? "reading the image's files" : ''].filter(Boolean).join(', '));
+    const exportImage = () => this.engine.exportImage(image.id);
+    try {
+      let pull: CompressedSize | undefined;
+      let listings: LayerFiles[] | undefined;
+      if (opts.compressed && opts.files) [pull, listings] = await analyzeImage<[CompressedSize, LayerFiles[]]>(image, exportImage, [this.pullSizer, this.fileLister]);
+      else if (opts.compressed) [pull] = await analyzeImage(image, exportImage, [this.pullSizer]);
+      else [listings] = await analyzeImage(image, exportImage, [this.fileLister]);
+      if (pull) {
+        result.compressedBytes = pull.totalBytes;
+        result.compressedFromCache = pull.layersFromCache;
+        result.configBytes = pull.configBytes;
+        result.rootLayers = pull.layers.map((l) => ({ diffId: l.diffId, compressedBytes: l.gzipBytes }));
+      }
+      if (listings) Object.assign(result, fileFields(image.diffIds, listings, result.rootLayers));
+    } catch (err) {
+      if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
+      const what = [opts.compressed ? 'pull size' : '', opts.files ? 'wasted bytes and packages' : ''].filter(Boolean).join(', ');
+      result.warnings = [...(result.warnings ?? []), `${what} not measured: ${errorMessage(err)}`];
+    }
+  }
+
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
   finish(): Promise<void> {
     return this.guard(async () => {
@@ -121,29 +150,7 @@ export class VariantRun {
       if (result.status !== 'ok' || !result.imageId || !request || !lastImage) return;
       Object.assign(result, timingFields(this.samples, opts.modes, this.timedSteps, result.warnings));
       Object.assign(result, await measureComposition(this.engine, lastImage, this.finalFrom));
-      if (opts.compressed) {
-        opts.progress.step('compressing layers for the pull size');
-        // A measurement that fails leaves its number out with a warning: the image built and is not "failed".
-        try {
-          const [pull] = await analyzeImage(lastImage, () => this.engine.exportImage(lastImage.id), [this.pullSizer]);
-          result.compressedBytes = pull.totalBytes;
-          result.compressedFromCache = pull.layersFromCache;
-          result.configBytes = pull.configBytes;
-          result.rootLayers = pull.layers.map((l) => ({ diffId: l.diffId, compressedBytes: l.gzipBytes }));
-        } catch (err) {
-          if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
-          result.warnings = [...(result.warnings ?? []), `pull size not measured: ${errorMessage(err)}`];
-        }
-      }
-      if (opts.files) {
-        opts.progress.step('reading the image\'s files for waste and packages');
-        try {
-          Object.assign(result, await measureFiles(this.engine, lastImage, this.filesCache, result.rootLayers));
-        } catch (err) {
-          if (err instanceof EngineUnreachableError || opts.signal.aborted) throw err;
-          result.warnings = [...(result.warnings ?? []), `wasted bytes and packages not measured: ${errorMessage(err)}`];
-        }
-      }
+      if (opts.compressed || opts.files) await this.analyzeLayers(lastImage);
       if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, request.labels);
       if (opts.smoke && scenario.file.smoke) {
         if (!opts.signal.aborted) {

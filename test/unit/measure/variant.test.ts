@@ -1,5 +1,5 @@
 import { EngineError, EngineUnreachableError } from '../../../harness/errors.js';
-import { LayerFilesCache } from '../../../harness/measure/layer-files-cache.js';
+import { FileLister } from '../../../harness/measure/file-lister.js';
 import { PullSizer } from '../../../harness/engine/compressed-size.js';
 import { inlineGzip } from '../../../harness/engine/gzip-pool.js';
 import { MemoryRecordCache } from '../../../harness/engine/layer-cache.js';
@@ -14,7 +14,7 @@ function variantRun(engineOpts: FakeEngineOptions, file = {}, over: Parameters<t
   const engine = fakeEngine({ sizes: { 'busybox:1': 1_000_000 }, ...engineOpts });
   const progress = recordingProgress();
   const opts = benchOptions({ progress, ...over });
-  const run = new VariantRun(engine, s, s.variants.find((v) => v.id === 'multi')!, 'run1', opts, new PullSizer(new MemoryRecordCache(), inlineGzip()), new LayerFilesCache());
+  const run = new VariantRun(engine, s, s.variants.find((v) => v.id === 'multi')!, 'run1', opts, new PullSizer(new MemoryRecordCache(), inlineGzip()), new FileLister(new MemoryRecordCache()));
   return { run, engine, progress };
 }
 
