@@ -18,8 +18,7 @@ const ZONES = [
   layer('engine', ['.'], 'engine/ sees only the results schema (its types) and errors.ts', ['./engine', './errors.ts', './results/schema.ts']),
   layer('config', ['.'], 'config/ sees only the results schema (shared enums), errors.ts and json-file.ts', ['./config', './errors.ts', './json-file.ts', './results/schema.ts']),
   // The middle: each folder only downwards.
-  layer('results', ['compare', 'report', 'measure', 'scenarios', 'output', 'cli', 'config', 'index.ts'], 'results/ reads and writes the contract; it does not know the gate, the reports, the runs or the config'),
-  layer('results', ['engine'], 'results/ may use engine/engine-kind.ts (pure descriptions of engine facts), not the engine', ['./engine-kind.ts']),
+  layer('results', ['compare', 'report', 'measure', 'scenarios', 'output', 'cli', 'config', 'engine', 'index.ts'], 'results/ reads the contract; it does not know the gate, the reports, the runs, the engine or the config'),
   layer('scenarios', ['compare', 'report', 'measure', 'results', 'output', 'cli', 'index.ts'], 'scenarios/ turns folders and the config into Scenario values; it knows nothing later in the flow'),
   layer('compare', ['report', 'measure', 'scenarios', 'output', 'cli', 'engine', 'index.ts'], 'compare/ is pure: it returns rows, verdicts and refusals as values and never renders (formatters are in format/)'),
   layer('report', ['measure', 'scenarios', 'output', 'cli', 'index.ts'], 'report/ renders values to strings; progress takes the Progress port from progress.ts'),

@@ -1,7 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { Builder, BuilderUsed, EngineFacts } from '../results/schema.js';
-
-/** The builder that really ran: Podman's Docker-compatible API always builds with buildah. */
+import { type Builder, type BuilderUsed, type EngineFacts, kindOf } from '../results/schema.js';
 
 /** The parts of GET /version and GET /info that say which engine and image store answer. */
 export interface VersionAnswer {
@@ -41,8 +39,6 @@ export function describeEngine(version: VersionAnswer, info: InfoAnswer, address
   };
 }
 
-/** Results written before engines were told apart came from Docker. */
-export const kindOf = (e: Pick<EngineFacts, 'kind'> | { kind?: EngineFacts['kind'] }) => e.kind ?? 'docker';
 
 export function builderUsed(engine: { kind?: EngineFacts['kind'] }, asked: Builder): BuilderUsed {
   return kindOf(engine) === 'podman' ? 'buildah' : asked;

@@ -1,5 +1,4 @@
-import { kindOf } from '../engine/engine-kind.js';
-import type { Results } from './schema.js';
+import { kindOf, type Results } from './schema.js';
 
 type Measured = Pick<Results, 'engine' | 'builder'> & Partial<Pick<Results, 'builderUsed'>>;
 

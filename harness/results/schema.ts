@@ -28,6 +28,8 @@ export type Builder = z.infer<typeof BuilderSchema>;
 export type VariantStatus = z.infer<typeof VariantStatusSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type EngineKind = z.infer<typeof EngineKindSchema>;
+/** Results written before engines were told apart came from Docker. */
+export const kindOf = (e: { kind?: EngineKind }): EngineKind => e.kind ?? 'docker';
 export type ImageStore = z.infer<typeof ImageStoreSchema>;
 export type BuilderUsed = z.infer<typeof BuilderUsedSchema>;
 export type Network = z.infer<typeof NetworkSchema>;
