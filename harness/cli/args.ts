@@ -151,8 +151,8 @@ const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismat
 export const FLAGS: Record<string, Flag[]> = {
   run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
-  layers: ['results', 'scenario', 'color'],
-  steps: ['results', 'scenario', 'color'],
+  layers: ['results', 'scenario', 'wide', 'color'],
+  steps: ['results', 'scenario', 'wide', 'color'],
   claims: ['results', 'out'],
   compare: ['results', ...COMPARISON, ...DISPLAY],
   baseline: ['results', 'baseline'],

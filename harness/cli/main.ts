@@ -98,9 +98,9 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     case 'steps': {
       const results = await readResultsFile(resolve(io.cwd, command.file));
       checkScenarios(results, command.scenarios, command.file);
-      const { colorOn } = await import('./output.js');
+      const { terminalFor } = await import('./output.js');
       const view = command.command === 'layers' ? (await import('../report/layers.js')).renderLayers : (await import('../report/steps.js')).renderSteps;
-      io.stdout.write(view(results, command.scenarios, { color: colorOn(io.stdout, io.env, command.color) }));
+      io.stdout.write(view(results, command.scenarios, terminalFor(io.stdout, io.env, command)));
       return { kind: 'done' };
     }
     case 'claims': {

@@ -20,6 +20,8 @@ export interface Column<R = Row> {
   fold?: { max: number; parts?(row: R): string[] };
   /** Terminal only: when the table is too wide, columns are left out in this order (1 first); never if unset. */
   drop?: number;
+  /** Terminal only: a free-text column (a path, a command) whose cells are cut with … to what is left of the width. */
+  shrink?: boolean;
 }
 
 const dash = '—';

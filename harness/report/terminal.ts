@@ -1,12 +1,10 @@
 import type { Results } from '../results/schema.js';
 import { type Column, footnote, rowsOf, runColumns } from './columns.js';
 import { failureDetails } from './failures.js';
+import { fit } from './progress.js';
 import { widthOf, wrap } from './wrap.js';
 
 export { wrap } from './wrap.js';
-
-/** cli-table3 colours for the layer and step tables: none unless colour is on. */
-export const tableStyle = (color: boolean) => (color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
 
 export interface TerminalOptions {
   color: boolean;
@@ -37,7 +35,7 @@ interface Laid {
   width: number;
 }
 
-function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: boolean): Laid {
+function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: boolean, cut = Infinity): Laid {
   const notes = new Map<string, number>();
   const ref = (text: string) => {
     if (!notes.has(text)) notes.set(text, notes.size + 1);
@@ -46,7 +44,7 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
   // Row by row, so the footnotes are numbered in reading order.
   const cells = rows.map((row) =>
     columns.map((c) => {
-      const text = c.value(row);
+      const text = c.shrink ? fit(c.value(row), cut) : c.value(row);
       if (!fold || !c.fold || widthOf(text) <= c.fold.max) return text;
       return (c.fold.parts?.(row) ?? [text]).map(ref).join(' ');
     }),
@@ -74,11 +72,19 @@ export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: Terminal
   let laid = layout(shown, rows, opts, false);
   if (opts.width === undefined || laid.width <= opts.width) return laid.text;
   laid = layout(shown, rows, opts, true);
+  // A free-text column gives up width first, down to 24 characters.
+  const shrinking = shown.find((c) => c.shrink);
+  let cut = Infinity;
+  if (shrinking && laid.width > opts.width) {
+    const full = Math.max(widthOf(shrinking.header), ...rows.map((r) => widthOf(shrinking.value(r))));
+    cut = Math.max(24, full - (laid.width - opts.width));
+    laid = layout(shown, rows, opts, true, cut);
+  }
   const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
   while (laid.width > opts.width && droppable.length > 0) {
     const gone = droppable.shift()!;
     shown = shown.filter((c) => c !== gone);
-    laid = layout(shown, rows, opts, true);
+    laid = layout(shown, rows, opts, true, cut);
   }
   const left = columns.filter((c) => !shown.includes(c)).map((c) => c.header);
   if (left.length === 0) return laid.text;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../../../harness/cli/io.js';
+import { FLAGS } from '../../../harness/cli/args.js';
 import { run } from '../../../harness/cli/main.js';
 import { createProgress } from '../../../harness/report/progress.js';
 
@@ -41,6 +42,10 @@ describe('help', () => {
     expect(compareHelp).not.toContain('--runs');
     expect(chartHelp).toMatch(/--out <path> +write the SVG to this file instead of stdout\n/);
     expect(chartHelp).not.toContain('--format');
+  });
+
+  test('every command has its help', async () => {
+    for (const command of Object.keys(FLAGS)) expect((await cli([command, '--help'])).stdout).toMatch(new RegExp(`^Usage: stagebench ${command}`));
   });
 
   test('`help <command>` is `<command> --help`; `--help` wins over a bad flag; the global help lists the commands', async () => {
@@ -127,6 +132,18 @@ describe('table width', () => {
     expect(widest(tty80.replace(/\u001b\[\d+m/g, ''))).toBeLessThanOrEqual(80);
     expect(tty80).toContain('Not shown at 80 columns');
     expect(widest((await cli(['report', '--wide'])).stdout)).toBeGreaterThan(160);
+  });
+
+  test('layers and steps fit too: long instructions and paths are cut with …, --wide shows them whole', async () => {
+    for (const command of ['layers', 'steps']) {
+      expect(widest((await cli([command])).stdout)).toBeLessThanOrEqual(100);
+      const tty = (await cli([command, '--color', 'never'], { stdout: { isTTY: true, columns: 80 } })).stdout;
+      expect(widest(tty)).toBeLessThanOrEqual(80);
+      // One rule under each table's header, none between rows.
+      expect(tty.split('\n').filter((l) => l.startsWith('─')).length).toBe(tty.split('\n').filter((l) => /^ *(Size|Step|Wasted) /.test(l)).length);
+    }
+    expect((await cli(['layers', '--scenario', 'node-app'], { stdout: { isTTY: true, columns: 80 } })).stdout).toMatch(/ this Dockerfile {2}RUN .*…$/m);
+    expect(widest((await cli(['layers', '--wide'])).stdout)).toBeGreaterThan(100);
   });
 
   test('the progress line is cut to the terminal width, so a redraw never wraps', () => {
