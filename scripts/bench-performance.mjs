@@ -1,0 +1,176 @@
+// Every speed ratio of issue 14 in one run, each measured side by side with its yardstick in interleaved
+// pairs whose order alternates (AB, BA, ...), so drift on a shared machine hits both sides alike. Prints
+// each pair and the median ratio, and writes docs/performance.md (generated: do not edit by hand).
+//   npm run bench:performance -- [--pairs 3] [--only a,b,c,d,e] [--out docs/performance.md]
+// Needs the offline set-up (sudo npm run setup): the stagebench-local bases, the busybox fixture base and
+// the npm proxy. Uses its own layer-cache folder, never the user's.
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DockerEngine } from '../dist/index.js';
+import { PullSizer } from '../dist/engine/compressed-size.js';
+import { workerGzip } from '../dist/engine/gzip-pool.js';
+import { analyzeImage } from '../dist/engine/image-export.js';
+import { DiskRecordCache } from '../dist/output/record-files.js';
+import { median } from '../dist/stats/summary.js';
+
+const { values } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'a,b,c,d,e' },
+    out: { type: 'string', default: 'docs/performance.md' },
+  },
+});
+const PAIRS = Number(values.pairs);
+const ONLY = new Set(values.only.split(','));
+const scratch = mkdtempSync(join(tmpdir(), 'sb-perf-'));
+const cacheHome = (name) => join(scratch, name);
+const log = (line) => console.log(line);
+const secs = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const ratioText = (r) => (r < 0.01 ? r.toExponential(1) : r.toFixed(3));
+
+/** Runs `a` and `b` in PAIRS interleaved pairs, order alternating; returns per-side times and the median ratio a/b. */
+async function pairs(name, a, b) {
+  const ratios = [];
+  const times = { a: [], b: [] };
+  for (let i = 0; i < PAIRS; i++) {
+    const order = i % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const got = {};
+    for (const side of order) {
+      const t0 = performance.now();
+      const extra = await (side === 'a' ? a : b)(i);
+      got[side] = { ms: performance.now() - t0, extra };
+    }
+    times.a.push(got.a.ms);
+    times.b.push(got.b.ms);
+    ratios.push(got.a.ms / got.b.ms);
+    log(`  ${name} pair ${i + 1} (${order.join(' then ')}): ${secs(got.a.ms)} vs ${secs(got.b.ms)}, ratio ${ratioText(got.a.ms / got.b.ms)}${got.a.extra ? ` ${got.a.extra}` : ''}${got.b.extra ? ` / ${got.b.extra}` : ''}`);
+  }
+  return { a: median(times.a), b: median(times.b), ratio: median(ratios), ratios };
+}
+
+const node = process.execPath;
+const stagebench = (args, env = {}) => execa(node, ['bin/stagebench.js', ...args], { env: { ...process.env, ...env }, all: true });
+const docker = (args, env = {}) => execa('docker', args, { env: { ...process.env, ...env } });
+const OFFLINE_ARGS = { GO_IMAGE: 'stagebench-local/golang:1.19', RUNTIME_IMAGE: 'stagebench-local/debian:bookworm-slim', NODE_IMAGE: 'stagebench-local/node:18' };
+
+/** What the CLI loop does for one scenario: docker build --no-cache, image inspect and rmi per variant. */
+async function cliLoop(dir, dockerfiles, buildArgs, i) {
+  for (const f of dockerfiles) {
+    const tag = `stagebench-perf/cli-${f.toLowerCase().replace(/[^a-z0-9]+/g, '-')}:${i}`;
+    await docker(['build', '--no-cache', '-q', ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), '-f', join(dir, f), '-t', tag, dir], { DOCKER_BUILDKIT: '1' });
+    await docker(['image', 'inspect', tag]);
+    await docker(['rmi', tag]);
+  }
+}
+
+const rows = [];
+const target = (row) => rows.push(row);
+
+// (a) Whole process: stagebench run against the docker CLI doing the same builds.
+if (ONLY.has('a')) {
+  log('(a) whole process: stagebench run --no-cache --no-compressed --no-smoke against a docker build/inspect/rmi loop');
+  const goArgs = ['run', '--scenario', 'go-app', '--no-cache', '--no-compressed', '--no-smoke', '--profile', 'offline', '--out', join(scratch, 'a-out')];
+  const go = await pairs('go-app', () => stagebench(goArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('scenarios/go-app', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], { GO_IMAGE: OFFLINE_ARGS.GO_IMAGE, RUNTIME_IMAGE: OFFLINE_ARGS.RUNTIME_IMAGE }, i));
+  target({ id: 'a1', what: 'whole process vs the CLI loop, go-app (3 variants, --no-cache)', ...go, goal: 1.2 });
+  const fxArgs = ['run', '--scenarios', 'test/fixtures/scenarios', '--no-cache', '--no-compressed', '--no-smoke', '--out', join(scratch, 'a-out')];
+  const fx = await pairs('fixture', () => stagebench(fxArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('test/fixtures/scenarios/hello', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], {}, i));
+  target({ id: 'a2', what: 'whole process vs the CLI loop, the busybox fixture (3 variants, --no-cache)', ...fx });
+}
+
+// (b) Pull size of one image against `docker save | gzip -6 | wc -c`, with an empty and a warm layer cache.
+if (ONLY.has('b')) {
+  const image = 'stagebench-local/node:18-runtime';
+  log(`(b) pull size of ${image}: stagebench (in process) against docker save | gzip -6 | wc -c`);
+  const engine = new DockerEngine(process.env);
+  const measure = async (dir) => {
+    const pool = workerGzip();
+    try {
+      const info = await engine.inspect(image);
+      const [size] = await analyzeImage(info, () => engine.exportImage(info.id), [new PullSizer(new DiskRecordCache(dir), pool)]);
+      return `${size.totalBytes} B, ${size.layersFromCache}/${size.layers.length} layers from the cache`;
+    } finally {
+      await pool.close();
+    }
+  };
+  const pipeline = async () => `${(await execa('sh', ['-c', 'docker save "$1" | gzip -6 | wc -c', 'sh', image])).stdout.trim()} B (whole archive)`;
+  let n = 0;
+  const empty = await pairs('empty cache', () => measure(cacheHome(`b-empty-${n++}`)), pipeline);
+  target({ id: 'b1', what: `pull size, empty layer cache, vs docker save | gzip -6 (${image})`, ...empty, goal: 0.5 });
+  await measure(cacheHome('b-warm'));
+  const warm = await pairs('warm cache', () => measure(cacheHome('b-warm')), pipeline);
+  target({ id: 'b2', what: `pull size, warm layer cache, vs docker save | gzip -6 (${image})`, ...warm, goal: 0.1 });
+}
+
+// (c) A default lesson run (pull size on) against the same run with --no-compressed, on a warm machine.
+if (ONLY.has('c')) {
+  log('(c) default lesson run against --no-compressed (warm build cache and layer cache: one untimed run first)');
+  const base = ['run', '--profile', 'offline', '--no-smoke', '--out', join(scratch, 'c-out')];
+  const env = { XDG_CACHE_HOME: cacheHome('c') };
+  await stagebench(base, env);
+  const c = await pairs('lesson', () => stagebench(base, env), () => stagebench([...base, '--no-compressed'], env));
+  target({ id: 'c', what: 'default lesson run vs the same with --no-compressed (warm machine, --no-smoke)', ...c, goal: 1.3 });
+}
+
+// (d) Start-up: `stagebench --help` against starting node itself (`node -e 0`), wall time and peak RSS.
+if (ONLY.has('d')) {
+  log('(d) stagebench --help against node -e 0: wall time and peak RSS (GNU time)');
+  const timed = async (args) => {
+    const res = await execa('/usr/bin/time', ['-f', '%M', node, ...args], { all: false });
+    return Number(res.stderr.trim().split('\n').at(-1)) * 1024;
+  };
+  const rss = { help: [], node: [] };
+  const d = await pairs('--help', async () => void rss.help.push(await timed(['bin/stagebench.js', '--help'])), async () => void rss.node.push(await timed(['-e', '0'])));
+  const helpRss = median(rss.help);
+  const nodeRss = median(rss.node);
+  target({ id: 'd', what: `stagebench --help vs node -e 0 (--help: ${(helpRss / 1e6).toFixed(1)} MB peak RSS; node alone ${(nodeRss / 1e6).toFixed(1)} MB)`, ...d, goalText: '--help ≤ 150 ms and ≤ 60 MB' });
+}
+
+// (e) Size-only concurrency: --jobs 2 against --jobs 1 for the 6 lesson variants.
+if (ONLY.has('e')) {
+  log('(e) size-only run of the 6 lesson variants: --jobs 2 against --jobs 1');
+  const base = ['run', '--profile', 'offline', '--no-smoke', '--no-cache', '--no-compressed', '--out', join(scratch, 'e-out')];
+  const env = { XDG_CACHE_HOME: cacheHome('e') };
+  const probe = await stagebench([...base, '--jobs', '1', '--scenario', 'nothing-such']).catch((e) => e);
+  if (/does not take --jobs|unknown flag --jobs/.test(probe.all ?? '')) {
+    log('  skipped: this stagebench has no --jobs');
+    target({ id: 'e', what: '--jobs 2 vs --jobs 1, size-only, 6 variants', skipped: 'not implemented in this version' });
+  } else {
+    const e = await pairs('jobs', () => stagebench([...base, '--jobs', '2'], env), () => stagebench([...base, '--jobs', '1'], env));
+    target({ id: 'e', what: '--jobs 2 vs --jobs 1, size-only (--no-cache --no-compressed), 6 lesson variants', ...e });
+  }
+}
+
+rmSync(scratch, { recursive: true, force: true });
+
+const { stdout: dockerVersion } = await execa('docker', ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at the end), Node ${process.versions.node} (zlib ${process.versions.zlib}), Docker ${dockerVersion}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
+const fmt = (r) => (r.skipped ? `— (${r.skipped})` : ratioText(r.ratio));
+const goal = (r) => (r.goal !== undefined ? `≤ ${r.goal} (${r.ratio <= r.goal ? 'met' : 'not met'})` : (r.goalText ?? '—'));
+const lines = [
+  '# Performance',
+  '',
+  '<!-- Generated by `npm run bench:performance`; do not edit. -->',
+  '',
+  `Measured ${new Date().toISOString()} on ${machine}. ${PAIRS} interleaved pairs per ratio, the order alternating (AB, BA, …); the ratio is the median of the per-pair ratios (first side / second side).`,
+  '',
+  '| | ratio | first side (median) | second side (median) | target |',
+  '| --- | ---: | ---: | ---: | --- |',
+  ...rows.map((r) => `| ${r.id}: ${r.what} | ${fmt(r)} | ${r.skipped ? '—' : secs(r.a)} | ${r.skipped ? '—' : secs(r.b)} | ${goal(r)} |`),
+  '',
+  '## Method',
+  '',
+  '- **a**: `stagebench run --no-cache --no-compressed --no-smoke` as a whole process (start-up, engine checks, builds, inspect, clean-up, results) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
+  '- **b**: the pull size of `stagebench-local/node:18-runtime` measured in process (inspect, `GET /images/{id}/get` streamed, new layers gzipped at level 6 in worker threads) against `docker save | gzip -6 | wc -c`; "empty": a fresh layer-cache folder each time; "warm": the same folder after one measurement (the image\'s record answers: no export).',
+  '- **c**: `stagebench run --profile offline --no-smoke` (pull size on, the default) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
+  '- **d**: `stagebench --help` against `node -e 0` (what Node itself costs to start on this machine), each under GNU time for its peak RSS.',
+  '- **e**: a size-only run (`--no-cache --no-compressed --no-smoke`) of the six lesson variants with `--jobs 2` against `--jobs 1`.',
+  '',
+  'The machine is shared: other work ran beside this benchmark, which the load average above shows. Interleaving keeps the ratios fair; the absolute times are those of a busy machine.',
+  '',
+];
+writeFileSync(values.out, `${lines.join('\n')}`);
+log(`\n${rows.map((r) => `${r.id}: ${fmt(r)} ${r.goal !== undefined ? `(target ≤ ${r.goal})` : ''} ${r.what}`).join('\n')}\nwritten: ${values.out}`);
