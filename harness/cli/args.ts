@@ -130,6 +130,7 @@ export const OPTIONS = {
   'no-compressed': { type: 'boolean' },
   'no-files': { type: 'boolean' },
   'no-layer-cache': { type: 'boolean' },
+  jobs: { type: 'string' },
   format: { type: 'string' },
   wide: { type: 'boolean' },
   color: { type: 'string' },
@@ -149,7 +150,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'jobs', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'wide', 'color'],
   steps: ['results', 'scenario', 'wide', 'color'],
@@ -188,6 +189,17 @@ function engineTimeout(flag: string | undefined, env: Record<string, string | un
     throw new UsageError(`${where} ${value} is not a number of seconds from 0 to 86400`, `pass e.g. ${where === '--engine-timeout' ? '--engine-timeout 120' : 'STAGEBENCH_ENGINE_TIMEOUT=120'}`);
   }
   return Math.round(seconds * 1000);
+}
+
+/** --jobs n: size-only concurrency, so nothing that times builds goes with it. */
+function jobs(value: string | undefined, runs: string | undefined, warmup: string | undefined, mode: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = count('jobs', value, 1);
+  const timing = [runs !== undefined && runs !== '1' && '--runs', warmup !== undefined && warmup !== '0' && '--warmup', mode !== undefined && '--mode'].filter(Boolean);
+  if (n > 1 && timing.length > 0) {
+    throw new UsageError(`--jobs ${n} builds variants at once, so their build times overlap: it does not go with ${timing.join(', ')}`, 'time builds one at a time (leave out --jobs), or use --jobs for a size-only run');
+  }
+  return n;
 }
 
 function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
@@ -297,6 +309,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         compressed: !bool('no-compressed'),
         files: !bool('no-files'),
         layerCache: !bool('no-layer-cache'),
+        jobs: jobs(str('jobs'), str('runs'), str('warmup'), str('mode')),
         format,
         ...display,
         ...(profile ? { profile } : {}),

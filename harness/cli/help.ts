@@ -26,6 +26,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   warmup: ['<n>', 'untimed builds per variant before the timed ones (default: 0)'],
   mode: ['<list>', 'cache modes per round, any of cold,warm,incremental (incremental: see scenario.json)'],
   'no-compressed': ['', 'skip the pull size (a gzip of every layer not measured before)'],
+  jobs: ['<n>', 'size-only runs: build up to n variants at once; their build times overlap and are never compared (default: 1)'],
   'no-layer-cache': ['', 'measure every pull size again, bypassing the layer cache in $XDG_CACHE_HOME/stagebench (default ~/.cache/stagebench)'],
   'no-files': ['', "skip reading the images' files: wasted bytes, efficiency, packages"],
   format: ['table|markdown|json', 'what goes to stdout (default: table)'],

@@ -262,6 +262,8 @@ function comparableBuilds(baseline: Results, current: Results): true | string {
     return mode ? `${mode} builds` : 'builds with the layer cache';
   };
   if (kind(baseline) !== kind(current)) return `build times not compared: the baseline has ${kind(baseline)}, this run has ${kind(current)}`;
+  const concurrent = [baseline, current].find((r) => (r.jobs ?? 1) > 1);
+  if (concurrent) return `build times not compared: ${concurrent === baseline ? 'the baseline' : 'this run'} built ${concurrent.jobs} variants at once (--jobs), so its build times overlap`;
   if (baseline.engine.ncpu !== current.engine.ncpu) return `build times not compared: the baseline had ${baseline.engine.ncpu} CPUs, this run ${current.engine.ncpu}`;
   return true;
 }

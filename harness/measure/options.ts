@@ -19,6 +19,8 @@ export interface MeasureOptions {
   compressed: boolean;
   /** Read every image's files for wasted bytes, efficiency and the package inventory; costs a read of every new layer. */
   files: boolean;
+  /** Variants built at once (--jobs, size-only runs: one build per variant); 1: one at a time, timed cleanly. */
+  jobs: number;
   /** Keep per-layer pull sizes between runs, in `layerCacheDir` (--no-layer-cache: this run only). */
   layerCache: boolean;
 }

@@ -32,6 +32,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     builder: opts.builder,
     builderUsed: builderUsed(engineFacts, opts.builder),
     buildCache: opts.noCache ? 'disabled' : 'used',
+    ...(opts.jobs > 1 ? { jobs: opts.jobs } : {}),
     ...(opts.modes.length > 0 ? { modes: opts.modes } : {}),
     ...(opts.profile ? { profile: opts.profile.name } : {}),
     ...(opts.selection ? { selection: opts.selection } : {}),
@@ -64,8 +65,26 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     for (const scenario of opts.scenarios) {
       if (opts.signal.aborted) break;
       const runs = scenario.variants.map((variant) => new VariantRun(engine, scenario, variant, runId, opts, pullSizer, fileLister));
-      for (const run of runs) await run.prepare();
       try {
+        if (opts.jobs > 1) {
+          // Size-only (--jobs): up to `jobs` variants at a time, each prepared, built once and measured. Its
+          // build times overlap, so the results say so (jobs) and the gate never compares them.
+          const finished = new Set<VariantRun>();
+          await eachAtOnce(runs, opts.jobs, async (run) => {
+            await run.prepare();
+            if (opts.signal.aborted || run.failed) return;
+            opts.progress.variant(scenario.name, run.result.id, ++index, total);
+            await run.buildRound(false, undefined, `${runId}-0`);
+            if (opts.signal.aborted) return;
+            await run.finish();
+            finished.add(run);
+          });
+          for (const run of runs) {
+            if (opts.signal.aborted && !finished.has(run)) run.interrupted();
+            if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
+          }
+        } else {
+        for (const run of runs) await run.prepare();
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.
         for (let round = 0; round < rounds && !opts.signal.aborted; round++) {
           for (const run of runs) {
@@ -81,6 +100,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           if (!opts.signal.aborted) await run.finish();
           else run.interrupted();
           if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
+        }
         }
       } finally {
         for (const run of runs) {
@@ -118,4 +138,16 @@ function describe(scenario: string, r: VariantResult): string {
   if (r.status === 'failed') return `${scenario} › ${r.id}: FAILED ${r.error?.step ? `at ${r.error.step}: ` : ''}${r.error?.message ?? ''}`;
   const smoke = r.smoke ? `, smoke ${r.smoke.status}${r.smoke.reason ? ` (${r.smoke.reason})` : ''}` : '';
   return `${scenario} › ${r.id}: ${r.sizeBytes} bytes, ${r.layerCount} layers, ${r.buildMs} ms${smoke}`;
+}
+
+/** Runs `task` on every item, at most `limit` at a time; the first error ends the wait (the others finish). */
+async function eachAtOnce<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  const workers = Array.from({ length: Math.min(limit, items.length) }, worker);
+  const settled = await Promise.allSettled(workers);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }

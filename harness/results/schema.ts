@@ -175,6 +175,7 @@ export const ResultsSchema = z.strictObject({
   builder: BuilderSchema.describe('the builder asked for (--builder)'),
   builderUsed: BuilderUsedSchema.optional().describe('the builder that really ran: buildah on Podman whatever was asked'),
   buildCache: z.enum(['used', 'disabled']).describe('disabled: every build ran with nocache=1'),
+  jobs: z.int().min(2).optional().describe('--jobs: variants built at once; the build times of such a run overlap, so they are never compared or gated'),
   modes: z.array(CacheModeSchema).optional().describe('--mode: the cache modes each variant was built in, every round'),
   profile: z.string().optional(),
   selection: z

@@ -275,6 +275,10 @@ describe('build time: advisory unless opted in, and then only with enough runs a
     const cpus = pair({ buildMs: 1000 }, { buildMs: 3000 }, (b) => (b.engine.ncpu = 8));
     expect(compareResults(cpus.baseline, cpus.current).rows.some((r) => r.metric === 'buildTime')).toBe(false);
     expect(compareResults(cpus.baseline, cpus.current).notes).toContain('build times not compared: the baseline had 8 CPUs, this run 2');
+    // A --jobs run's builds overlapped: never compared, on either side.
+    const jobs = pair({ buildMs: 1000 }, { buildMs: 3000 }, (_b, c) => (c.jobs = 2));
+    expect(compareResults(jobs.baseline, jobs.current).rows.some((r) => r.metric === 'buildTime')).toBe(false);
+    expect(compareResults(jobs.baseline, jobs.current).notes).toContain('build times not compared: this run built 2 variants at once (--jobs), so its build times overlap');
   });
 
   test('builds of another kind (cache, mode) are not compared', () => {

@@ -53,7 +53,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine, more: Partial<BenchOptions> = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, layerCache: false, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, layerCache: false, jobs: 1, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }
@@ -147,4 +147,25 @@ test('step times over rounds: the median per step, matched by name and occurrenc
     { name: 'FROM x', cached: false, ms: 7 },
   ]);
   expect(medianSteps([[{ name: 'only', cached: false }]])).toEqual([{ name: 'only', cached: false }]);
+});
+
+test('--jobs 2 builds two variants at a time, measures every one, and says so in the results', async () => {
+  let running = 0;
+  let most = 0;
+  const engine = fakeEngine({});
+  const build = engine.build;
+  engine.build = async (req) => {
+    most = Math.max(most, ++running);
+    await new Promise((r) => setTimeout(r, 20));
+    running--;
+    return build(req);
+  };
+  const { run } = await bench(engine, { jobs: 2, compressed: true });
+  const results = await run;
+  expect(most).toBe(2);
+  expect(results.jobs).toBe(2);
+  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.compressedBytes])).toEqual(
+    results.scenarios[0]!.variants.map((v) => [v.id, 'ok', fakePullBytes(v.imageId!)]),
+  );
+  expect(results.scenarios[0]!.variants.map((v) => v.id)).toEqual(['single', 'multi', 'scratch']);
 });
