@@ -28,6 +28,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
+    // An abort before the sleep began fires no event: resolve at once, or Ctrl-C waits out the whole timeout.
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done);
   });
