@@ -16,6 +16,8 @@ const config: Config = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     // Real builds on the real daemon.
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 60 },
+    // Faults and bad input against the real daemon (issue 13): each case its own named test.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], slowTestThreshold: 60 },
   ],
 };
 
