@@ -94,6 +94,14 @@ export interface LayersArgs extends Display {
   scenarios: string[];
 }
 
+export interface PackagesArgs {
+  command: 'packages';
+  file: string;
+  scenario: string;
+  /** None: every pair in counts; one: it against each other; two: what the first ships that the second does not. */
+  variants: string[];
+}
+
 export interface ChartArgs {
   command: 'chart';
   file: string;
@@ -109,6 +117,7 @@ export type Command =
   | ReportArgs
   | ClaimsArgs
   | LayersArgs
+  | PackagesArgs
   | ChartArgs
   | CleanArgs
   | { command: 'help'; topic?: string }
@@ -154,6 +163,7 @@ export const FLAGS: Record<string, Flag[]> = {
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'wide', 'color'],
   steps: ['results', 'scenario', 'wide', 'color'],
+  packages: ['results'],
   claims: ['results', 'out'],
   compare: ['results', ...COMPARISON, ...DISPLAY],
   baseline: ['results', 'baseline'],
@@ -162,7 +172,7 @@ export const FLAGS: Record<string, Flag[]> = {
   clean: ['all', 'engine-timeout'],
 };
 /** Commands that read positional arguments (results files, or a claims file). */
-const POSITIONALS = new Set(['report', 'layers', 'steps', 'claims', 'compare', 'baseline', 'merge', 'chart', 'clean']);
+const POSITIONALS = new Set(['report', 'layers', 'steps', 'packages', 'claims', 'compare', 'baseline', 'merge', 'chart', 'clean']);
 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 const COLORS: ColorMode[] = ['auto', 'always', 'never'];
@@ -338,6 +348,11 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       if (!positionals[0]) throw new UsageError('claims needs the claims file', 'run `stagebench claims docs/lesson-claims.json`');
       if (positionals.length > 1) throw new UsageError(`claims takes one claims file, not ${positionals.length}`, 'give the results file as --results <file>');
       return { command, claimsFile: positionals[0], resultsFile: str('results') ?? LATEST, ...(str('out') ? { out: str('out')! } : {}) };
+    case 'packages': {
+      const [scenario, ...variants] = positionals;
+      if (!scenario || variants.length > 2) throw new UsageError('packages takes a scenario and at most two variants', 'run `stagebench packages <scenario> [<variant> [<other variant>]] [--results <file>]`');
+      return { command, file: str('results') ?? LATEST, scenario, variants };
+    }
     case 'layers':
     case 'steps':
       return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, scenarios: (v.scenario as string[] | undefined) ?? [], ...display };

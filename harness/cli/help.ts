@@ -72,6 +72,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
     example: 'stagebench steps --scenario go-app',
     flags: { scenario: 'only this scenario; repeat for more (exit 2 if it is not in the results)' },
   },
+  packages: {
+    usage: 'stagebench packages <scenario> [<variant> [<other>]] [--results <file>]',
+    what: 'what a variant ships that another does not: Debian, npm, Go and Alpine packages read from the images',
+    example: 'stagebench packages node-app multi prod',
+  },
   claims: {
     usage: 'stagebench claims <claims.json> [--results <file>] [--out <file.md>]',
     what: "check a document's claims against results; Markdown on stdout or to --out",

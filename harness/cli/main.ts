@@ -94,6 +94,22 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       io.stdout.write(render(results, command.format, terminalFor(io.stdout, io.env, command)));
       return { kind: 'done' };
     }
+    case 'packages': {
+      const results = await readResultsFile(resolve(io.cwd, command.file));
+      checkScenarios(results, [command.scenario], command.file);
+      const scenario = results.scenarios.find((s) => s.name === command.scenario)!;
+      const measured = scenario.variants.filter((v) => v.packages !== undefined).map((v) => v.id);
+      const unknown = command.variants.filter((v) => !measured.includes(v));
+      if (unknown.length > 0 || measured.length === 0) {
+        throw new UsageError(
+          `${command.file} has no package inventory of ${unknown.length > 0 ? unknown.join(', ') : `any variant`} in ${command.scenario}`,
+          measured.length > 0 ? `use one of: ${measured.join(', ')}` : 'measure with a stagebench that reads packages, without --no-files',
+        );
+      }
+      const { renderPackages } = await import('../report/packages.js');
+      io.stdout.write(renderPackages(results, command.scenario, command.variants));
+      return { kind: 'done' };
+    }
     case 'layers':
     case 'steps': {
       const results = await readResultsFile(resolve(io.cwd, command.file));

@@ -76,6 +76,7 @@ export const GATE_METHODS: Record<string, string> = {
   updateBytes:
     "compressed bytes a host holding the baseline's image of the variant downloads to get the current one: the current config plus each layer (by DiffID, each once) the baseline's image lacks, " +
     'with each layer\'s gzip -6 size as measured for compressedBytes. Exact from the layer digests; no estimate.',
+  packages: 'a row per variant when its image ships packages (by ecosystem and name) absent from the baseline image\'s inventory; its level is gate.packages (default warn)',
   contains: 'a row for each contains finding (scenario.json) present in the current image and checked but absent in the baseline\'s; its level is gate.contains (default warn)',
 };
 
@@ -87,7 +88,7 @@ const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, 
  * and ms); the CLI also refuses a current run that did not complete.
  */
 export function compareResults(baseline: Results, current: Results, gate: GateConfig = {}): GateReport {
-  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}) };
+  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}), ...(gate.packages ? { packages: gate.packages } : {}) };
   const rows: GateRow[] = [];
   const updates: UpdateDownload[] = [];
   const notes = new Set<string>();
@@ -138,7 +139,7 @@ interface VariantContext {
   scenario: string;
   variant: string;
   rules: VariantRules;
-  policy: { new: Level; missing: Level; contains: Level };
+  policy: { new: Level; missing: Level; contains: Level; packages: Level };
   notes: Set<string>;
   buildTimeComparable: boolean;
   baseline: Results;
@@ -169,7 +170,7 @@ function compareVariant(ctx: VariantContext, before: VariantResult | undefined, 
     const row = baseline === undefined ? unmatched(ctx, metric, current, before) : judge(ctx, metric, baseline, current, before!, now);
     if (row) rows.push({ ...id, metric: metric.key, ...row });
   }
-  if (before?.status === 'ok') rows.push(...newFindings(ctx, before, now));
+  if (before?.status === 'ok') rows.push(...newFindings(ctx, before, now), ...newPackages(ctx, before, now));
   return rows;
 }
 
@@ -185,6 +186,25 @@ function newFindings(ctx: VariantContext, before: VariantResult, now: VariantRes
       level: ctx.policy.contains,
       reason: `now ships ${name} (${found.paths.join(', ')}), absent in the baseline`,
     }));
+}
+
+/** Packages (by name) the image ships now and the baseline's did not, both inventoried: one row, per gate.packages (default warn). */
+function newPackages(ctx: VariantContext, before: VariantResult, now: VariantResult): GateRow[] {
+  if (!before.packages || !now.packages) return [];
+  const name = (item: string) => item.slice(0, item.lastIndexOf('@') > 0 ? item.lastIndexOf('@') : item.length);
+  const had = new Set(Object.entries(before.packages).flatMap(([eco, items]) => items!.map((i) => `${eco} ${name(i)}`)));
+  const added = Object.entries(now.packages).flatMap(([eco, items]) => items!.filter((i) => !had.has(`${eco} ${name(i)}`)).map((i) => `${eco} ${i}`));
+  if (added.length === 0) return [];
+  const level = ctx.policy.packages;
+  const shown = added.length > 5 ? `${added.slice(0, 5).join(', ')} and ${added.length - 5} more` : added.join(', ');
+  return [{
+    scenario: ctx.scenario,
+    variant: ctx.variant,
+    finding: { name: `${added.length} new package${added.length === 1 ? '' : 's'}`, paths: added },
+    status: level === 'fail' ? 'fail' : level === 'warn' ? 'warn' : 'pass',
+    level,
+    reason: `now ships ${shown}, absent in the baseline (stagebench packages lists them)`,
+  }];
 }
 
 type Judgement = Omit<GateRow, 'scenario' | 'variant' | 'metric'>;

@@ -22,7 +22,7 @@ export const DEFAULT_GROWTH: Record<MetricKey, GrowthRule> = {
   buildTime: { percent: 10, min: 1000, on: 'warn' },
   startTime: { percent: 10, min: 100, on: 'warn' },
 };
-export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn' } as const;
+export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn', packages: 'warn' } as const;
 
 /** The rules of one variant: defaults < gate.growth < "<scenario>" < "<scenario>/<variant>", field by field. */
 export function rulesFor(gate: GateConfig, scenario: string, variant: string): VariantRules {

@@ -37,5 +37,7 @@ export const GateConfigSchema = z.strictObject({
   missing: z.enum(['pass', 'warn', 'fail']).optional(),
   /** What a `contains` finding present now and absent in the baseline (something new ships) does to the verdict. */
   contains: z.enum(['pass', 'warn', 'fail']).optional(),
+  /** What packages (by name, any ecosystem) shipped now and not in the baseline's image do to the verdict. */
+  packages: z.enum(['pass', 'warn', 'fail']).optional(),
 });
 export type GateConfig = z.output<typeof GateConfigSchema>;

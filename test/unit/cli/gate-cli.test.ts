@@ -64,7 +64,7 @@ describe('stagebench compare', () => {
     expect(res.code).toBe(1);
     const report = JSON.parse(res.stdout) as { verdict: string; rows: { variant: string; metric?: string; status: string; delta?: number }[]; methods: Record<string, string> };
     expect(report.verdict).toBe('fail');
-    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'startTime', 'buildTime', 'updateBytes', 'contains']);
+    expect(Object.keys(report.methods)).toEqual(['values', 'growth', 'cap', 'startTime', 'buildTime', 'updateBytes', 'packages', 'contains']);
     expect(report.methods.values).toContain('sizeBytes (size), compressedBytes (pull size), layerCount (layers), buildMs (build time)');
     expect(report.rows.find((r) => r.variant === 'multi' && r.metric === 'size')).toMatchObject({ status: 'fail', delta: 10 * MB });
     expect(res.stderr).toContain('::error title=stagebench%3A node-app/multi size::');

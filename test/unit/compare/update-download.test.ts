@@ -45,3 +45,11 @@ test('start-up time: advisory like build time; failing needs 5 timed starts per 
   expect([failing.status, failing.p]).toEqual(['fail', expect.any(Number)]);
   expect(rowOf([100, 101, 102], [300, 301, 302], { growth: { startTime: { on: 'fail' } } }).reason).toContain('failing needs 5 timed starts on both sides (--runs 5), there were 3 and 3');
 });
+
+test('packages shipped now and not in the baseline: one row per variant, warn by default, fail when asked', () => {
+  const base = results([variant('single', { sizeBytes: 1, packages: { npm: ['express@5.3.0', 'debug@4.3.1'] } })]);
+  const now = results([variant('single', { sizeBytes: 1, packages: { npm: ['express@5.3.0', 'debug@4.3.4', 'typescript@5.9.3'] } })]);
+  const row = compareResults(base, now).rows.find((r) => r.finding)!;
+  expect([row.status, row.finding, row.reason]).toEqual(['warn', { name: '1 new package', paths: ['npm typescript@5.9.3'] }, 'now ships npm typescript@5.9.3, absent in the baseline (stagebench packages lists them)']);
+  expect(compareResults(base, now, GateConfigSchema.parse({ packages: 'fail' })).verdict).toBe('fail');
+});

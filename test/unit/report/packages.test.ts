@@ -1,0 +1,26 @@
+import { diffPackages, renderPackages } from '../../../harness/report/packages.js';
+import { results, variant } from '../results-fixture.js';
+
+const multi = { deb: ['libc6@2.36-9', 'nodejs@18.20.4'], npm: ['express@5.3.0', 'typescript@5.9.3', 'esbuild@0.28.2', '@types/node@20.1.0', 'debug@4.3.1'] };
+const prod = { deb: ['libc6@2.36-9', 'nodejs@18.20.4'], npm: ['express@5.3.0', 'debug@4.3.4'] };
+
+test('what one variant ships that another does not, by name, with version changes apart', () => {
+  expect(diffPackages(multi, prod)).toEqual([{ ecosystem: 'npm', only: ['typescript@5.9.3', 'esbuild@0.28.2', '@types/node@20.1.0'], changed: [{ name: 'debug', a: '4.3.1', b: '4.3.4' }] }]);
+  expect(diffPackages(prod, multi)).toEqual([{ ecosystem: 'npm', only: [], changed: [{ name: 'debug', a: '4.3.4', b: '4.3.1' }] }]);
+  expect(diffPackages(prod, prod)).toEqual([]);
+});
+
+test('stagebench packages: two variants list the packages, none gives every pair in counts', () => {
+  const r = results([variant('multi', { packages: multi }), variant('prod', { packages: prod })]);
+  expect(renderPackages(r, 'node-app', ['multi', 'prod'])).toBe(
+    'node-app: multi (deb 2, npm 5); prod (deb 2, npm 2)\n\n' +
+      'multi ships 3 packages that prod does not, and 1 at another version (npm 4)\n' +
+      '  + npm typescript@5.9.3\n  + npm esbuild@0.28.2\n  + npm @types/node@20.1.0\n  ~ npm debug 4.3.1 (prod: 4.3.4)\n',
+  );
+  expect(renderPackages(r, 'node-app', [])).toBe(
+    'node-app: multi (deb 2, npm 5); prod (deb 2, npm 2)\n\n' +
+      'multi ships 3 packages that prod does not, and 1 at another version (npm 4)\n\n' +
+      'prod ships 0 packages that multi does not, and 1 at another version (npm 1)\n\n' +
+      'Name one or two variants for the packages themselves: stagebench packages node-app multi prod\n',
+  );
+});
