@@ -124,6 +124,8 @@ export const ConfigFileSchema = z.strictObject({
   gate: GateConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+/** stagebench.config.json as written (before defaults and quantity parsing). */
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
 const ClaimCheckSchema = z.discriminatedUnion('kind', [
   /** The variant is at least this many percent smaller than single (held when measured ≥ 90 % of it). */
