@@ -15,6 +15,8 @@ export interface ParsedDockerfile {
   /** Every ARG name declared anywhere. */
   declaredArgs: Set<string>;
   stages: Stage[];
+  /** Source operands of COPY and ADD that read the build context (no --from, no URL), as written. */
+  contextSources: string[];
 }
 
 interface Instruction {
@@ -63,8 +65,21 @@ function argDeclarations(args: string): [string, string | undefined][] {
     });
 }
 
+/** The sources of `COPY [--flags] <src>... <dest>` or its JSON form; heredocs and URLs are not the context's. */
+function copySources(args: string): string[] {
+  const rest = args.replace(/^(\s*--\S+)*\s*/, '');
+  if (rest.includes('<<')) return [];
+  let words: string[];
+  try {
+    words = rest.startsWith('[') ? (JSON.parse(rest) as string[]) : rest.split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+  return words.slice(0, -1).filter((w) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(w));
+}
+
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const parsed: ParsedDockerfile = { globalArgs: new Map(), declaredArgs: new Set(), stages: [] };
+  const parsed: ParsedDockerfile = { globalArgs: new Map(), declaredArgs: new Set(), stages: [], contextSources: [] };
   for (const { keyword, args } of instructions(text)) {
     if (keyword === 'ARG') {
       for (const [name, value] of argDeclarations(args)) {
@@ -79,9 +94,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
         name: asIndex > 0 ? words[asIndex + 1]?.toLowerCase() : undefined,
         copyFrom: [],
       });
-    } else if (keyword === 'COPY') {
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
       const from = /(?:^|\s)--from=(\S+)/.exec(args)?.[1];
       if (from) parsed.stages.at(-1)?.copyFrom.push(from);
+      else parsed.contextSources.push(...copySources(args));
     }
   }
   return parsed;

@@ -69,3 +69,18 @@ test.each([
 ])('expandArgs(%s)', (input, expected) => {
   expect(expandArgs(input, new Map([['A', 'x'], ['B', undefined]]))).toBe(expected);
 });
+
+test('what COPY and ADD read from the context: flags, JSON form, --from, URLs and heredocs left out', () => {
+  const text = [
+    'FROM x AS build',
+    'COPY --chown=1:1 --link package.json package-lock.json ./',
+    'COPY ["src dir/a.ts", "b.ts", "/app/"]',
+    'ADD https://example.org/x.tgz /tmp/',
+    'ADD vendor.tgz /opt/',
+    'COPY --from=build /out /out',
+    'COPY <<EOF /etc/x',
+    'hello',
+    'EOF',
+  ].join('\n');
+  expect(parseDockerfile(text).contextSources).toEqual(['package.json', 'package-lock.json', 'src dir/a.ts', 'b.ts', 'vendor.tgz']);
+});
