@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { MeasureOptions } from '../measure/options.js';
 import { BUILDERS, CACHE_MODES } from '../results/enums.js';
 import { parseShard, type Shard } from '../scenarios/shard.js';
+import type { InitArgs } from './init-command.js';
 
 /** Where `stagebench baseline update` writes, and what compare reads, unless told otherwise. */
 export const BASELINE_FILE = 'stagebench.baseline.json';
@@ -110,6 +111,7 @@ export interface ChartArgs {
 }
 
 export type Command =
+  | InitArgs
   | RunArgs
   | CompareArgs
   | BaselineArgs
@@ -152,6 +154,7 @@ export const OPTIONS = {
   shard: { type: 'string' },
   'engine-timeout': { type: 'string' },
   all: { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 export type Flag = keyof typeof OPTIONS;
 
@@ -170,6 +173,7 @@ export const FLAGS: Record<string, Flag[]> = {
   merge: ['out', ...DISPLAY],
   chart: ['results', 'out'],
   clean: ['all', 'engine-timeout'],
+  init: ['config', 'force'],
 };
 /** Commands that read positional arguments (results files, or a claims file). */
 const POSITIONALS = new Set(['report', 'layers', 'steps', 'packages', 'claims', 'compare', 'baseline', 'merge', 'chart', 'clean']);
@@ -299,6 +303,8 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
     ...(str('config') ? { config: str('config')! } : {}),
   };
   switch (command) {
+    case 'init':
+      return { command, force: bool('force'), ...(str('config') ? { config: str('config')! } : {}) };
     case 'run': {
       if (!str('baseline') && (str('report') || bool('allow-engine-mismatch'))) {
         throw new UsageError(`${str('report') ? '--report' : '--allow-engine-mismatch'} is about the comparison, and there is none without --baseline`, 'add --baseline <file>, or run `stagebench compare` afterwards');

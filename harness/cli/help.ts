@@ -14,8 +14,8 @@ interface CommandHelp {
 
 /** What every flag means, with its argument and default: one meaning per name. */
 const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
-  scenarios: ['<dir>', 'folder with one sub-folder per scenario (default: scenarios)'],
-  scenario: ['<name>', 'only this scenario; repeat for more (default: all)'],
+  scenarios: ['<dir>', 'folder with one sub-folder per scenario (default: scenarios, when there is one)'],
+  scenario: ['<name>', 'only this scenario (a folder or declared in the config); repeat for more (default: all)'],
   builder: ['buildkit|classic', 'Engine builder: BuildKit (version=2) or classic (default: buildkit)'],
   out: ['<path>', 'where the output goes'],
   results: ['<file>', 'the results file to read, as the argument does (default: results/latest.json)'],
@@ -33,7 +33,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   wide: ['', 'tables as wide as they need: every column, nothing folded into footnotes'],
   color: ['auto|always|never', 'colour on stdout; auto: on a terminal, unless NO_COLOR is set (default: auto)'],
   profile: ['<name>', 'build-arg mapping and services from the config file (or env STAGEBENCH_PROFILE)'],
-  config: ['<file>', 'config file: profiles and the gate rules (default: stagebench.config.json if present)'],
+  config: ['<file>', 'config file: scenarios, profiles and the gate rules (default: stagebench.config.json if present)'],
   update: ['<doc>', 'replace the table between the stagebench markers in <doc> instead of printing'],
   baseline: ['<file>', 'the baseline results file (default: stagebench.baseline.json)'],
   report: ['<file>', 'also write the comparison as Markdown to <file>'],
@@ -41,9 +41,16 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   shard: ['<i>/<n>', 'only the i-th of n shares of the scenarios (sorted, dealt round-robin)'],
   'engine-timeout': ['<seconds>', 'how long one engine request may wait for an answer (or env STAGEBENCH_ENGINE_TIMEOUT; default: 60)'],
   all: ['', 'every run stagebench labelled, runs still in flight included'],
+  force: ['', 'replace an existing file'],
 };
 
 export const COMMANDS: Record<string, CommandHelp> = {
+  init: {
+    usage: 'stagebench init [--force] [--config <file>]',
+    what: "find this repository's Dockerfiles and write a starting stagebench.config.json, one scenario each",
+    example: 'stagebench init && stagebench run && stagebench baseline update',
+    flags: { config: 'the file to write (default: stagebench.config.json)', force: 'replace the file if it exists (default: refuse, exit 2)' },
+  },
   run: {
     usage: 'stagebench run [flags]',
     what: "build and measure every scenario's variants, write the results, print the table",
@@ -143,9 +150,11 @@ Usage: stagebench <command> [flags]
 Commands:
 ${lines.join('\n')}
 
-A scenario is a folder holding Dockerfile.single (variant "single") and
-Dockerfile (variant "multi"); any Dockerfile.<v> adds variant <v>. An optional
-scenario.json sets build args, target, network and a smoke check.
+A scenario is declared under "scenarios" in stagebench.config.json (a context,
+Dockerfiles, variants or a matrix; \`stagebench init\` writes one), or is a folder
+holding Dockerfile.single (variant "single") and Dockerfile (variant "multi");
+any Dockerfile.<v> adds variant <v>, and an optional scenario.json sets build
+args, target, network and a smoke check.
 
 ${EXIT_CODES}
 

@@ -129,6 +129,8 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     }
     case 'clean':
       return { kind: 'cleanup', problems: await (await import('./clean.js')).cleanCommand(command, io, await engineFor(io, command.engineTimeoutMs)) };
+    case 'init':
+      return (await import('./init-command.js')).initCommand(command, io);
     case 'run':
       return (await import('./run-command.js')).runCommand(command, io, await engineFor(io, command.engineTimeoutMs), packageJson.version);
     case 'compare':

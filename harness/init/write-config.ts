@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigFileInput, DeclaredScenario } from '../config/schemas.js';
 import { parseDockerfile } from '../engine/dockerfile.js';
 import { ConfigError } from '../errors.js';
-import { writeAtomic } from '../results/io.js';
+import { writeAtomic } from '../output/write.js';
 import { idFromValue, nameProblem } from '../scenarios/names.js';
 import { findDockerfiles } from './find-dockerfiles.js';
 import { guessContext } from './guess-context.js';
