@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoverScenarios, variantOptions, variantsFromFiles } from '../../../harness/scenarios/discover.js';
 import { ConfigError } from '../../../harness/errors.js';
+import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { exitCode } from '../../../harness/cli/exit-code.js';
 
 let root: string;
@@ -92,4 +93,15 @@ test('options merge: scenario < profile < variant', () => {
   };
   expect(variantOptions(s, 'multi', 'offline')).toEqual({ network: 'host', target: 'final', buildArgs: { A: 'variant', B: 'profile' } });
   expect(variantOptions(s, 'single')).toEqual({ network: 'none', buildArgs: { A: 'scenario', B: 'scenario' } });
+});
+
+test("the lesson's scenarios/ give the variants of the committed reference run, with the config file in place", async () => {
+  const project = new URL('../../../', import.meta.url).pathname;
+  const reference = JSON.parse(readFileSync(join(project, 'docs/reference/results.json'), 'utf8')) as { scenarios: { name: string; variants: { id: string; dockerfile: string }[] }[] };
+  const configFile = join(project, 'stagebench.config.json');
+  const declared = { file: configFile, config: ConfigFileSchema.parse(JSON.parse(readFileSync(configFile, 'utf8'))) };
+  const scenarios = await discoverScenarios(join(project, 'scenarios'), [], declared);
+  const shape = (list: { name: string; variants: { id: string; dockerfile: string }[] }[]) => list.map((s) => [s.name, s.variants.map((v) => [v.id, v.dockerfile])]);
+  expect(shape(scenarios)).toEqual(shape(reference.scenarios));
+  expect(scenarios.every((s) => s.dir === join(project, 'scenarios', s.name) && s.variants.every((v) => v.path === v.dockerfile))).toBe(true);
 });
