@@ -74,7 +74,7 @@ export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
 /** One variant of a scenario declared in the config file: a Dockerfile (default: the scenario's) and its options. */
 export const DeclaredVariantSchema = z.strictObject({
   /** Relative to the config file; may lie outside the context (sent as `docker build -f` sends it). */
-  dockerfile: z.string().min(1).optional(),
+  dockerfile: z.string().min(1).optional().describe("This variant's Dockerfile, relative to the config file (default: the scenario's)"),
   ...BuildOptionsSchema.shape,
 });
 
@@ -83,13 +83,13 @@ export const DeclaredScenarioSchema = z
   .strictObject({
     ...scenarioOptions,
     /** The build context, relative to the config file. */
-    context: z.string().min(1).default('.'),
+    context: z.string().min(1).default('.').describe('The build context, relative to the config file'),
     /** Relative to the config file; default: Dockerfile in the context. */
-    dockerfile: z.string().min(1).optional(),
+    dockerfile: z.string().min(1).optional().describe('Relative to the config file; may lie outside the context (default: Dockerfile in the context)'),
     /** Named variants; none (and no matrix): the scenario is one image, with the variant id "default". */
-    variants: z.record(z.string(), DeclaredVariantSchema).optional(),
+    variants: z.record(z.string(), DeclaredVariantSchema).optional().describe('Variants by id; none (and no matrix): one image, variant id "default"'),
     /** One variant per combination of these values; "target" picks the stage, any other key is a build argument. */
-    matrix: z.record(z.string().min(1), z.array(z.string()).min(1)).optional(),
+    matrix: z.record(z.string().min(1), z.array(z.string()).min(1)).optional().describe('One variant per combination; "target" picks the stage, other keys are build arguments'),
   })
   .refine((s) => s.variants === undefined || s.matrix === undefined, { message: 'give "variants" or "matrix", not both' });
 export type DeclaredScenario = z.infer<typeof DeclaredScenarioSchema>;
@@ -114,11 +114,11 @@ export type Profile = z.infer<typeof ProfileSchema>;
 /** stagebench.config.json (optional). */
 export const ConfigFileSchema = z.strictObject({
   /** The JSON Schema this file follows (stagebench ships it as stagebench.config.schema.json); ignored here. */
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe('This JSON Schema (shipped in the stagebench package); ignored by stagebench'),
   /** JSON has no comments: notes for the reader (stagebench init writes some), ignored here. */
-  $comment: z.union([z.string(), z.array(z.string())]).optional(),
+  $comment: z.union([z.string(), z.array(z.string())]).optional().describe('Notes for the reader; ignored by stagebench'),
   /** Scenarios by name, built from wherever their Dockerfiles and contexts are in the repository. */
-  scenarios: z.record(z.string(), DeclaredScenarioSchema).optional(),
+  scenarios: z.record(z.string(), DeclaredScenarioSchema).optional().describe('Scenarios by name: letters and digits joined by ".", "_" or "-", at most 128 characters'),
   profiles: z.record(z.string(), ProfileSchema).optional(),
   /** Rules for comparing a run with a baseline (stagebench compare, run --baseline). */
   gate: GateConfigSchema.optional(),
