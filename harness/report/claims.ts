@@ -56,11 +56,20 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
       const missing = check.items.filter((item) => v.contains?.[item] === undefined);
       if (missing.length > 0) return { measured: size, verdict: 'cannot be checked here', why: `not checked in this run: ${missing.join(', ')}` };
       const found = check.items.filter((item) => v.contains?.[item]?.present);
+      const packages = packagesAgainstSingle(scenario.name, scenario.variants, v);
       return found.length === 0
-        ? { measured: `none of: ${check.items.join(', ')}`, verdict: 'held', why: 'not in the image' }
-        : { measured: `ships: ${found.map((f) => `${f} (${v.contains![f]!.paths.join(', ')})`).join('; ')}`, verdict: 'did not hold', why: 'found in the final image' };
+        ? { measured: `none of: ${check.items.join(', ')}`, verdict: 'held', why: `not in the image${packages}` }
+        : { measured: `ships: ${found.map((f) => `${f} (${v.contains![f]!.paths.join(', ')})`).join('; ')}`, verdict: 'did not hold', why: `found in the final image${packages}` };
     }
   }
+}
+
+/** "Fewer build tools" as a package count: what the variant ships beside what single ships, when both were inventoried. */
+function packagesAgainstSingle(scenario: string, variants: VariantResult[], v: VariantResult): string {
+  const single = variants.find((x) => x.id === 'single');
+  if (!v.packages || !single?.packages || v === single) return '';
+  const counts = (p: NonNullable<VariantResult['packages']>) => Object.entries(p).map(([eco, items]) => `${eco} ${items!.length}`).join(' · ') || 'none';
+  return `; packages shipped: ${counts(v.packages)} (single: ${counts(single.packages)}; \`stagebench packages ${scenario} single ${v.id}\` lists them)`;
 }
 
 export function judgeClaims(claims: ClaimsFile, results: Results): ClaimRow[] {

@@ -24,3 +24,13 @@ test('stagebench packages: two variants list the packages, none gives every pair
       'Name one or two variants for the packages themselves: stagebench packages node-app multi prod\n',
   );
 });
+
+test('the claims page answers "more secure because the build tools are gone" with the package counts too', async () => {
+  const { judgeClaims } = await import('../../../harness/report/claims.js');
+  const r = results([
+    variant('single', { sizeBytes: 3, packages: { npm: ['a@1', 'typescript@5.9.3'] }, contains: { tsc: { present: true, paths: ['/x'] } } }),
+    variant('prod', { sizeBytes: 2, packages: { npm: ['a@1'] }, contains: { tsc: { present: false, paths: [] } } }),
+  ]);
+  const claims = { title: 't', source: 's', claims: [{ text: 'secure', scenario: 'node-app', variants: ['prod'], check: { kind: 'absent' as const, items: ['tsc'] } }] };
+  expect(judgeClaims(claims, r)[0]!.why).toBe('not in the image; packages shipped: npm 1 (single: npm 2; `stagebench packages node-app single prod` lists them)');
+});
