@@ -81,6 +81,8 @@ trap on_exit EXIT
 missing=()
 if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then missing+=(docker.io); fi
 command -v debootstrap >/dev/null || missing+=(debootstrap)
+# the fault suite starts a second dockerd on a bridge of its own (ip) and mounts small tmpfs disks
+command -v ip >/dev/null || missing+=(iproute2)
 # what `npm test` needs besides: the same list .ci/run relies on, so the README's set-up is CI's set-up
 for pkg in busybox-static docker-registry; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
