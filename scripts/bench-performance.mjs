@@ -5,7 +5,7 @@
 // Needs the offline set-up (sudo npm run setup): the stagebench-local bases, the busybox fixture base and
 // the npm proxy. Uses its own layer-cache folder, never the user's.
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,7 +54,9 @@ async function pairs(name, a, b) {
 
 const node = process.execPath;
 const stagebench = (args, env = {}) => execa(node, ['bin/stagebench.js', ...args], { env: { ...process.env, ...env }, all: true });
-const docker = (args, env = {}) => execa('docker', args, { env: { ...process.env, ...env } });
+// The Debian docker CLI (20.10) builds with BuildKit without buildx, as stagebench's engine does.
+const DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+const docker = (args, env = {}) => execa(DOCKER, args, { env: { ...process.env, ...env } });
 const OFFLINE_ARGS = { GO_IMAGE: 'stagebench-local/golang:1.19', RUNTIME_IMAGE: 'stagebench-local/debian:bookworm-slim', NODE_IMAGE: 'stagebench-local/node:18' };
 
 /** What the CLI loop does for one scenario: docker build --no-cache, image inspect and rmi per variant. */
@@ -96,7 +98,7 @@ if (ONLY.has('b')) {
       await pool.close();
     }
   };
-  const pipeline = async () => `${(await execa('sh', ['-c', 'docker save "$1" | gzip -6 | wc -c', 'sh', image])).stdout.trim()} B (whole archive)`;
+  const pipeline = async () => `${(await execa('sh', ['-c', '"$1" save "$2" | gzip -6 | wc -c', 'sh', DOCKER, image])).stdout.trim()} B (whole archive)`;
   let n = 0;
   const empty = await pairs('empty cache', () => measure(cacheHome(`b-empty-${n++}`)), pipeline);
   target({ id: 'b1', what: `pull size, empty layer cache, vs docker save | gzip -6 (${image})`, ...empty, goal: 0.5 });
@@ -146,7 +148,7 @@ if (ONLY.has('e')) {
 
 rmSync(scratch, { recursive: true, force: true });
 
-const { stdout: dockerVersion } = await execa('docker', ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']);
+const { stdout: dockerVersion } = await execa(DOCKER, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']);
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at the end), Node ${process.versions.node} (zlib ${process.versions.zlib}), Docker ${dockerVersion}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
 const fmt = (r) => (r.skipped ? `— (${r.skipped})` : ratioText(r.ratio));
 const goal = (r) => (r.goal !== undefined ? `≤ ${r.goal} (${r.ratio <= r.goal ? 'met' : 'not met'})` : (r.goalText ?? '—'));

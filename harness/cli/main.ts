@@ -120,7 +120,9 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       return { kind: 'done' };
     }
     case 'claims': {
-      const [{ loadJsonFile }, { ClaimsFileSchema }, { renderClaims }] = await Promise.all([import('../config/load.js'), import('../config/schemas.js'), import('../report/claims.js')]);
+      const { loadJsonFile } = await import('../config/load.js');
+      const { ClaimsFileSchema } = await import('../config/schemas.js');
+      const { renderClaims } = await import('../report/claims.js');
       const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
       const text = renderClaims(claims, await readResultsFile(resolve(io.cwd, command.resultsFile)), command.resultsFile);
       if (!command.out) io.stdout.write(text);

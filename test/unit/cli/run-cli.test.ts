@@ -10,6 +10,15 @@ import { fakeEngine, type FakeEngine, type FakeEngineOptions } from './fake-engi
 // The whole CLI, `stagebench run`, through the injected IO and a fake engine: what it prints, what it writes
 // and how it exits, without a daemon (the integration tests build the same fixtures for real).
 
+// main.ts imports each command's modules when the command runs: load them before the first timed test, so
+// that compiling them (ts-jest) on a busy machine is not charged to whichever test comes first.
+beforeAll(async () => {
+  // One at a time: jest's ESM loader can lose a module that two concurrent imports share.
+  await import('../../../harness/cli/run-command.js');
+  await import('../../../harness/cli/gate-commands.js');
+  await import('../../../harness/cli/output.js');
+}, 60_000);
+
 const SCENARIOS = new URL('../../fixtures/scenarios', import.meta.url).pathname;
 const MB = 1_000_000;
 
