@@ -53,7 +53,7 @@ async function pairs(name, a, b) {
 }
 
 const node = process.execPath;
-const stagebench = (args, env = {}) => execa(node, ['bin/stagebench.js', ...args], { env: { ...process.env, ...env }, all: true });
+const stagebench = async (args, env = {}) => void (await execa(node, ['bin/stagebench.js', ...args], { env: { ...process.env, ...env }, all: true }));
 // The Debian docker CLI (20.10) builds with BuildKit without buildx, as stagebench's engine does.
 const DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const docker = (args, env = {}) => execa(DOCKER, args, { env: { ...process.env, ...env } });
@@ -74,11 +74,11 @@ const target = (row) => rows.push(row);
 
 // (a) Whole process: stagebench run against the docker CLI doing the same builds.
 if (ONLY.has('a')) {
-  log('(a) whole process: stagebench run --no-cache --no-compressed --no-smoke against a docker build/inspect/rmi loop');
-  const goArgs = ['run', '--scenario', 'go-app', '--no-cache', '--no-compressed', '--no-smoke', '--profile', 'offline', '--out', join(scratch, 'a-out')];
+  log('(a) whole process: stagebench run --no-cache --no-compressed --no-files --no-smoke against a docker build/inspect/rmi loop');
+  const goArgs = ['run', '--scenario', 'go-app', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--profile', 'offline', '--out', join(scratch, 'a-out')];
   const go = await pairs('go-app', () => stagebench(goArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('scenarios/go-app', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], { GO_IMAGE: OFFLINE_ARGS.GO_IMAGE, RUNTIME_IMAGE: OFFLINE_ARGS.RUNTIME_IMAGE }, i));
   target({ id: 'a1', what: 'whole process vs the CLI loop, go-app (3 variants, --no-cache)', ...go, goal: 1.2 });
-  const fxArgs = ['run', '--scenarios', 'test/fixtures/scenarios', '--no-cache', '--no-compressed', '--no-smoke', '--out', join(scratch, 'a-out')];
+  const fxArgs = ['run', '--scenarios', 'test/fixtures/scenarios', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--out', join(scratch, 'a-out')];
   const fx = await pairs('fixture', () => stagebench(fxArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('test/fixtures/scenarios/hello', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], {}, i));
   target({ id: 'a2', what: 'whole process vs the CLI loop, the busybox fixture (3 variants, --no-cache)', ...fx });
 }
@@ -134,10 +134,10 @@ if (ONLY.has('d')) {
 // (e) Size-only concurrency: --jobs 2 against --jobs 1 for the 6 lesson variants.
 if (ONLY.has('e')) {
   log('(e) size-only run of the 6 lesson variants: --jobs 2 against --jobs 1');
-  const base = ['run', '--profile', 'offline', '--no-smoke', '--no-cache', '--no-compressed', '--out', join(scratch, 'e-out')];
+  const base = ['run', '--profile', 'offline', '--no-smoke', '--no-cache', '--no-compressed', '--no-files', '--out', join(scratch, 'e-out')];
   const env = { XDG_CACHE_HOME: cacheHome('e') };
   const probe = await stagebench([...base, '--jobs', '1', '--scenario', 'nothing-such']).catch((e) => e);
-  if (/does not take --jobs|unknown flag --jobs/.test(probe.all ?? '')) {
+  if (/does not take --jobs|unknown flag --jobs/.test(probe?.all ?? '')) {
     log('  skipped: this stagebench has no --jobs');
     target({ id: 'e', what: '--jobs 2 vs --jobs 1, size-only, 6 variants', skipped: 'not implemented in this version' });
   } else {
@@ -165,11 +165,11 @@ const lines = [
   '',
   '## Method',
   '',
-  '- **a**: `stagebench run --no-cache --no-compressed --no-smoke` as a whole process (start-up, engine checks, builds, inspect, clean-up, results) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
+  '- **a**: `stagebench run --no-cache --no-compressed --no-files --no-smoke` as a whole process (start-up, engine checks, builds, inspect, composition, clean-up, results: the builds and their sizes, as the loop does; the pull size and the file analyses each read an export the loop does not) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
   '- **b**: the pull size of `stagebench-local/node:18-runtime` measured in process (inspect, `GET /images/{id}/get` streamed, new layers gzipped at level 6 in worker threads) against `docker save | gzip -6 | wc -c`; "empty": a fresh layer-cache folder each time; "warm": the same folder after one measurement (the image\'s record answers: no export).',
-  '- **c**: `stagebench run --profile offline --no-smoke` (pull size on, the default) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
+  '- **c**: `stagebench run --profile offline --no-smoke` (pull size and file analyses on, the defaults) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
   '- **d**: `stagebench --help` against `node -e 0` (what Node itself costs to start on this machine), each under GNU time for its peak RSS.',
-  '- **e**: a size-only run (`--no-cache --no-compressed --no-smoke`) of the six lesson variants with `--jobs 2` against `--jobs 1`.',
+  '- **e**: a size-only run (`--no-cache --no-compressed --no-files --no-smoke`) of the six lesson variants with `--jobs 2` against `--jobs 1`.',
   '',
   'The machine is shared: other work ran beside this benchmark, which the load average above shows. Interleaving keeps the ratios fair; the absolute times are those of a busy machine.',
   '',
