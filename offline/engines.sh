@@ -227,6 +227,8 @@ case $cmd in
     shift
     export DOCKER_HOST
     DOCKER_HOST=$(host_of "$engine")
+    # The integration suite reads which engine it runs on from this one variable.
+    export STAGEBENCH_TEST_ENGINE=$engine
     if [ "$engine" = podman ]; then exec nsenter --net=/run/netns/sbpod "$@"; fi
     exec "$@"
     ;;

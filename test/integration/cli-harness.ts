@@ -1,9 +1,11 @@
+import Docker from 'dockerode';
 import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../harness/cli/io.js';
 import { run } from '../../harness/cli/main.js';
+import { EXPECT } from './engine-under-test.js'; // sets DOCKER_HOST for STAGEBENCH_TEST_ENGINE
 import { FIXTURE_BASE } from './fixture-base.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
@@ -44,12 +46,20 @@ export async function stagebench(args: string[], opts: { env?: Record<string, st
   return { code, stdout, stderr, out };
 }
 
-/** What the docker CLI itself reports: the independent check of stagebench's numbers. */
-export async function dockerInspect(imageId: string): Promise<{ size: number; layers: number; history: number }> {
+/**
+ * What the docker CLI itself reports: the independent check of stagebench's numbers. `size` is the
+ * unpacked size as stagebench defines it for the engine: inspect's Size, except on the containerd store,
+ * where that is the stored content (`stored`) and the unpacked size is the sum of the history's sizes.
+ */
+export async function dockerInspect(imageId: string): Promise<{ size: number; layers: number; history: number; stored?: number }> {
   const inspect = await execa('docker', ['image', 'inspect', '--format', '{{.Size}} {{len .RootFS.Layers}}', imageId]);
   const history = await execa('docker', ['history', '-q', imageId]);
   const [size, layers] = inspect.stdout.trim().split(' ').map(Number) as [number, number];
-  return { size, layers, history: history.stdout.trim().split('\n').length };
+  const count = history.stdout.trim().split('\n').length;
+  if (EXPECT.imageStore !== 'containerd') return { size, layers, history: count };
+  // The CLI rounds history sizes ("1.05MB"): read them exactly from the API.
+  const entries = (await new Docker().getImage(imageId).history()) as { Size: number }[];
+  return { size: entries.reduce((n, e) => n + e.Size, 0), layers, history: count, stored: size };
 }
 
 export async function dockerLines(args: string[]): Promise<string[]> {

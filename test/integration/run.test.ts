@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../../harness/results/schema.js';
 import { dockerInspect, dockerLines, engineAnswers, engineState, FIXTURES, leftovers, stagebench } from './cli-harness.js';
+import { ENGINE_TITLE, EXPECT } from './engine-under-test.js';
 import { ensureFixtureBase, FIXTURE_BASE } from './fixture-base.js';
 
 // Real builds: minutes on a cold cache, not the 5 s default.
@@ -14,7 +15,7 @@ if (!engine) console.warn('No Docker engine answers: the integration tests are S
 const describeEngine = engine ? describe : describe.skip;
 
 
-describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', (builder) => {
+describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s builder`, (builder) => {
   beforeAll(() => ensureFixtureBase());
 
   test('sizes and layer counts equal what docker image inspect reports for the same image', async () => {
@@ -26,6 +27,8 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     expect(JSON.parse(readFileSync(join(res.out, 'latest.json'), 'utf8'))).toEqual(results);
     expect(readFileSync(join(res.out, 'latest.md'), 'utf8')).toContain('| hello | multi | ok |');
     expect(results.builder).toBe(builder);
+    expect(results.builderUsed).toBe(EXPECT.kind === 'podman' ? 'buildah' : builder);
+    expect(results.engine).toMatchObject({ kind: EXPECT.kind, imageStore: EXPECT.imageStore, address: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' });
     expect(results.buildCache).toBe('disabled');
     expect(results.run.status).toBe('complete');
     const variants = results.scenarios[0]!.variants;
@@ -40,15 +43,28 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
       ['scratch', false, ['/bin/busybox'], false],
     ]);
     for (const v of variants) {
+      // Every builder lists its steps (buildah's STEP lines too), RUN steps built, not cached.
+      expect(v.steps!.some((s) => s.name.includes('RUN'))).toBe(true);
       expect(v.steps!.filter((s) => s.name.includes('RUN')).every((s) => !s.cached)).toBe(true);
       const docker = await dockerInspect(v.imageId!);
-      expect({ id: v.id, size: v.sizeBytes, layers: v.layerCount, history: v.historyCount }).toEqual({ id: v.id, ...docker });
+      expect({ id: v.id, size: v.sizeBytes, layers: v.layerCount, history: v.historyCount, stored: v.storedContentBytes }).toEqual({ id: v.id, stored: undefined, ...docker });
       const base = v.id === 'scratch' ? 0 : (await dockerInspect(FIXTURE_BASE)).size;
       expect([v.id, v.baseBytes, v.addedBytes]).toEqual([v.id, base, v.sizeBytes! - base]);
-      expect(v.uniqueBytes! + v.sharedBytes!).toBe(v.sizeBytes);
-      expect(v.layers!.filter((l) => l.fromBase).map((l) => l.sizeBytes)).toEqual(v.id === 'scratch' ? [] : [base]);
+      if (EXPECT.kind === 'podman') {
+        // Not recorded on Podman (its disk usage counts buildah's cache images as sharing every layer).
+        expect([v.uniqueBytes, v.sharedBytes]).toEqual([undefined, undefined]);
+      } else {
+        expect(v.uniqueBytes! + v.sharedBytes!).toBe(v.sizeBytes);
+        expect(v.uniqueBytes!).toBeLessThanOrEqual(v.sizeBytes!);
+      }
+      // Podman's history sizes are not its Size (tar sizes vs. file bytes): there only the count is checked.
+      const fromBase = v.layers!.filter((l) => l.fromBase).map((l) => l.sizeBytes);
+      if (EXPECT.kind === 'podman') expect(fromBase).toHaveLength(v.id === 'scratch' ? 0 : 1);
+      else expect(fromBase).toEqual(v.id === 'scratch' ? [] : [base]);
       expect(v.buildMs).toBeGreaterThan(0);
     }
+    // WORKDIR adds a layer on Docker, none on Podman: the single image has one layer less there.
+    expect(variants.find((v) => v.id === 'single')!.layerCount).toBe(EXPECT.kind === 'podman' ? 3 : 4);
     // The build stage's 1 MiB file is what multi-stage leaves behind.
     const saved = results.scenarios[0]!.comparisons.find((c) => c.variant === 'multi')!;
     expect(saved.bytesSaved).toBeGreaterThan(1_000_000);
@@ -68,7 +84,12 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     const results = JSON.parse(res.stdout) as Results;
     for (const v of results.scenarios[0]!.variants) {
       expect(v.samples!.map((s) => s.warmup)).toEqual([true, false, false]);
-      expect(v.samples!.every((s) => s.buildMs > 0 && s.sizeBytes === v.sizeBytes)).toBe(true);
+      expect(v.samples!.every((s) => s.buildMs > 0)).toBe(true);
+      expect(v.samples!.at(-1)!.sizeBytes).toBe(v.sizeBytes);
+      // Docker's cached rebuilds are the same image. buildah re-commits some steps of a cached multi-stage
+      // build, and the new image's Size can differ by a few bytes (1,998,258 vs 1,998,260 B measured).
+      if (EXPECT.kind === 'podman') expect(v.samples!.every((s) => Math.abs(s.sizeBytes - v.sizeBytes!) <= 64)).toBe(true);
+      else expect(v.samples!.every((s) => s.sizeBytes === v.sizeBytes)).toBe(true);
       expect(v.buildStats).toMatchObject({ n: 2, min: Math.min(v.samples![1]!.buildMs, v.samples![2]!.buildMs) });
       expect(v.buildMs).toBe(Math.round(v.buildStats!.median));
       // Start-up: one timed start per timed round, from the create to the first 2xx, the last one the smoke result's.
@@ -117,7 +138,8 @@ describeEngine.each(['buildkit', 'classic'])('real builds with the %s builder', 
     expect(run.error?.step).toContain('ls /nonexistent; exit 3');
     expect(run.error?.logTail).toEqual(expect.arrayContaining(['about to fail', 'line1', 'line2']));
 
-    expect(byId('broken', 'badinstr').error?.message).toContain('unknown instruction: RUNN');
+    // Docker: "unknown instruction: RUNN"; buildah: 'Unknown instruction: "RUNN"'.
+    expect(byId('broken', 'badinstr').error?.message).toMatch(/unknown instruction: "?RUNN/i);
     expect(byId('broken', 'missingcopy').error?.message).toMatch(/missing\.txt/);
     expect(byId('broken', 'nobase').error?.message).toContain('base image "stagebench-fixture/nosuchbase:1" is not on the engine and could not be pulled');
     expect(res.stderr).toContain('broken › multi: FAILED');
