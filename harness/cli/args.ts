@@ -32,6 +32,8 @@ export interface RunArgs extends MeasureOptions, Display {
   profile?: string;
   config?: string;
   shard?: Shard;
+  /** --context: a docker context by name, which wins over DOCKER_HOST as in the docker CLI. */
+  context?: string;
   /** Compare the run with this results file under the config's gate rules. */
   baseline?: string;
   /** Also write the comparison as Markdown to this file. */
@@ -48,6 +50,8 @@ export interface CleanArgs {
   /** Remove everything stagebench labelled, runs in flight included. */
   all: boolean;
   engineTimeoutMs: number;
+  /** --context: a docker context by name, which wins over DOCKER_HOST as in the docker CLI. */
+  context?: string;
 }
 
 export interface CompareArgs extends Display {
@@ -155,6 +159,7 @@ export const OPTIONS = {
   'engine-timeout': { type: 'string' },
   all: { type: 'boolean' },
   force: { type: 'boolean' },
+  context: { type: 'string' },
 } as const;
 export type Flag = keyof typeof OPTIONS;
 
@@ -162,7 +167,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'jobs', 'no-files', 'no-smoke', 'keep-images', 'shard', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'jobs', 'no-files', 'no-smoke', 'keep-images', 'shard', 'context', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'wide', 'color'],
   steps: ['results', 'scenario', 'wide', 'color'],
@@ -172,7 +177,7 @@ export const FLAGS: Record<string, Flag[]> = {
   baseline: ['results', 'baseline'],
   merge: ['out', ...DISPLAY],
   chart: ['results', 'out'],
-  clean: ['all', 'engine-timeout'],
+  clean: ['all', 'context', 'engine-timeout'],
   init: ['config', 'force'],
 };
 /** Commands that read positional arguments (results files, or a claims file). */
@@ -330,6 +335,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         ...display,
         ...(profile ? { profile } : {}),
         ...(str('shard') ? { shard: parseShard(str('shard')!) } : {}),
+        ...(str('context') !== undefined ? { context: str('context')! } : {}),
         ...(str('baseline') ? { baseline: str('baseline')! } : {}),
         ...gate,
         engineTimeoutMs: engineTimeout(str('engine-timeout'), env),
@@ -364,6 +370,6 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       return { command, file: input(command, positionals, str('results'))[0] ?? LATEST, scenarios: (v.scenario as string[] | undefined) ?? [], ...display };
     default: // clean, the only command left
       if (bool('all') && positionals.length > 0) throw new UsageError('clean takes run ids or --all, not both', 'run `stagebench clean` (finished runs), `stagebench clean <run-id>...`, or `stagebench clean --all`');
-      return { command: 'clean', runIds: positionals, all: bool('all'), engineTimeoutMs: engineTimeout(str('engine-timeout'), env) };
+      return { command: 'clean', runIds: positionals, all: bool('all'), engineTimeoutMs: engineTimeout(str('engine-timeout'), env), ...(str('context') !== undefined ? { context: str('context')! } : {}) };
   }
 }

@@ -42,6 +42,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   'engine-timeout': ['<seconds>', 'how long one engine request may wait for an answer (or env STAGEBENCH_ENGINE_TIMEOUT; default: 60)'],
   all: ['', 'every run stagebench labelled, runs still in flight included'],
   force: ['', 'replace an existing file'],
+  context: ['<name>', 'the docker context to use; wins over DOCKER_HOST (default: DOCKER_HOST, DOCKER_CONTEXT, then `docker context use`)'],
 };
 
 export const COMMANDS: Record<string, CommandHelp> = {
@@ -114,7 +115,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     flags: { out: 'write the SVG to this file instead of stdout' },
   },
   clean: {
-    usage: 'stagebench clean [<run-id>…] [--all]',
+    usage: 'stagebench clean [<run-id>…] [--all] [--context <name>]',
     what: 'remove the images and containers of finished runs (e.g. after --keep-images); a run still in flight stays unless named or --all',
     example: 'stagebench clean 3f9c0a1b2c4d-41873',
   },

@@ -10,7 +10,7 @@ import type { CliIo } from './io.js';
 
 // Only what every command needs is imported up front: each command loads its own modules (the engine
 // client, zod schemas, table and chart renderers) when it runs, so `--help` and `--version` start fast.
-const engineFor = async (io: CliIo, timeoutMs: number) => io.engine ?? new (await import('../engine/docker-engine.js')).DockerEngine(io.env, { timeoutMs });
+const engineFor = async (io: CliIo, timeoutMs: number, context?: string) => io.engine ?? new (await import('../engine/docker-engine.js')).DockerEngine(io.env, { timeoutMs, context });
 const readResultsFile = async (file: string) => (await import('../results/io.js')).readResults(file);
 const writeFileAtomic = async (file: string, text: string) => (await import('../output/write.js')).writeAtomic(file, text);
 
@@ -130,11 +130,11 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       return { kind: 'done' };
     }
     case 'clean':
-      return { kind: 'cleanup', problems: await (await import('./clean.js')).cleanCommand(command, io, await engineFor(io, command.engineTimeoutMs)) };
+      return { kind: 'cleanup', problems: await (await import('./clean.js')).cleanCommand(command, io, await engineFor(io, command.engineTimeoutMs, command.context)) };
     case 'init':
       return (await import('./init-command.js')).initCommand(command, io);
     case 'run':
-      return (await import('./run-command.js')).runCommand(command, io, await engineFor(io, command.engineTimeoutMs), packageJson.version);
+      return (await import('./run-command.js')).runCommand(command, io, await engineFor(io, command.engineTimeoutMs, command.context), packageJson.version);
     case 'compare':
       return (await import('./gate-commands.js')).compareCommand(command, io);
     case 'baseline':

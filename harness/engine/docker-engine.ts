@@ -39,12 +39,15 @@ export class DockerEngine implements Engine {
   private readonly address: string;
   private readonly timeoutMs: number;
 
-  /** `timeoutMs`: how long any one request may wait for the engine to start answering. */
+  /**
+   * `timeoutMs`: how long any one request may wait for the engine to start answering. `context`: a docker
+   * context named on the command line (--context), which wins over DOCKER_HOST.
+   */
   constructor(
     private readonly env: Record<string, string | undefined>,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; context?: string } = {},
   ) {
-    const { options: dockerOptions, address } = engineAddress(env);
+    const { options: dockerOptions, address } = engineAddress(env, options.context);
     this.docker = new Docker(dockerOptions);
     this.address = address;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
