@@ -1,4 +1,7 @@
 import { jest } from '@jest/globals';
+import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Results } from '../../harness/results/schema.js';
 import { engineAnswers, engineState, FIXTURES, stagebench } from './cli-harness.js';
@@ -30,6 +33,20 @@ describeEngine(`${ENGINE_TITLE} what stagebench knows of the engine`, () => {
         expect(v.uniqueBytes!).toBeLessThanOrEqual(v.sizeBytes!);
       }
     }
+  });
+
+  test('`docker context use` is honoured without DOCKER_HOST', async () => {
+    const endpoint = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    const config = mkdtempSync(join(tmpdir(), 'sb-context-'));
+    // The docker CLI itself writes the context and makes it current, as a user would.
+    const cli = { env: { DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' } };
+    await execa('docker', ['context', 'create', 'sb-test', '--docker', `host=${endpoint}`], cli);
+    await execa('docker', ['context', 'use', 'sb-test'], cli);
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', EXPECT.builders[0]!, '--no-smoke', '--no-compressed', '--format', 'json'], cli);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Results;
+    expect(results.engine).toMatchObject({ kind: EXPECT.kind, imageStore: EXPECT.imageStore, address: `${endpoint} (context sb-test)` });
+    expect(res.stderr).toContain(`at ${endpoint} (context sb-test)`);
   });
 
   (TEST_ENGINE === 'docker26-containerd' ? test : test.skip)('BuildKit on the containerd store of 26.1 is refused before anything is built (exit 2)', async () => {
