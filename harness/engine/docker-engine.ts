@@ -132,14 +132,19 @@ export class DockerEngine implements Engine {
     });
   }
 
+  /** Pulls with the Docker config's credentials for the registry; a failure names the registry and where the credentials came from. */
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
-    const auth = authFor(ref, this.env);
+    const { registry, auth, source } = await authFor(ref, this.env);
+    const refused = (why: string) =>
+      new EngineError(`the pull from ${registry === 'https://index.docker.io/v1/' ? 'Docker Hub' : registry} failed (${source === 'none' ? 'no credentials for it in the Docker config' : `credentials from ${source}`}): ${why}`);
     const d = deadline(this.timeoutMs, signal);
     let stream: Readable;
     try {
       stream = (await this.docker.pull(ref, { ...(auth ? { authconfig: auth } : {}), abortSignal: d.signal })) as unknown as Readable;
     } catch (err) {
-      throw this.failure(`pulling ${ref}`, err, d, signal);
+      // A time-out, an interrupt or an engine gone are the engine's; anything else is the registry's answer.
+      if (d.timedOut || signal?.aborted || isUnreachable(err)) throw this.failure(`pulling ${ref}`, err, d, signal);
+      throw refused(engineMessage(err as ModemError));
     } finally {
       d.disarm();
     }
@@ -148,7 +153,7 @@ export class DockerEngine implements Engine {
       const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
       if (detail) failure = detail;
     });
-    if (failure) throw new Error(failure);
+    if (failure) throw refused(failure);
   }
 
   async build(req: BuildRequest): Promise<BuildOutcome> {
