@@ -33,6 +33,10 @@ ping_ok() {
 port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; }
 pid_alive() { [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
+# Every caller (a stagebench run: our parent) is a user; stop.sh stops the proxy only when no other user is
+# alive, so two runs at once never stop it under each other.
+echo "$PPID" >>"$here/verdaccio.users"
+
 if ping_ok; then
   log "a registry already answers on http://127.0.0.1:$port/ (not starting another)"
   exit 0

@@ -7,6 +7,20 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pidfile="$here/verdaccio.pid"
 log() { printf '[npm-proxy] %s\n' "$*" >&2; }
 
+# Our caller (a stagebench run: our parent) leaves; another user still alive keeps the proxy running.
+users="$here/verdaccio.users"
+if [[ -f "$users" ]]; then
+  others=$( (grep -vx "$PPID" "$users" || true) | while read -r p; do
+    if [[ "$p" =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null; then echo "$p"; fi
+  done | sort -u)
+  if [[ -n "$others" ]]; then
+    echo "$others" >"$users"
+    log "still used by pid(s) $(echo "$others" | tr '\n' ' '); leaving it running"
+    exit 0
+  fi
+  rm -f "$users"
+fi
+
 if [[ ! -s "$pidfile" ]]; then
   log "not running (no pid file)"
   exit 0
