@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { diffPackages } from '../../harness/report/packages.js';
 import type { Results } from '../../harness/results/schema.js';
 import { dockerLines, engineAnswers, stagebench } from './cli-harness.js';
 
@@ -34,5 +35,15 @@ if (!ready) console.warn('The offline base images are missing: the lesson test i
     // The lesson's flaw, measured: its multi-stage Node image still ships the dev toolchain.
     expect(variant('node-app', 'multi').contains?.['TypeScript compiler']?.present).toBe(true);
     expect(variant('node-app', 'prod').contains?.['TypeScript compiler']?.present).toBe(false);
+    // The same flaw as a package inventory: prod ships fewer npm packages, and typescript and esbuild are among the difference.
+    const npm = (id: string) => variant('node-app', id).packages?.npm ?? [];
+    expect(npm('prod').length).toBeLessThan(npm('multi').length);
+    const only = diffPackages(variant('node-app', 'multi').packages!, variant('node-app', 'prod').packages!).flatMap((d) => d.only.map((p) => p.slice(0, p.lastIndexOf('@'))));
+    expect(only).toEqual(expect.arrayContaining(['typescript', 'esbuild']));
+    // Debian packages come from the bases' dpkg status; the Go binary's build info names its Go version.
+    expect(variant('node-app', 'prod').packages?.deb?.some((p) => p.startsWith('nodejs@'))).toBe(true);
+    expect(variant('go-app', 'scratch').packages?.go).toEqual(expect.arrayContaining([expect.stringMatching(/^stdlib@go1\.19/)]));
+    // Every variant has its wasted bytes and a start-up time from its smoke check.
+    for (const s of results.scenarios) for (const v of s.variants) expect([s.name, v.id, typeof v.wastedBytes, typeof v.startMs]).toEqual([s.name, v.id, 'number', 'number']);
   });
 });
