@@ -21,6 +21,8 @@ async function tmpfs(options: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-fault-fs-'));
   await execa('mount', ['-t', 'tmpfs', '-o', options, 'stagebench-fault', dir]);
   mounts.push(dir);
+  // The fillers below write a bounded amount, and only into a folder that really is the small tmpfs.
+  if (!readFileSync('/proc/mounts', 'utf8').includes(` ${dir} tmpfs `)) throw new Error(`${dir} is not a tmpfs mount`);
   return dir;
 }
 afterAll(async () => {
@@ -48,7 +50,7 @@ describe('where the results go', () => {
   (root || process.env.CI ? test : test.skip)('a full disk: exit 3 naming the file and the fix, no temporary files, nothing left on the engine', async () => {
     const full = await tmpfs('size=64k');
     writeFileSync(join(full, 'filler'), Buffer.alloc(64 * 1024 - 4096));
-    await execa('sh', ['-c', `cat /dev/zero > ${join(full, 'rest')} 2>/dev/null || true`]);
+    await execa('sh', ['-c', `head -c 1M /dev/zero > ${join(full, 'rest')} 2>/dev/null || true`]);
     const res = await stagebench(['run', '--scenarios', ONE, '--no-smoke', '--no-compressed', '--out', join(full, 'out')]);
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/stagebench: cannot write \S+: the disk is full \(ENOSPC\)/);
@@ -66,7 +68,7 @@ describe('where the results go', () => {
       onStderr: (text) => {
         if (/\[3\/4\]/.test(text) && !mounts.includes('filled')) {
           mounts.push('filled');
-          void execa('sh', ['-c', `cat /dev/zero > ${join(disk, 'filler')} 2>/dev/null || true`]);
+          void execa('sh', ['-c', `head -c 2M /dev/zero > ${join(disk, 'filler')} 2>/dev/null || true`]);
         }
       },
     });
