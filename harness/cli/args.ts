@@ -25,7 +25,8 @@ export interface Display {
 /** `stagebench run`: the measuring options as runBench takes them, and what the CLI itself needs. */
 export interface RunArgs extends MeasureOptions, Display {
   command: 'run';
-  scenariosDir: string;
+  /** --scenarios: a folder that must exist; absent, the default `scenarios` is read when it exists. */
+  scenariosDir?: string;
   scenarios: string[];
   outDir: string;
   format: Format;
@@ -317,7 +318,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       const profile = str('profile') ?? env.STAGEBENCH_PROFILE;
       return {
         command,
-        scenariosDir: str('scenarios') ?? 'scenarios',
+        ...(str('scenarios') ? { scenariosDir: str('scenarios')! } : {}),
         scenarios: (v.scenario as string[] | undefined) ?? [],
         builder: oneOf('builder', str('builder') ?? 'buildkit', BUILDERS),
         outDir: str('out') ?? RESULTS_DIR,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkEngine, checkGateKeys, compareWithNotes } from '../compare/baseline-checks.js';
 import type { ConfigFile } from '../config/schemas.js';
@@ -36,7 +37,11 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
   // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
   const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs: _timeout, ...measure } = args;
-  const root = resolve(io.cwd, scenariosDir);
+  const root = resolve(io.cwd, scenariosDir ?? 'scenarios');
+  // A folder named on the command line must be there: a typo would otherwise measure only the config's scenarios.
+  if (scenariosDir !== undefined && !existsSync(root)) {
+    throw new ConfigError(`--scenarios ${scenariosDir}: no such folder`, 'pass the folder that holds one sub-folder per scenario, or leave --scenarios out to use the scenarios the config file declares');
+  }
   const { file: configFile, config } = await loadConfig(io.cwd, configFlag);
   const declared = config ? { file: configFile, config } : undefined;
   const discovered = await discoverScenarios(root, names, declared);

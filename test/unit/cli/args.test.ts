@@ -2,7 +2,7 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 'scenarios', scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, layerCache: true, jobs: 1, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, layerCache: true, jobs: 1, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
 });
 
 test('run with every flag', () => {

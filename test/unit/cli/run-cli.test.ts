@@ -162,6 +162,16 @@ test('exit 2: gate keys that name nothing are refused before the engine is asked
   expect(res.stderr).toContain('gate.scenarios names what is neither in the baseline nor in this run: hello/typo');
 });
 
+test('exit 2: a --scenarios folder that is not there is refused, even when the config declares scenarios', async () => {
+  const config = JSON.stringify({ scenarios: { app: { context: '.' } } });
+  const res = await stagebench(['run', '--scenarios', 'scenarois'], { files: { Dockerfile: 'FROM x', 'stagebench.config.json': config } });
+  expect(res.code).toBe(2);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toContain('--scenarios scenarois: no such folder');
+  // Without the flag, the declared scenario is enough: no scenarios folder is needed.
+  expect((await stagebench(['run'], { files: { Dockerfile: 'FROM x', 'stagebench.config.json': config } })).code).toBe(0);
+});
+
 test('exit 130: Ctrl-C during a build keeps what was measured, marks the run interrupted and cleans up', async () => {
   const res = await stagebench(RUN, { interruptAtBuild: 2 });
   expect(res.code).toBe(130);
