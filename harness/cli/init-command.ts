@@ -18,8 +18,16 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
   io.stdout.write(
     `wrote ${relative(io.cwd, file)}: ${names.length} scenario(s), one image each (${names.join(', ')}); its "$comment" says what was guessed\n` +
       'next:\n' +
-      `  npx stagebench run${flag}              # build and measure every scenario\n` +
-      `  npx stagebench baseline update        # keep that run as the baseline CI compares with\n`,
+      nextSteps([
+        [`npx stagebench run${flag}`, 'build and measure every scenario'],
+        ['npx stagebench baseline update', 'keep that run as the baseline CI compares with'],
+      ]),
   );
   return { kind: 'done' };
+}
+
+/** Commands with their comments lined up, whatever the commands' lengths (a --config flag makes `run` longer). */
+export function nextSteps(steps: [command: string, comment: string][]): string {
+  const width = Math.max(...steps.map(([command]) => command.length));
+  return steps.map(([command, comment]) => `  ${command.padEnd(width)}  # ${comment}\n`).join('');
 }

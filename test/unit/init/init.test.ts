@@ -6,6 +6,7 @@ import { ConfigError } from '../../../harness/errors.js';
 import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-dockerfiles.js';
 import { guessContext } from '../../../harness/init/guess-context.js';
 import { initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
+import { nextSteps } from '../../../harness/cli/init-command.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 
 const REPO = new URL('../../fixtures/repo', import.meta.url).pathname;
@@ -118,4 +119,13 @@ test('init writes the file, and never overwrites one without force', async () =>
 test('no Dockerfile: a config error that says where it looked', async () => {
   tree({ 'node_modules/x/Dockerfile': '' });
   await expect(initialConfig(dir, join(dir, 'c.json'))).rejects.toThrow(/no Dockerfile under .*node_modules, .git and what .gitignore ignores are not searched/);
+});
+
+test('what to run next: the comments line up, with or without --config', () => {
+  expect(nextSteps([['npx stagebench run', 'build'], ['npx stagebench baseline update', 'keep']])).toBe(
+    '  npx stagebench run              # build\n' + '  npx stagebench baseline update  # keep\n',
+  );
+  expect(nextSteps([['npx stagebench run --config ci/stagebench.json', 'build'], ['npx stagebench baseline update', 'keep']])).toBe(
+    '  npx stagebench run --config ci/stagebench.json  # build\n' + '  npx stagebench baseline update                  # keep\n',
+  );
 });
