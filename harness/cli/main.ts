@@ -107,7 +107,8 @@ async function dispatch(io: CliIo): Promise<Outcome> {
         );
       }
       const { renderPackages } = await import('../report/packages.js');
-      io.stdout.write(renderPackages(results, command.scenario, command.variants));
+      const { tableWidth } = await import('./output.js');
+      io.stdout.write(renderPackages(results, command.scenario, command.variants, tableWidth(io.stdout, false)));
       return { kind: 'done' };
     }
     case 'layers':

@@ -1,4 +1,5 @@
 import type { Results, VariantResult } from '../results/schema.js';
+import { wrap } from './wrap.js';
 
 type Packages = NonNullable<VariantResult['packages']>;
 
@@ -41,12 +42,13 @@ const count = (p: Packages) => Object.entries(p).map(([e, items]) => `${e} ${ite
 /**
  * `stagebench packages <scenario> [<a> [<b>]]`: with two variants, every package `a` ships that `b` does
  * not (and version differences); with one, that variant against each other; with none, every pair, in counts.
+ * `width`: the prose lines are wrapped to it (the package lines are short); none, no wrapping.
  */
-export function renderPackages(results: Results, scenario: string, variants: string[]): string {
+export function renderPackages(results: Results, scenario: string, variants: string[], width?: number): string {
   const s = results.scenarios.find((x) => x.name === scenario)!;
   const measured = s.variants.filter((v) => v.packages !== undefined);
   const by = (id: string) => measured.find((v) => v.id === id);
-  const out: string[] = [`${scenario}: ${measured.map((v) => `${v.id} (${count(v.packages!)})`).join('; ')}`];
+  const out: string[] = [wrap(`${scenario}: ${measured.map((v) => `${v.id} (${count(v.packages!)})`).join('; ')}`, width, '  ')];
   const pairs: [VariantResult, VariantResult][] =
     variants.length === 2
       ? [[by(variants[0]!)!, by(variants[1]!)!]]
@@ -56,13 +58,13 @@ export function renderPackages(results: Results, scenario: string, variants: str
     const diff = diffPackages(a.packages!, b.packages!);
     const total = diff.reduce((n, d) => n + d.only.length, 0);
     const changed = diff.reduce((n, d) => n + d.changed.length, 0);
-    out.push('', `${a.id} ships ${total} package${total === 1 ? '' : 's'} that ${b.id} does not${changed ? `, and ${changed} at another version` : ''}${total + changed === 0 ? '' : ` (${diff.map((d) => `${d.ecosystem} ${d.only.length + d.changed.length}`).join(', ')})`}`);
+    out.push('', wrap(`${a.id} ships ${total} package${total === 1 ? '' : 's'} that ${b.id} does not${changed ? `, and ${changed} at another version` : ''}${total + changed === 0 ? '' : ` (${diff.map((d) => `${d.ecosystem} ${d.only.length + d.changed.length}`).join(', ')})`}`, width, '  '));
     if (!detailed) continue;
     for (const d of diff) {
       for (const item of d.only) out.push(`  + ${d.ecosystem} ${item}`);
       for (const c of d.changed) out.push(`  ~ ${d.ecosystem} ${c.name} ${c.a} (${b.id}: ${c.b})`);
     }
   }
-  if (!detailed && pairs.length > 0) out.push('', `Name one or two variants for the packages themselves: stagebench packages ${scenario} ${pairs[0]![0].id} ${pairs[0]![1].id}`);
+  if (!detailed && pairs.length > 0) out.push('', wrap(`Name one or two variants for the packages themselves: stagebench packages ${scenario} ${pairs[0]![0].id} ${pairs[0]![1].id}`, width, '  '));
   return `${out.join('\n')}\n`;
 }

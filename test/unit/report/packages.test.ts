@@ -34,3 +34,13 @@ test('the claims page answers "more secure because the build tools are gone" wit
   const claims = { title: 't', source: 's', claims: [{ text: 'secure', scenario: 'node-app', variants: ['prod'], check: { kind: 'absent' as const, items: ['tsc'] } }] };
   expect(judgeClaims(claims, r)[0]!.why).toBe('not in the image; packages shipped: npm 1 (single: npm 2; `stagebench packages node-app single prod` lists them)');
 });
+
+test('stagebench packages: the summary lines fit the terminal, wrapped between words', () => {
+  const r = results([variant('single', { packages: multi }), variant('multi', { packages: multi }), variant('prod', { packages: prod })]);
+  const text = renderPackages(r, 'node-app', [], 60);
+  expect(text.split('\n').every((l) => l.length <= 60)).toBe(true);
+  expect(text).toContain('node-app: single (deb 2, npm 5); multi (deb 2, npm 5); prod\n  (deb 2, npm 2)\n');
+  expect(text).toContain('Name one or two variants for the packages themselves:\n  stagebench packages node-app single multi\n');
+  // Without a width (as before), nothing is wrapped.
+  expect(renderPackages(r, 'node-app', [])).toContain('node-app: single (deb 2, npm 5); multi (deb 2, npm 5); prod (deb 2, npm 2)\n');
+});
