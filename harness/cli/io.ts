@@ -9,7 +9,8 @@ export interface CliIo {
   cwd: string;
   /** `on('error')`, when the stream has it, is how a closed pipe (EPIPE) is noticed. */
   stdout: TextSink & Stream & { on?(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown };
-  stderr: TextSink & Stream;
+  /** A closed stderr (EPIPE) only silences the progress and messages: the command goes on. */
+  stderr: TextSink & Stream & { on?(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown };
   /** Calls the handler on Ctrl-C or SIGTERM; returns a function that stops listening. */
   onInterrupt(handler: () => void): () => void;
   /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */

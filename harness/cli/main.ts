@@ -30,17 +30,25 @@ function checkScenarios(results: Results, names: string[], file: string): void {
 /**
  * A closed stdout (`stagebench report | head -1`) is not a failure of the tool: stop writing, say nothing,
  * and exit 141 as a shell does for a tool stopped by SIGPIPE. A run goes on to write its results and clean up.
+ * A closed stderr (`stagebench run 2>&1 >/dev/null | head`) only silences the progress: unguarded, its EPIPE
+ * killed the process mid-run, leaving the run unfinished and its images on the engine.
  */
 function guardPipe(io: CliIo): { io: CliIo; closed: () => boolean; settled: () => Promise<void> } {
   let closed = false;
+  let stderrClosed = false;
   io.stdout.on?.('error', (err) => {
     if (err.code !== 'EPIPE') throw err;
     closed = true;
   });
+  io.stderr.on?.('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    stderrClosed = true;
+  });
   const stdout = Object.assign(Object.create(io.stdout) as CliIo['stdout'], { write: (text: string) => (closed ? true : io.stdout.write(text)) });
+  const stderr = Object.assign(Object.create(io.stderr) as CliIo['stderr'], { write: (text: string) => (stderrClosed ? true : io.stderr.write(text)) });
   // The error of a write is reported a tick later: wait for it before choosing the exit code.
   const settled = () => new Promise<void>((done) => setImmediate(done));
-  return { io: { ...io, stdout }, closed: () => closed, settled };
+  return { io: { ...io, stdout, stderr }, closed: () => closed, settled };
 }
 
 /** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { run } from '../../../harness/cli/main.js';
 import { EngineUnreachableError } from '../../../harness/errors.js';
 import { RUN_LABEL } from '../../../harness/measure/labels.js';
@@ -32,7 +33,7 @@ interface Cli {
 }
 
 /** `stagebench <argv>` in a scratch folder holding `files`, on a fake engine; the interrupt handler is handed to the engine's options. */
-async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; files?: Record<string, string>; interruptAtBuild?: number; dir?: string } = {}): Promise<Cli> {
+async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; files?: Record<string, string>; interruptAtBuild?: number; dir?: string; stderrClosed?: boolean } = {}): Promise<Cli> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
   for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
   let interrupt = () => {};
@@ -50,7 +51,7 @@ async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; fi
     env: {},
     cwd: dir,
     stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+    stderr: opts.stderrClosed ? closedPipe() : { write: (t: string) => (stderr += t) },
     onInterrupt: (handler) => {
       interrupt = handler;
       return () => (interrupt = () => {});
@@ -62,6 +63,16 @@ async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; fi
 }
 
 const RUN = ['run', '--scenarios', SCENARIOS, '--no-smoke', '--out', 'out'];
+
+/** A stream whose reader has gone (`… | head`): every write fails with EPIPE, reported as an 'error' event. */
+function closedPipe() {
+  const pipe = new Writable({
+    write(_chunk, _encoding, done) {
+      done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    },
+  });
+  return { write: (t: string) => pipe.write(t), on: (e: 'error', l: (err: NodeJS.ErrnoException) => void) => pipe.on(e, l) };
+}
 const sizes = (r: Results) => r.scenarios.flatMap((s) => s.variants.map((v) => [v.id, v.status, v.sizeBytes]));
 
 test('exit 0: every variant built; results JSON, its Markdown and the run file written; the table on stdout', async () => {
@@ -170,6 +181,15 @@ test('exit 2: a --scenarios folder that is not there is refused, even when the c
   expect(res.stderr).toContain('--scenarios scenarois: no such folder');
   // Without the flag, the declared scenario is enough: no scenarios folder is needed.
   expect((await stagebench(['run'], { files: { Dockerfile: 'FROM x', 'stagebench.config.json': config } })).code).toBe(0);
+});
+
+test('a closed stderr (progress piped into head) does not stop the run: results written, images cleaned up, exit 0', async () => {
+  const res = await stagebench(RUN, { stderrClosed: true });
+  expect(res.code).toBe(0);
+  expect(res.results().run.status).toBe('complete');
+  expect(res.engine.builds).toHaveLength(3);
+  expect(res.engine.cleanups).toHaveLength(1);
+  expect(res.stdout).toContain('300 MB');
 });
 
 test('exit 130: Ctrl-C during a build keeps what was measured, marks the run interrupted and cleans up', async () => {
