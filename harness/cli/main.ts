@@ -34,21 +34,22 @@ function checkScenarios(results: Results, names: string[], file: string): void {
  * killed the process mid-run, leaving the run unfinished and its images on the engine.
  */
 function guardPipe(io: CliIo): { io: CliIo; closed: () => boolean; settled: () => Promise<void> } {
+  const stdout = dropAfterEpipe(io.stdout);
+  const stderr = dropAfterEpipe(io.stderr);
+  // The error of a write is reported a tick later: wait for it before choosing the exit code.
+  const settled = () => new Promise<void>((done) => setImmediate(done));
+  return { io: { ...io, stdout: stdout.stream, stderr: stderr.stream }, closed: stdout.closed, settled };
+}
+
+/** The stream with writes dropped once it reported EPIPE; any other error of the stream still throws. */
+function dropAfterEpipe<S extends CliIo['stdout'] | CliIo['stderr']>(stream: S): { stream: S; closed: () => boolean } {
   let closed = false;
-  let stderrClosed = false;
-  io.stdout.on?.('error', (err) => {
+  stream.on?.('error', (err) => {
     if (err.code !== 'EPIPE') throw err;
     closed = true;
   });
-  io.stderr.on?.('error', (err) => {
-    if (err.code !== 'EPIPE') throw err;
-    stderrClosed = true;
-  });
-  const stdout = Object.assign(Object.create(io.stdout) as CliIo['stdout'], { write: (text: string) => (closed ? true : io.stdout.write(text)) });
-  const stderr = Object.assign(Object.create(io.stderr) as CliIo['stderr'], { write: (text: string) => (stderrClosed ? true : io.stderr.write(text)) });
-  // The error of a write is reported a tick later: wait for it before choosing the exit code.
-  const settled = () => new Promise<void>((done) => setImmediate(done));
-  return { io: { ...io, stdout, stderr }, closed: () => closed, settled };
+  const guarded = Object.assign(Object.create(stream) as S, { write: (text: string) => (closed ? true : stream.write(text)) });
+  return { stream: guarded, closed: () => closed };
 }
 
 /** The whole CLI: parses io.argv, does the work, and returns the exit code. Never calls process.exit. */
