@@ -76,7 +76,8 @@ export const GATE_METHODS: Record<string, string> = {
   updateBytes:
     "compressed bytes a host holding the baseline's image of the variant downloads to get the current one: the current config plus each layer (by DiffID, each once) the baseline's image lacks, " +
     'with each layer\'s gzip -6 size as measured for compressedBytes. Exact from the layer digests; no estimate.',
-  packages: 'a row per variant when its image ships packages (by ecosystem and name) absent from the baseline image\'s inventory; its level is gate.packages (default warn)',
+  packages:
+    'a row per variant when its image ships packages (by ecosystem and name) absent from the baseline image\'s inventory; more than gate.packages.min of them (default 0) take the level gate.packages.on (default warn), fewer pass',
   contains: 'a row for each contains finding (scenario.json) present in the current image and checked but absent in the baseline\'s; its level is gate.contains (default warn)',
 };
 
@@ -88,7 +89,7 @@ const ref = (r: Results): RunRef => ({ createdAt: r.createdAt, runId: r.run.id, 
  * and ms); the CLI also refuses a current run that did not complete.
  */
 export function compareResults(baseline: Results, current: Results, gate: GateConfig = {}): GateReport {
-  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}), ...(gate.packages ? { packages: gate.packages } : {}) };
+  const policy = { ...DEFAULT_POLICY, ...(gate.new ? { new: gate.new } : {}), ...(gate.missing ? { missing: gate.missing } : {}), ...(gate.contains ? { contains: gate.contains } : {}) };
   const rows: GateRow[] = [];
   const updates: UpdateDownload[] = [];
   const notes = new Set<string>();
@@ -139,7 +140,7 @@ interface VariantContext {
   scenario: string;
   variant: string;
   rules: VariantRules;
-  policy: { new: Level; missing: Level; contains: Level; packages: Level };
+  policy: { new: Level; missing: Level; contains: Level };
   notes: Set<string>;
   buildTimeComparable: boolean;
   baseline: Results;
@@ -188,22 +189,24 @@ function newFindings(ctx: VariantContext, before: VariantResult, now: VariantRes
     }));
 }
 
-/** Packages (by name) the image ships now and the baseline's did not, both inventoried: one row, per gate.packages (default warn). */
+/** Packages (by name) the image ships now and the baseline's did not, both inventoried: one row; more than rules.packages.min take its effect (default: any warns). */
 function newPackages(ctx: VariantContext, before: VariantResult, now: VariantResult): GateRow[] {
   if (!before.packages || !now.packages) return [];
   const name = (item: string) => item.slice(0, item.lastIndexOf('@') > 0 ? item.lastIndexOf('@') : item.length);
   const had = new Set(Object.entries(before.packages).flatMap(([eco, items]) => items!.map((i) => `${eco} ${name(i)}`)));
   const added = Object.entries(now.packages).flatMap(([eco, items]) => items!.filter((i) => !had.has(`${eco} ${name(i)}`)).map((i) => `${eco} ${i}`));
   if (added.length === 0) return [];
-  const level = ctx.policy.packages;
+  const { min, on } = ctx.rules.packages;
+  const level = added.length > min ? on : 'pass';
   const shown = added.length > 5 ? `${added.slice(0, 5).join(', ')} and ${added.length - 5} more` : added.join(', ');
+  const allowed = min === 0 ? '' : added.length > min ? `: more than the ${min} allowed` : `: within the ${min} allowed`;
   return [{
     scenario: ctx.scenario,
     variant: ctx.variant,
     finding: { name: `${added.length} new package${added.length === 1 ? '' : 's'}`, paths: added },
-    status: level === 'fail' ? 'fail' : level === 'warn' ? 'warn' : 'pass',
+    status: level,
     level,
-    reason: `now ships ${shown}, absent in the baseline (stagebench packages lists them)`,
+    reason: `now ships ${shown}, absent in the baseline${allowed} (stagebench packages lists them)`,
   }];
 }
 

@@ -12,6 +12,13 @@ export interface VariantRules {
   /** The statistical test of each timed metric. */
   tests: Record<TimedKey, { minRuns: number; alpha: number }>;
   caps: Partial<Record<MetricKey, number>>;
+  /** New packages (absent from the baseline's image): more than `min` of them in this variant take the effect `on`. */
+  packages: PackagesRule;
+}
+
+export interface PackagesRule {
+  min: number;
+  on: 'pass' | 'warn' | 'fail';
 }
 
 /** The defaults, documented in the README: sizes fail past +2 % and +1 MB; a layer more or a slower build warns. */
@@ -22,14 +29,17 @@ export const DEFAULT_GROWTH: Record<MetricKey, GrowthRule> = {
   buildTime: { percent: 10, min: 1000, on: 'warn' },
   startTime: { percent: 10, min: 100, on: 'warn' },
 };
-export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn', packages: 'warn' } as const;
+export const DEFAULT_POLICY = { new: 'warn', missing: 'fail', contains: 'warn' } as const;
+/** Any new package warns. */
+export const DEFAULT_PACKAGES: PackagesRule = { min: 0, on: 'warn' };
 
-/** The rules of one variant: defaults < gate.growth < "<scenario>" < "<scenario>/<variant>", field by field. */
+/** The rules of one variant: defaults < gate.growth (and gate.packages) < "<scenario>" < "<scenario>/<variant>", field by field. */
 export function rulesFor(gate: GateConfig, scenario: string, variant: string): VariantRules {
-  const layers = [{ growth: gate.growth }, gate.scenarios?.[scenario], gate.scenarios?.[`${scenario}/${variant}`]];
+  const layers = [{ growth: gate.growth, packages: gate.packages }, gate.scenarios?.[scenario], gate.scenarios?.[`${scenario}/${variant}`]];
   const growthRules = structuredClone(DEFAULT_GROWTH);
   const tests: VariantRules['tests'] = { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } };
   const caps: VariantRules['caps'] = {};
+  const packages = { ...DEFAULT_PACKAGES };
   for (const layer of layers) {
     if (!layer) continue;
     for (const key of Object.keys(growthRules) as MetricKey[]) {
@@ -48,8 +58,11 @@ export function rulesFor(gate: GateConfig, scenario: string, variant: string): V
     if ('maxSize' in layer && layer.maxSize !== undefined) caps.size = layer.maxSize;
     if ('maxCompressed' in layer && layer.maxCompressed !== undefined) caps.compressed = layer.maxCompressed;
     if ('maxLayers' in layer && layer.maxLayers !== undefined) caps.layers = layer.maxLayers;
+    const p = layer.packages;
+    if (p && 'min' in p && p.min !== undefined) packages.min = p.min;
+    if (p?.on !== undefined) packages.on = p.on;
   }
-  return { growth: growthRules, tests, caps };
+  return { growth: growthRules, tests, caps, packages };
 }
 
 /** Keys of gate.scenarios that name nothing known (variants undefined: known by name only): a typo would switch a cap off silently. */

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { bytesSchema, durationSchema, percentSchema } from './quantities.js';
 
 const severity = z.enum(['fail', 'warn']);
+const effect = z.enum(['pass', 'warn', 'fail']);
+
+/** New packages: the effect `on` applies when a variant ships more than `min` packages absent from the baseline's image; "warn" is short for { "on": "warn" }. */
+const packagesRule = z.union([effect.transform((on) => ({ on })), z.strictObject({ min: z.int().min(0).optional(), on: effect.optional() })], {
+  error: 'use "pass", "warn", "fail" or { "min": <new packages allowed per variant>, "on": "pass" | "warn" | "fail" }',
+});
 
 /** Growth counts when it is more than `percent` of the baseline AND more than `min`: noise on a tiny image and a small % of a huge one both pass. */
 const growth = <T extends z.ZodType<number>>(min: T) => z.strictObject({ percent: percentSchema.optional(), min: min.optional(), on: severity.optional() });
@@ -25,6 +31,7 @@ const LimitsSchema = z.strictObject({
   maxCompressed: bytesSchema.optional(),
   maxLayers: z.int().min(0).optional(),
   growth: GrowthRulesSchema.optional(),
+  packages: packagesRule.optional(),
 });
 
 /** The "gate" section of stagebench.config.json. */
@@ -33,11 +40,11 @@ export const GateConfigSchema = z.strictObject({
   /** Keyed "<scenario>" (all its variants) or "<scenario>/<variant>" (wins over the scenario's). */
   scenarios: z.record(z.string().regex(/^[^/]+(\/[^/]+)?$/, 'use "<scenario>" or "<scenario>/<variant>"'), LimitsSchema).optional(),
   /** What a variant with no baseline does to the verdict, and one in the baseline that this run should have had but did not. */
-  new: z.enum(['pass', 'warn', 'fail']).optional(),
-  missing: z.enum(['pass', 'warn', 'fail']).optional(),
+  new: effect.optional(),
+  missing: effect.optional(),
   /** What a `contains` finding present now and absent in the baseline (something new ships) does to the verdict. */
-  contains: z.enum(['pass', 'warn', 'fail']).optional(),
-  /** What packages (by name, any ecosystem) shipped now and not in the baseline's image do to the verdict. */
-  packages: z.enum(['pass', 'warn', 'fail']).optional(),
+  contains: effect.optional(),
+  /** What packages (by name, any ecosystem) shipped now and not in the baseline's image do to the verdict, past how many per variant. */
+  packages: packagesRule.optional(),
 });
 export type GateConfig = z.output<typeof GateConfigSchema>;

@@ -46,9 +46,10 @@ test('defaults < growth < "<scenario>" < "<scenario>/<variant>", field by field'
     growth: { ...DEFAULT_GROWTH, size: { percent: 5, min: 3_000_000, on: 'warn' } },
     tests: { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } },
     caps: { size: 50_000_000 },
+    packages: { min: 0, on: 'warn' },
   });
   expect(rulesFor(gate, 'app', 'single').caps).toEqual({ size: 100_000_000 });
-  expect(rulesFor(gate, 'other', 'single')).toEqual({ growth: { ...DEFAULT_GROWTH, size: { ...DEFAULT_GROWTH.size, percent: 5 } }, tests: { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } }, caps: {} });
+  expect(rulesFor(gate, 'other', 'single')).toEqual({ growth: { ...DEFAULT_GROWTH, size: { ...DEFAULT_GROWTH.size, percent: 5 } }, tests: { buildTime: { minRuns: 5, alpha: 0.05 }, startTime: { minRuns: 5, alpha: 0.05 } }, caps: {}, packages: { min: 0, on: 'warn' } });
   // The defaults themselves are never changed by a merge.
   expect(DEFAULT_GROWTH.size).toEqual({ percent: 2, min: 1_000_000, on: 'fail' });
 });
@@ -60,4 +61,22 @@ test('keys naming no known scenario or variant are reported; names known only by
     ['other', undefined],
   ]);
   expect(unknownGateKeys(gate, known)).toEqual(['go-ap/multi', 'go-app/scrach']);
+});
+
+test('new packages: "warn" is short for { on }; min and on are layered like the growth rules', () => {
+  const gate = GateConfigSchema.parse({ packages: { min: 3, on: 'fail' }, scenarios: { 'node-app': { packages: 'warn' }, 'node-app/prod': { packages: { min: 0 } } } });
+  expect(gate.packages).toEqual({ min: 3, on: 'fail' });
+  expect(gate.scenarios!['node-app']!.packages).toEqual({ on: 'warn' });
+  expect(rulesFor(gate, 'go-app', 'single').packages).toEqual({ min: 3, on: 'fail' });
+  expect(rulesFor(gate, 'node-app', 'multi').packages).toEqual({ min: 3, on: 'warn' });
+  expect(rulesFor(gate, 'node-app', 'prod').packages).toEqual({ min: 0, on: 'warn' });
+  expect(rulesFor(GateConfigSchema.parse({}), 'go-app', 'single').packages).toEqual({ min: 0, on: 'warn' });
+  const bad = GateConfigSchema.safeParse({ packages: 'ignore', scenarios: { 'node-app': { packages: { min: -1 } }, go: { packages: { max: 3 } } } });
+  expect(formatIssues(bad.error!).sort()).toEqual(
+    [
+      'packages: use "pass", "warn", "fail" or { "min": <new packages allowed per variant>, "on": "pass" | "warn" | "fail" }',
+      'scenarios.node-app.packages.min: Too small: expected number to be >=0',
+      'scenarios.go.packages: Unrecognized key: "max"',
+    ].sort(),
+  );
 });

@@ -53,3 +53,22 @@ test('packages shipped now and not in the baseline: one row per variant, warn by
   expect([row.status, row.finding, row.reason]).toEqual(['warn', { name: '1 new package', paths: ['npm typescript@5.9.3'] }, 'now ships npm typescript@5.9.3, absent in the baseline (stagebench packages lists them)']);
   expect(compareResults(base, now, GateConfigSchema.parse({ packages: 'fail' })).verdict).toBe('fail');
 });
+
+test('gate.packages.min: that many new packages per variant pass, one more takes the effect', () => {
+  const base = results([variant('single', { sizeBytes: 1, packages: { npm: ['express@5.3.0'], deb: ['libc6@2.36-9'] } })]);
+  const now = results([variant('single', { sizeBytes: 1, packages: { npm: ['express@5.3.0', 'typescript@5.9.3', 'esbuild@0.25.9'], deb: ['libc6@2.36-9', 'git@1:2.39.5-0'] } })]);
+  const rowWith = (packages: unknown) => compareResults(base, now, GateConfigSchema.parse({ packages })).rows.find((r) => r.finding)!;
+  const within = rowWith({ min: 3, on: 'fail' });
+  expect([within.status, within.level, within.finding!.name, within.reason]).toEqual([
+    'pass',
+    'pass',
+    '3 new packages',
+    'now ships npm typescript@5.9.3, npm esbuild@0.25.9, deb git@1:2.39.5-0, absent in the baseline: within the 3 allowed (stagebench packages lists them)',
+  ]);
+  const over = rowWith({ min: 2, on: 'fail' });
+  expect([over.status, over.level, over.reason]).toEqual(['fail', 'fail', 'now ships npm typescript@5.9.3, npm esbuild@0.25.9, deb git@1:2.39.5-0, absent in the baseline: more than the 2 allowed (stagebench packages lists them)']);
+  expect(rowWith({ min: 2 }).status).toBe('warn');
+  // Per variant: a scenario's own rule wins over the top level.
+  const scoped = compareResults(base, now, GateConfigSchema.parse({ packages: 'fail', scenarios: { 'node-app/single': { packages: { min: 5 } } } }));
+  expect(scoped.verdict).toBe('pass');
+});
