@@ -13,7 +13,7 @@ const ZONES = [
   layer('results/enums.ts', ['.'], 'results/enums.ts is a leaf (the schema\'s enums as plain values)', ['./results/enums.ts']),
   layer('errors.ts', ['.'], 'errors.ts is a leaf', ['./errors.ts']),
   layer('progress.ts', ['.'], 'progress.ts is the Progress port, a leaf', ['./progress.ts']),
-  layer('json-file.ts', ['.'], 'json-file.ts reads and validates JSON; it knows no schema', ['./json-file.ts', './errors.ts']),
+  layer('json-file.ts', ['.'], 'json-file.ts reads and validates JSON; it knows no schema', ['./json-file.ts', './errors.ts', './format/did-you-mean.ts']),
   layer('layers', ['.'], 'layers/ reads tars and stacks layer listings: pure, it imports nothing of stagebench', ['./layers']),
   layer('engine', ['.'], 'engine/ sees only the results schema (its types) and errors.ts', ['./engine', './errors.ts', './results/schema.ts']),
   layer('config', ['.'], 'config/ sees only the results schema (shared enums), errors.ts and json-file.ts', ['./config', './errors.ts', './json-file.ts', './results/schema.ts']),

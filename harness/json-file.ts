@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { nearest } from './format/did-you-mean.js';
 
 /** Every problem in a zod error, one per line, with the JSON path that has it. */
 export function formatIssues(error: z.ZodError): string[] {
@@ -10,6 +11,21 @@ export function formatIssues(error: z.ZodError): string[] {
     return `${where}: ${message}`;
   });
 }
+
+/**
+ * The parse's message for a key the object does not take: the nearest key it does take, as for an unknown
+ * flag ("did you mean"). Undefined (zod's own message) when no key is close.
+ */
+export const unknownKeyMessage: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const def = issue.inst?._zod.def;
+  const known = def && 'shape' in def ? Object.keys(def.shape as object) : [];
+  const named = issue.keys.map((key) => {
+    const close = nearest(key, known);
+    return close ? `"${key}" (did you mean "${close}"?)` : `"${key}"`;
+  });
+  return named.some((n) => n.includes('did you mean')) ? `Unrecognized key${named.length > 1 ? 's' : ''}: ${named.join(', ')}` : undefined;
+};
 
 /** Reads and validates a JSON file, returning every problem rather than the first. */
 export async function parseJsonFile<T extends z.ZodType>(file: string, schema: T): Promise<{ data: z.infer<T> } | { problems: string[] }> {
@@ -25,6 +41,6 @@ export async function parseJsonFile<T extends z.ZodType>(file: string, schema: T
   } catch (err) {
     return { problems: [`not valid JSON: ${(err as Error).message}`] };
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, { error: unknownKeyMessage });
   return parsed.success ? { data: parsed.data } : { problems: formatIssues(parsed.error) };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine/deadline.js';
+import { nearest } from '../format/did-you-mean.js';
 import { UsageError } from '../errors.js';
 import type { MeasureOptions } from '../measure/options.js';
 import { BUILDERS, CACHE_MODES } from '../results/enums.js';
@@ -229,30 +230,6 @@ function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   for (const m of list) oneOf('mode', m, CACHE_MODES);
   if (new Set(list).size !== list.length) throw new UsageError(`--mode ${value} names a mode twice`, 'list each of cold, warm, incremental at most once');
   return list as RunArgs['modes'];
-}
-
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
-export function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest of `known` to `word`, if it is close enough to be a slip: at most 2 edits, or a third of its length. */
-export function nearest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const dist = distance(word, k);
-    if (dist < bestDistance) [best, bestDistance] = [k, dist];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** A flag the command does not take: name the nearest it does take, or say which command takes it. */

@@ -129,6 +129,12 @@ describe('stagebench compare', () => {
     expect(typo.stderr).toContain('gate.scenarios names what is neither in the baseline nor in this run: node-app/mutli');
   });
 
+  test('a misspelt key in stagebench.config.json: exit 2, and the key it was probably meant to be', async () => {
+    const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({}), 'stagebench.config.json': { gate: { pakages: 'fail' } } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('  - gate: Unrecognized key: "pakages" (did you mean "packages"?)');
+  });
+
   test('no baseline file: exit 2 and how to make one', async () => {
     const res = await cli(['compare'], {});
     expect(res.code).toBe(2);

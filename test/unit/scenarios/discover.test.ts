@@ -59,6 +59,12 @@ test('every problem at once: half pairs, bad scenario.json, unknown variant, unk
   expect(message).toContain('unknownvariant: scenario.json names variant "prod", which has no Dockerfile (known: single, multi)');
 });
 
+test('a misspelt key in scenario.json names the key it was probably meant to be', async () => {
+  scenario('app', { Dockerfile: '', 'Dockerfile.single': '', 'scenario.json': '{"netwrok":"host"}' });
+  const err = await discoverScenarios(root, []).catch((e: unknown) => e);
+  expect((err as ConfigError).message).toContain('Unrecognized key: "netwrok" (did you mean "network"?)');
+});
+
 test('folder names follow the one rule: go app, go|app and Go-App no longer become one image', async () => {
   for (const name of ['go app', 'go|app', 'Go-App', 'go-app', 'café', 'fine']) scenario(name, { Dockerfile: '', 'Dockerfile.single': '' });
   scenario('not a scenario', { 'README.md': '' });
