@@ -52,3 +52,28 @@ export const bytesSchema = quantity(parseBytes, 'a size such as "150 MB", "500 k
 export const durationSchema = quantity(parseDuration, 'a duration such as "2 s", "500 ms" or a number of milliseconds');
 // A bare number is refused: 5 could mean 5 % or 500 %.
 export const percentSchema = quantity(parsePercent, 'a percentage such as "5%" or "2.5%" (a string with the % sign, at most 3 decimals)', false);
+
+const RATE_PREFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 };
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*(ki|mi|gi|ti|k|m|g|t)?([a-z/]+)\s*$/i;
+
+/** Bits or bytes per unit of a rate. The b/B decides, never a guess: "bit", "bit/s", "bps", "b/s" are bits; "B/s", "Bps" bytes. */
+function rateUnit(unit: string): 1 | 8 | undefined {
+  if (unit === 'B/s' || unit === 'Bps') return 8;
+  if (unit === 'b/s' || ['bit', 'bit/s', 'bits', 'bits/s'].includes(unit.toLowerCase()) || unit === 'bps') return 1;
+  return undefined;
+}
+
+/**
+ * A bandwidth in bits per second: "100Mbit", "100 Mbit/s", "1Gbps", "500kbit", "12.5MB/s" (bytes), "10MiB/s".
+ * SI prefixes are powers of 1000 (as network speeds are sold), IEC ones (Ki, Mi, Gi, Ti) powers of 1024; a
+ * prefix's case does not matter, the unit's b or B does. A bare "100M" or "100MB" (a size, not a rate), an
+ * ambiguous "100MBPS" or a rate of 0 is refused (undefined).
+ */
+export function parseBandwidth(text: string): number | undefined {
+  const m = RATE.exec(text);
+  if (!m) return undefined;
+  const factor = rateUnit(m[3]!);
+  if (factor === undefined) return undefined;
+  const bits = Number(m[1]) * RATE_PREFIX[(m[2] ?? '').toLowerCase()]! * factor;
+  return bits >= 1 && Number.isFinite(bits) ? Math.round(bits) : undefined;
+}
