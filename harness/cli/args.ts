@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine/deadline.js';
+import { parseBandwidth } from '../config/quantities.js';
 import { nearest } from '../format/did-you-mean.js';
 import { UsageError } from '../errors.js';
 import type { MeasureOptions } from '../measure/options.js';
@@ -162,6 +163,8 @@ export const OPTIONS = {
   all: { type: 'boolean' },
   force: { type: 'boolean' },
   context: { type: 'string' },
+  deploy: { type: 'boolean' },
+  bandwidth: { type: 'string' },
 } as const;
 export type Flag = keyof typeof OPTIONS;
 
@@ -169,7 +172,7 @@ const DISPLAY: Flag[] = ['format', 'wide', 'color'];
 const COMPARISON: Flag[] = ['baseline', 'report', 'config', 'allow-engine-mismatch'];
 /** The flags each command reads, in the order its help lists them: any other is refused, not silently ignored. */
 export const FLAGS: Record<string, Flag[]> = {
-  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'jobs', 'no-files', 'no-smoke', 'keep-images', 'shard', 'context', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
+  run: ['scenarios', 'scenario', 'profile', 'config', 'builder', 'out', 'runs', 'warmup', 'mode', 'no-cache', 'no-compressed', 'no-layer-cache', 'jobs', 'no-files', 'no-smoke', 'deploy', 'bandwidth', 'keep-images', 'shard', 'context', 'engine-timeout', ...DISPLAY, 'baseline', 'report', 'allow-engine-mismatch'],
   report: ['results', 'update', ...DISPLAY],
   layers: ['results', 'scenario', 'wide', 'color'],
   steps: ['results', 'scenario', 'wide', 'color'],
@@ -221,6 +224,22 @@ function jobs(value: string | undefined, runs: string | undefined, warmup: strin
     throw new UsageError(`--jobs ${n} builds variants at once, so their build times overlap: it does not go with ${timing.join(', ')}`, 'time builds one at a time (leave out --jobs), or use --jobs for a size-only run');
   }
   return n;
+}
+
+/** --deploy needs the smoke check (its clock stops there); --bandwidth is about the deploy bytes. */
+function deployFlags(deploy: boolean, bandwidth: string | undefined, noSmoke: boolean, jobs: number): Pick<RunArgs, 'deploy' | 'bandwidth'> {
+  if (!deploy) {
+    if (bandwidth !== undefined) throw new UsageError('--bandwidth gives the download time of the deploy bytes, and there are none without --deploy', 'add --deploy');
+    return { deploy: false };
+  }
+  if (noSmoke) throw new UsageError('--deploy times the start to the first passing smoke check, and --no-smoke leaves it out', 'leave out --no-smoke, or --deploy');
+  if (jobs > 1) throw new UsageError('--deploy times pulls and starts one variant at a time: it does not go with --jobs', 'leave out --jobs');
+  if (bandwidth === undefined) return { deploy: true };
+  const bitsPerSecond = parseBandwidth(bandwidth);
+  if (bitsPerSecond === undefined) {
+    throw new UsageError(`--bandwidth ${bandwidth} is not a rate`, 'pass bits per second such as 100Mbit, 1Gbit/s, 50Mbps, or bytes per second such as 12.5MB/s (SI prefixes are powers of 1000, Ki/Mi/Gi powers of 1024)');
+  }
+  return { deploy: true, bandwidth: { text: bandwidth, bitsPerSecond } };
 }
 
 function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
@@ -309,6 +328,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         files: !bool('no-files'),
         layerCache: !bool('no-layer-cache'),
         jobs: jobs(str('jobs'), str('runs'), str('warmup'), str('mode')),
+        ...deployFlags(bool('deploy'), str('bandwidth'), bool('no-smoke'), str('jobs') === undefined ? 1 : Number(str('jobs'))),
         format,
         ...display,
         ...(profile ? { profile } : {}),

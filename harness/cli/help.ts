@@ -21,6 +21,8 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   results: ['<file>', 'the results file to read, as the argument does (default: results/latest.json)'],
   'keep-images': ['', "keep each variant's last image (tagged stagebench/<scenario>:<variant>-<run id>)"],
   'no-smoke': ['', "skip the smoke checks declared in scenario.json"],
+  deploy: ['', 'time each pull (from a loopback docker-registry it starts) and start to the first passing smoke check; the exact bytes a host with and without the base downloads'],
+  bandwidth: ['<rate>', 'with --deploy: also the download time of those bytes at this rate, e.g. 100Mbit, 1Gbit/s, 12.5MB/s'],
   'no-cache': ['', 'build without the layer cache (local base images are still used)'],
   runs: ['<n>', 'timed builds per variant, interleaved across variants (default: 1)'],
   warmup: ['<n>', 'untimed builds per variant before the timed ones (default: 0)'],

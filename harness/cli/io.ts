@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import type { DeployRegistry } from '../measure/registry.js';
 import type { TextSink } from '../report/progress.js';
 import type { Stream } from './output.js';
 
@@ -15,4 +16,6 @@ export interface CliIo {
   onInterrupt(handler: () => void): () => void;
   /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */
   engine?: Engine;
+  /** Tests may pass their own loopback registry for --deploy; the default starts Debian's docker-registry. */
+  startRegistry?: (signal: AbortSignal) => Promise<DeployRegistry>;
 }

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
 import { runBench } from '../measure/run-bench.js';
+import { type DeployRegistry, startLoopbackRegistry } from '../measure/registry.js';
 import { neededServices, startServices } from '../measure/services.js';
 import { markUnfinished, publishGateReport, publishResults } from '../output/publish.js';
 import { ensureWritableDir } from '../output/write.js';
@@ -76,6 +77,18 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     const notes = baseline ? accepted(checkEngine(baselineFile!, baseline, { engine: facts, builder: measure.builder, builderUsed: used }, allowEngineMismatch)) : [];
     const services = profile ? neededServices(profile, scenarios) : [];
     if (services.length > 0) stopServices = await startServices(services, profile!.configDir, (l) => progress.line(l), controller.signal);
+    // --deploy: a loopback registry for this run only, stopped (and its storage removed) with the services.
+    let registry: DeployRegistry | undefined;
+    if (measure.deploy) {
+      const stopOthers = stopServices;
+      registry = await (io.startRegistry ?? startLoopbackRegistry)(controller.signal);
+      progress.line(`deploy: ${registry.version} on ${registry.address}`);
+      const started = registry;
+      stopServices = async () => {
+        await started.stop();
+        await stopOthers();
+      };
+    }
     // Interrupted before anything was measured: leave the last results file as it was.
     if (controller.signal.aborted) return { kind: 'interrupted' };
     // Where per-layer findings persist between runs (pull sizes, file listings); none without a home.
@@ -90,6 +103,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       signal: controller.signal,
       pid: process.pid,
       progress,
+      ...(registry ? { registry } : {}),
       ...(cacheRoot ? { layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
       save: async (r) => {
         try {

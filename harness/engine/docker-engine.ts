@@ -156,6 +156,45 @@ export class DockerEngine implements Engine {
     if (failure) throw refused(failure);
   }
 
+  async tag(image: string, repository: string, tag: string): Promise<void> {
+    await this.call(`tagging ${image} as ${repository}:${tag}`, (abortSignal) => this.docker.getImage(image).tag({ repo: repository, tag, abortSignal }) as Promise<unknown>);
+  }
+
+  /** Podman's compat API asks for TLS unless told otherwise (its own tlsVerify parameter); Docker allows plain HTTP to 127.0.0.0/8 by default. */
+  private async loopbackOptions(): Promise<Record<string, unknown>> {
+    return (await this.store()) === 'containers-storage' ? { tlsVerify: false } : {};
+  }
+
+  async pushToLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
+    const extra = await this.loopbackOptions();
+    // A push reports progress for as long as it takes: only the start of the answer is under the time limit.
+    const stream = await this.call(`pushing ${repository}:${tag}`, (abortSignal) => this.docker.getImage(repository).push({ tag, authconfig: {}, abortSignal, ...extra } as never) as unknown as Promise<Readable>, signal);
+    await this.followProgress(stream, `the push of ${repository}:${tag}`);
+  }
+
+  async pullFromLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
+    const extra = await this.loopbackOptions();
+    const stream = await this.call(`pulling ${repository}:${tag}`, (abortSignal) => this.docker.pull(`${repository}:${tag}`, { abortSignal, ...extra }) as unknown as Promise<Readable>, signal);
+    await this.followProgress(stream, `the pull of ${repository}:${tag}`);
+  }
+
+  /** Reads a push or pull progress stream to its end; an error message in it rejects. */
+  private async followProgress(stream: Readable, what: string): Promise<void> {
+    let failure: string | undefined;
+    await readJsonLines(stream, (msg) => {
+      const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
+      if (detail) failure = detail;
+    });
+    if (failure) throw new EngineError(`${what} failed: ${failure}`);
+  }
+
+  async removeReference(ref: string): Promise<void> {
+    await this.call(`removing ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>).catch((err: unknown) => {
+      if ((err as EngineError).cause && ((err as EngineError).cause as ModemError).statusCode === 404) return;
+      throw err;
+    });
+  }
+
   async build(req: BuildRequest): Promise<BuildOutcome> {
     const started = performance.now();
     const parser = new BuildStreamParser();

@@ -74,6 +74,20 @@ export interface Engine {
   hasImage(ref: string): Promise<boolean>;
   /** Pulls an image; rejects with the registry's message. */
   pull(ref: string, signal?: AbortSignal): Promise<void>;
+  /** Gives an image one more reference, repository:tag. */
+  tag(image: string, repository: string, tag: string): Promise<void>;
+  /**
+   * Pushes repository:tag to a plain-HTTP loopback registry (no credentials; Podman is told tlsVerify=false);
+   * rejects with the engine's or the registry's reason.
+   */
+  pushToLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+  /** Pulls repository:tag from a plain-HTTP loopback registry, with no credential lookup (it is timed). */
+  pullFromLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Removes one reference (never forced): the tag goes, and the image with it when no other tag holds it. A
+   * reference that is not there is no error.
+   */
+  removeReference(ref: string): Promise<void>;
   build(req: BuildRequest): Promise<BuildOutcome>;
   inspect(imageId: string): Promise<ImageFacts>;
   startContainer(req: SmokeRequest): Promise<SmokeContainer>;

@@ -1,6 +1,7 @@
 import type { Profile } from '../config/schemas.js';
 import type { RecordCache } from '../engine/layer-cache.js';
 import type { Progress } from '../progress.js';
+import type { DeployRegistry } from './registry.js';
 import type { Builder, CacheMode, Results } from '../results/schema.js';
 import type { Scenario } from '../scenarios/scenario.js';
 
@@ -23,6 +24,10 @@ export interface MeasureOptions {
   jobs: number;
   /** Keep per-layer pull sizes between runs, in `layerCacheDir` (--no-layer-cache: this run only). */
   layerCache: boolean;
+  /** --deploy: push, remove, pull and start each variant with a smoke check, through a loopback registry. */
+  deploy: boolean;
+  /** --bandwidth (with --deploy): the download time of the exact deploy bytes at this rate. */
+  bandwidth?: { text: string; bitsPerSecond: number };
 }
 
 export interface BenchOptions extends MeasureOptions {
@@ -36,6 +41,8 @@ export interface BenchOptions extends MeasureOptions {
   /** This process's id, the run id's suffix: `clean` leaves a run alone while its process lives. */
   pid?: number;
   progress: Progress;
+  /** With --deploy: the loopback registry the CLI started (measure/registry.ts). */
+  registry?: DeployRegistry;
   /** The layer cache kept between runs (the CLI's: output/record-files.ts); used unless `layerCache` is false. */
   layerRecords?: RecordCache;
   /**

@@ -6,7 +6,7 @@ import { MemoryRecordCache } from '../engine/layer-cache.js';
 import type { Engine } from '../engine/engine.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
-import { type CacheMode, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
+import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
 import { compareToSingle } from '../results/summarize.js';
 import { cleanUpRun } from './cleanup.js';
 import type { BenchOptions } from './options.js';
@@ -36,7 +36,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     ...(opts.modes.length > 0 ? { modes: opts.modes } : {}),
     ...(opts.profile ? { profile: opts.profile.name } : {}),
     ...(opts.selection ? { selection: opts.selection } : {}),
-    methods: METHODS,
+    ...(opts.registry ? { deploy: { registry: opts.registry.version, ...(opts.bandwidth ? { bandwidth: opts.bandwidth.text, bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}) } } : {}),
+    methods: opts.registry ? { ...METHODS, ...DEPLOY_METHODS } : METHODS,
     scenarios: [],
   };
   if (engineFacts.imageStore === 'containerd') {

@@ -13,6 +13,9 @@ import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
 import { prepareVariant } from './prepare.js';
 import { startupRounds } from './startup.js';
+import { deployRounds } from './deploy.js';
+import type { DeployRegistry } from './registry.js';
+import type { Smoke } from '../config/schemas.js';
 import { timingFields } from './timing.js';
 
 /**
@@ -143,6 +146,23 @@ export class VariantRun {
     }
   }
 
+  /** --deploy: push, then pull and start it each round (measure/deploy.ts); what fails is a warning. */
+  private async deploy(registry: DeployRegistry, image: ImageFacts, smoke: Smoke): Promise<void> {
+    const { result, opts, request } = this;
+    if (!result.imageId || !result.imageTag || !request) return;
+    opts.progress.step(`deploy: push, then ${opts.warmup + opts.runs} × remove, pull and start`);
+    const scratch = this.finalFrom.toLowerCase() === 'scratch';
+    const baseDiffIds = scratch ? [] : (await this.engine.inspect(this.finalFrom)).diffIds;
+    const { deploy, warnings } = await deployRounds(
+      this.engine,
+      registry,
+      { imageId: result.imageId, imageTag: result.imageTag, diffIds: image.diffIds, baseDiffIds, smoke, labels: request.labels, rounds: opts, ...(opts.bandwidth ? { bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}) },
+      opts.signal,
+    );
+    if (deploy) result.deploy = deploy;
+    if (warnings.length > 0) result.warnings = [...(result.warnings ?? []), ...warnings];
+  }
+
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
   finish(): Promise<void> {
     return this.guard(async () => {
@@ -157,6 +177,7 @@ export class VariantRun {
           opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');
           Object.assign(result, await startupRounds(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal, opts, result.warnings));
         }
+        if (opts.registry && result.smoke?.status === 'ok' && !opts.signal.aborted) await this.deploy(opts.registry, lastImage, scenario.file.smoke);
         // A check cut short by Ctrl-C says nothing about the image.
         if (opts.signal.aborted) this.notMeasured('interrupted', 'the run was interrupted before its smoke check finished');
       }

@@ -63,6 +63,36 @@ export const SmokeResultSchema = z.strictObject({
   logTail: z.array(z.string()).optional(),
 });
 
+export const DeploySchema = z.strictObject({
+  configBytes: bytes.describe('the image config blob as pushed'),
+  layers: z
+    .array(
+      z.strictObject({
+        digest: z.string().describe('the layer blob in the registry'),
+        bytes: bytes.describe('its compressed size, from the pushed manifest'),
+        inBase: z.boolean().describe('the final stage\'s FROM image holds it: a host with the base does not download it'),
+        fetched: z.boolean().describe('the timed pulls downloaded it (the registry\'s access log)'),
+      }),
+    )
+    .describe('the pushed manifest\'s layers, in image order'),
+  withBaseBytes: bytes.describe('config + the layers not in the base: what a host that has the base downloads (exact, from the manifest)'),
+  withoutBaseBytes: bytes.describe('config + every layer: what a host with nothing downloads'),
+  fetchedBytes: bytes.describe('config and layer blobs the timed pulls really downloaded from the registry (equals withBaseBytes unless the engine still held some of the image\'s layers)'),
+  pullMs: ms.describe('median time of the pull (download and unpack) from the loopback registry'),
+  pullSamples: z.array(ms).optional(),
+  pullStats: SummarySchema.optional(),
+  startMs: ms.describe('median time from container create to the first passing smoke check, right after the pull'),
+  startSamples: z.array(ms).optional(),
+  startStats: SummarySchema.optional(),
+  deployMs: ms.describe('median of pull + start per round'),
+  deploySamples: z.array(ms).optional(),
+  deployStats: SummarySchema.optional(),
+  downloadMs: z
+    .strictObject({ withBase: ms, withoutBase: ms })
+    .optional()
+    .describe('with --bandwidth: withBaseBytes and withoutBaseBytes at that rate (computed, not timed)'),
+});
+
 export const VariantResultSchema = z.strictObject({
   id: z.string(),
   dockerfile: z.string(),
@@ -118,6 +148,7 @@ export const VariantResultSchema = z.strictObject({
   startMs: ms.optional().describe('start-up time: median over the timed smoke starts, from the container create request to the first passing check'),
   startSamples: z.array(ms).optional().describe('every timed start-up, in order (warm-up starts left out)'),
   startStats: SummarySchema.optional().describe('statistics of the timed start-ups, as buildStats'),
+  deploy: DeploySchema.optional().describe('with --deploy: push, remove, pull and start, timed over the rounds (methods.deploy)'),
   contains: z
     .record(z.string(), z.strictObject({ present: z.boolean(), paths: z.array(z.string()).describe('the paths found') }))
     .optional()
@@ -185,6 +216,14 @@ export const ResultsSchema = z.strictObject({
     })
     .optional()
     .describe('which scenarios this run was asked to measure: a baseline scenario that is available but not run is not "missing"'),
+  deploy: z
+    .strictObject({
+      registry: z.string().describe('the loopback registry pushed to and pulled from, e.g. "docker-registry 2.8.2+ds1"'),
+      bandwidth: z.string().optional().describe('--bandwidth as given'),
+      bitsPerSecond: z.int().min(1).optional().describe('--bandwidth in bits per second, the rate of every deploy.downloadMs'),
+    })
+    .optional()
+    .describe('with --deploy: how the deploy figures were measured'),
   methods: z.record(z.string(), z.string()).describe('how each number was obtained'),
   scenarios: z.array(ScenarioResultSchema),
 });
@@ -257,6 +296,23 @@ export const METHODS: Record<string, string> = {
     'Includes create, start and the app\'s own start-up; excludes removing the container. One start per timed round (--runs), after --warmup untimed ones; startMs is the median, startStats as buildStats.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
   percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
+};
+
+/** What the deploy figures mean: added to `methods` by a run with --deploy. */
+export const DEPLOY_METHODS: Record<string, string> = {
+  deploy:
+    'with --deploy, per variant with a smoke check, after its builds and start-up rounds: the image is tagged <registry>/stagebench/<scenario>:<variant>-<run id> and pushed (POST /images/{name}/push) to a docker-registry ' +
+    'stagebench started on 127.0.0.1 with its own temporary storage. Each round (--warmup untimed, then --runs timed): the run\'s two references to the image are removed (never forced; base images stay, ' +
+    'as on a host that has the base), it is pulled again (POST /images/create), then started as startMs is. The pushed reference is removed and the run\'s tag put back afterwards.',
+  'deploy.pullMs':
+    'clock (performance.now) around POST /images/create until its progress stream ends: download from the loopback registry and unpack, as the engine does it. Median over the timed rounds, pullStats as buildStats.',
+  'deploy.startMs': 'as startMs, on the image just pulled. deploy.deployMs: pull + start of each round, median over the rounds.',
+  'deploy.bytes':
+    'withBaseBytes / withoutBaseBytes: exact, from the pushed manifest (config + layer blob sizes); a layer is inBase when the image\'s RootFS.Layers start with the final FROM image\'s and it is among them. ' +
+    'fetchedBytes / layers[].fetched: the blobs the timed pull downloaded, from the registry\'s access log (GET /v2/<name>/blobs/<digest> answered 200), sizes from the manifest. ' +
+    'Per engine: Docker\'s graph-driver store fetches the layers it lacks (after a classic build, the image\'s own; after a BuildKit build, its build cache still holds them, so fewer are fetched: a warning says so); ' +
+    'the containerd store fetches the blobs its content store lacks; Podman the blobs its storage lacks. The manifest itself (about 1 kB) is not counted, as in compressedBytes.',
+  'deploy.downloadMs': 'with --bandwidth: bytes × 8 / bits per second, rounded to the millisecond; computed from the exact bytes, no transfer is timed.',
 };
 
 /** The JSON Schema of the results file, for readers outside TypeScript (docs/results.schema.json). */

@@ -2,12 +2,12 @@ import { parseCommand } from '../../../harness/cli/args.js';
 import { UsageError } from '../../../harness/errors.js';
 
 test('run defaults', () => {
-  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, layerCache: true, jobs: 1, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
+  expect(parseCommand(['run'])).toEqual({ command: 'run', color: 'auto', wide: false, scenarios: [], builder: 'buildkit', outDir: 'results', keepImages: false, smoke: true, noCache: false, runs: 1, warmup: 0, modes: [], compressed: true, layerCache: true, deploy: false, jobs: 1, files: true, format: 'table', allowEngineMismatch: false, engineTimeoutMs: 60_000 });
 });
 
 test('run with every flag', () => {
   const argv = ['run', '--scenarios', 's', '--scenario', 'a', '--scenario', 'b', '--builder', 'classic', '--out', 'o', '--keep-images', '--no-smoke', '--no-compressed', '--no-layer-cache', '--no-files', '--no-cache', '--runs', '5', '--warmup', '1', '--format', 'json', '--profile', 'offline', '--config', 'c.json', '--shard', '2/3', '--baseline', 'b.json', '--report', 'r.md', '--allow-engine-mismatch', '--engine-timeout', '2.5'];
-  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, layerCache: false, jobs: 1, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true, engineTimeoutMs: 2500 });
+  expect(parseCommand(argv)).toEqual({ command: 'run', color: 'auto', wide: false, scenariosDir: 's', scenarios: ['a', 'b'], builder: 'classic', outDir: 'o', keepImages: true, smoke: false, noCache: true, runs: 5, warmup: 1, modes: [], compressed: false, layerCache: false, deploy: false, jobs: 1, files: false, format: 'json', profile: 'offline', config: 'c.json', shard: { index: 2, count: 3 }, baseline: 'b.json', reportFile: 'r.md', allowEngineMismatch: true, engineTimeoutMs: 2500 });
 });
 
 test('--mode takes a list, in order', () => {
@@ -117,4 +117,11 @@ test('--jobs n is for size-only runs: nothing that times builds goes with it', (
   expect(parseCommand(['run', '--jobs', '1', '--runs', '5'])).toMatchObject({ jobs: 1, runs: 5 });
   expect(() => parseCommand(['run', '--jobs', '2', '--runs', '5', '--mode', 'cold'])).toThrow('--jobs 2 builds variants at once, so their build times overlap: it does not go with --runs, --mode');
   expect(() => parseCommand(['run', '--jobs', '0'])).toThrow('--jobs 0 is not a whole number from 1 to 100');
+});
+
+test('run --deploy --bandwidth: the rate as given and in bits per second', () => {
+  expect(parseCommand(['run', '--deploy', '--bandwidth', '100Mbit'])).toMatchObject({ deploy: true, bandwidth: { text: '100Mbit', bitsPerSecond: 100_000_000 } });
+  expect(parseCommand(['run', '--deploy'])).toMatchObject({ deploy: true });
+  expect(parseCommand(['run', '--deploy'])).not.toHaveProperty('bandwidth');
+  expect(() => parseCommand(['run', '--deploy', '--jobs', '2'])).toThrow('--deploy times pulls and starts one variant at a time');
 });

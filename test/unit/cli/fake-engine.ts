@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeRequest } from '../../../harness/engine/engine.js';
+import type { AccessLine } from '../../../harness/measure/deploy-bytes.js';
+import type { DeployRegistry } from '../../../harness/measure/registry.js';
 import type { Failure } from '../../../harness/results/schema.js';
 
 export const FAKE_FACTS: EngineFacts = { kind: 'docker', serverVersion: '20.10.24', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
@@ -27,6 +29,12 @@ export interface FakeEngineOptions {
   /** Smoke containers exit with this status at once (none given: they are refused). */
   smokeExit?: number;
   cleanupProblems?: string[];
+  /** The loopback registry pushes go to and pulls come from (--deploy); fakeRegistry() below. */
+  registry?: FakeRegistry;
+  /** Pushes to the registry are refused, as a registry that is full or read-only refuses them. */
+  pushFails?: boolean;
+  /** Layers (DiffIDs) the engine still holds after an image is removed, beyond the base: as BuildKit's build cache holds them. */
+  heldLayers?: string[];
 }
 
 export interface FakeEngine extends Engine {
@@ -34,6 +42,8 @@ export interface FakeEngine extends Engine {
   pulls: string[];
   cleanups: { made: { containers: string[]; images: string[] }; since: number; label?: [string, string]; keep?: string[] }[];
   containers: SmokeRequest[];
+  /** Image references present now (tag -> image id): what a build tags, tag() adds and removeReference() takes away. */
+  refs: Map<string, string>;
 }
 
 /**
@@ -43,17 +53,38 @@ export interface FakeEngine extends Engine {
 export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
   const sizes = { ...SIZES, ...opts.sizes };
   const missing = new Set(opts.missing);
+  /** Image ids the fake built: present while a reference holds them. */
+  const built = new Set<string>();
   const sizeOf = (id: string) => sizes[id.replace('sha256:', '')] ?? 1_000_000;
   const engine: FakeEngine = {
     builds: [],
     pulls: [],
     cleanups: [],
     containers: [],
+    refs: new Map(),
     facts: async () => {
       if (opts.facts instanceof Error) throw opts.facts;
       return opts.facts ?? FAKE_FACTS;
     },
-    hasImage: async (ref) => !missing.has(ref),
+    hasImage: async (ref) => (ref.startsWith('sha256:') ? [...engine.refs.values()].includes(ref) || !built.has(ref) : engine.refs.has(ref) || (!ref.includes(':5999/') && !ref.startsWith('stagebench/') && !missing.has(ref))),
+    tag: async (image, repository, tag) => {
+      const id = image.startsWith('sha256:') ? image : engine.refs.get(image);
+      if (!id) throw new Error(`No such image: ${image}`);
+      engine.refs.set(`${repository}:${tag}`, id);
+    },
+    pushToLoopback: async (repository, tag) => {
+      if (opts.pushFails) throw new Error(`the push of ${repository}:${tag} failed: received unexpected HTTP status: 507 Insufficient Storage`);
+      const id = engine.refs.get(`${repository}:${tag}`)!;
+      opts.registry!.push(repository.slice(repository.indexOf('/') + 1), tag, id, diffIdsOf(id));
+    },
+    pullFromLoopback: async (repository, tag) => {
+      const held = new Set(['sha256:base', ...(opts.heldLayers ?? [])]);
+      const id = opts.registry!.pull(repository.slice(repository.indexOf('/') + 1), tag, held);
+      engine.refs.set(`${repository}:${tag}`, id);
+    },
+    removeReference: async (ref) => {
+      engine.refs.delete(ref);
+    },
     pull: async (ref) => {
       engine.pulls.push(ref);
       if (opts.pullFails?.includes(ref)) throw new Error(`pull access denied for ${ref}`);
@@ -67,9 +98,11 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       if (req.signal?.aborted) return { ...base, failure: { message: 'interrupted: the build was cancelled', logTail: [] } };
       const failure = opts.failBuild?.[req.dockerfile];
       if (failure) return { ...base, auxIds: [], failure };
+      built.add(id);
+      engine.refs.set(req.tag, id);
       return { ...base, imageId: id, buildMs: 5 };
     },
-    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, diffIds: diffIdsOf(id), historyCount: 3, history: opts.history?.[id] ?? [] }),
+    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, diffIds: id.startsWith('sha256:') ? diffIdsOf(id) : ['sha256:base'], historyCount: 3, history: opts.history?.[id] ?? [] }),
     startContainer: async (req) => {
       engine.containers.push(req);
       if (opts.smokeExit === undefined) throw new Error('the fake engine runs no containers: pass --no-smoke');
@@ -85,6 +118,52 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     },
   };
   return engine;
+}
+
+/** A loopback registry in memory: pushed manifests, and an access log a pull appends its blob downloads to. */
+export interface FakeRegistry extends DeployRegistry {
+  push(repository: string, tag: string, imageId: string, diffIds: string[]): void;
+  /** Logs a GET of the config and of every layer blob whose DiffID is not held; returns the image id. */
+  pull(repository: string, tag: string, held: Set<string>): string;
+  stopped: boolean;
+}
+
+/** Compressed sizes of the fake layers: the base's 1000 B, every other 234 B; configs 100 B. */
+export const FAKE_BLOB = { base: 1000, own: 234, config: 100 };
+
+export function fakeRegistry(): FakeRegistry {
+  const log: AccessLine[] = [];
+  const pushed = new Map<string, { id: string; diffIds: string[] }>();
+  const blob = (diffId: string) => `sha256:blob-${diffId.replace('sha256:', '')}`;
+  const registry: FakeRegistry = {
+    address: '127.0.0.1:5999',
+    version: 'docker-registry 2.8.2+ds1',
+    stopped: false,
+    accessLog: () => log,
+    manifest: async (repository, tag) => {
+      const image = pushed.get(`${repository}:${tag}`);
+      if (!image) throw new Error(`the loopback registry answered GET ${repository}:${tag} with HTTP 404`);
+      return {
+        config: { digest: image.id, size: FAKE_BLOB.config },
+        layers: image.diffIds.map((d) => ({ digest: blob(d), size: d === 'sha256:base' ? FAKE_BLOB.base : FAKE_BLOB.own })),
+      };
+    },
+    stop: async () => {
+      registry.stopped = true;
+    },
+    push: (repository, tag, id, diffIds) => void pushed.set(`${repository}:${tag}`, { id, diffIds }),
+    pull: (repository, tag, held) => {
+      const image = pushed.get(`${repository}:${tag}`)!;
+      log.push({ method: 'GET', path: `/v2/${repository}/manifests/${tag}`, status: 200, bytes: 1000 });
+      log.push({ method: 'GET', path: `/v2/${repository}/blobs/${image.id}`, status: 200, bytes: FAKE_BLOB.config });
+      for (const d of image.diffIds) {
+        log.push({ method: 'HEAD', path: `/v2/${repository}/blobs/${blob(d)}`, status: 200, bytes: 0 });
+        if (!held.has(d)) log.push({ method: 'GET', path: `/v2/${repository}/blobs/${blob(d)}`, status: 200, bytes: d === 'sha256:base' ? FAKE_BLOB.base : FAKE_BLOB.own });
+      }
+      return image.id;
+    },
+  };
+  return registry;
 }
 
 /** A shared base layer and one layer of the variant's own. */

@@ -35,6 +35,7 @@ export function benchOptions(over: Partial<BenchOptions> = {}): BenchOptions {
     compressed: false,
     files: false,
     layerCache: false,
+    deploy: false,
     jobs: 1,
     git: null,
     toolVersion: 't',

@@ -36,6 +36,10 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
       return { exited: new Promise<number>(() => undefined), logTail: async () => [], remove: async () => undefined };
     },
     listLabelled: async () => [],
+    tag: async () => undefined,
+    pushToLoopback: async () => undefined,
+    pullFromLoopback: async () => undefined,
+    removeReference: async () => undefined,
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
     exportImage: (id: string) => fakeExport(id, id.startsWith(`sha256:${fail.export}-`)),
@@ -53,7 +57,7 @@ const progress = { variant: () => undefined, step: () => undefined, line: () => 
 async function bench(engine: Engine, more: Partial<BenchOptions> = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const scenarios = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
-  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, layerCache: false, jobs: 1, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
+  const opts = { scenarios, builder: 'buildkit' as const, save: async (r: Results) => void (await writeResults(outDir, r)), keepImages: false, smoke: false, noCache: false, runs: 1, warmup: 0, modes: [], compressed: false, layerCache: false, deploy: false, jobs: 1, files: false, git: null, toolVersion: 't', signal: new AbortController().signal, progress, ...more };
   const run = runBench(engine, facts, opts);
   return { run, latest: () => JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as Results };
 }

@@ -1,0 +1,140 @@
+import { execa, type ResultPromise } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ConfigError, errorMessage, InterruptedError } from '../errors.js';
+import { writeAtomic } from '../output/write.js';
+import { type AccessLine, parseAccessLine, type PushedManifest } from './deploy-bytes.js';
+import { freePort } from './smoke.js';
+
+/** The loopback registry a deploy measurement pushes to and pulls from, and whose access log says what was fetched. */
+export interface DeployRegistry {
+  /** host:port on 127.0.0.1, as an image reference starts with it. */
+  address: string;
+  /** e.g. "docker-registry 2.8.2+ds1", recorded in the results. */
+  version: string;
+  /** Every request answered so far, in order: `accessLog().length` marks a moment, `slice(mark)` what came after. */
+  accessLog(): AccessLine[];
+  /** The manifest pushed for repository:tag, with its blobs' exact sizes. */
+  manifest(repository: string, tag: string): Promise<PushedManifest>;
+  /** Stops the registry and removes its storage; waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/** Debian's package name and binary (offline/setup.sh installs it). */
+export const REGISTRY_BINARY = 'docker-registry';
+const INSTALL_HINT = 'install it with `sudo npm run setup` (offline/setup.sh installs Debian\'s docker-registry, or `apt-get install docker-registry`), or leave out --deploy';
+const READY_WITHIN_MS = 15_000;
+
+const MANIFEST_TYPES = ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json'].join(', ');
+
+/**
+ * Starts Debian's docker-registry on 127.0.0.1 at a free port, with its own storage and configuration in a
+ * new temporary folder (removed when it stops). Ready when GET /v2/ answers (polled every 20 ms, no fixed
+ * wait). A port taken between choosing and binding it is retried with another, twice.
+ */
+export async function startLoopbackRegistry(signal: AbortSignal, binary = REGISTRY_BINARY): Promise<DeployRegistry> {
+  const version = await execa(binary, ['--version'], { reject: false });
+  if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
+    throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
+  }
+  const storage = await mkdtemp(join(tmpdir(), 'stagebench-registry-'));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const started = await startOnce(binary, storage, signal);
+      if ('registry' in started) return { ...started.registry, version: version.stdout.trim().replace(/ github\.com\/\S+/, '') };
+      if (!started.portTaken || attempt === 3) {
+        throw new ConfigError(`the loopback registry (${binary}) did not start: ${started.why}`, started.portTaken ? 'free a loopback port, or retry' : INSTALL_HINT);
+      }
+    }
+  } catch (err) {
+    await rm(storage, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+type Started = { registry: Omit<DeployRegistry, 'version'> } | { why: string; portTaken: boolean };
+
+async function startOnce(binary: string, storage: string, signal: AbortSignal): Promise<Started> {
+  const address = `127.0.0.1:${await freePort()}`;
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(join(storage, 'data'))}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${address}`,
+    `  secret: ${randomBytes(16).toString('hex')}`,
+    '',
+  ].join('\n');
+  // Its own file in the storage folder: /dev/stdin cannot be opened on the socket Node's child stdin is.
+  const file = join(storage, 'config.yml');
+  await writeAtomic(file, config);
+  const child: ResultPromise = execa(binary, ['serve', file], { reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  const log: AccessLine[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const parsed = parseAccessLine(line);
+    if (parsed) log.push(parsed);
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  let exited = false;
+  const done = child.then(() => (exited = true));
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      // A registry that ignores SIGTERM is killed; the wait ends when the process does, not after a fixed time.
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await done;
+      clearTimeout(hard);
+    }
+    await rm(storage, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + READY_WITHIN_MS;
+  while (!exited) {
+    if (signal.aborted) {
+      await stop();
+      throw new InterruptedError('interrupted while starting the loopback registry');
+    }
+    const ok = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) {
+      return {
+        registry: {
+          address,
+          accessLog: () => log,
+          manifest: (repository, tag) => readManifest(address, repository, tag),
+          stop,
+        },
+      };
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      return { why: `no answer on http://${address}/v2/ within ${READY_WITHIN_MS / 1000} s`, portTaken: false };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await done;
+  await stop();
+  const tail = stderr.slice(-5).join('\n');
+  return { why: tail || 'it exited at once', portTaken: /address already in use/.test(tail) };
+}
+
+async function readManifest(address: string, repository: string, tag: string): Promise<PushedManifest> {
+  const url = `http://${address}/v2/${repository}/manifests/${tag}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { Accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new Error(`the loopback registry did not answer GET ${url}: ${errorMessage((err as Error).cause ?? err)}`, { cause: err });
+  }
+  if (!res.ok) throw new Error(`the loopback registry answered GET ${url} with HTTP ${res.status}`);
+  const body = (await res.json()) as Partial<PushedManifest>;
+  if (!body.config || !Array.isArray(body.layers)) throw new Error(`the manifest of ${repository}:${tag} has no config or layers (a manifest list?)`);
+  return { config: { digest: body.config.digest, size: body.config.size }, layers: body.layers.map((l) => ({ digest: l.digest, size: l.size })) };
+}

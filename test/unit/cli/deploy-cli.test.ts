@@ -1,0 +1,106 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../../harness/cli/main.js';
+import { ConfigError } from '../../../harness/errors.js';
+import type { Results } from '../../../harness/results/schema.js';
+import { FAKE_BLOB, fakeEngine, type FakeEngineOptions, fakeRegistry } from './fake-engine.js';
+
+// `stagebench run --deploy` through the whole CLI on a fake engine and an in-memory registry: what is pushed,
+// pulled, recorded and left behind. The integration suite does the same on a real daemon and docker-registry.
+
+beforeAll(async () => {
+  await import('../../../harness/cli/run-command.js');
+  await import('../../../harness/cli/output.js');
+}, 60_000);
+
+/** The fixture scenarios, with a command smoke check the fake engine can pass. */
+function scenarios(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-deploy-cli-'));
+  cpSync(new URL('../../fixtures/scenarios', import.meta.url).pathname, join(dir, 'scenarios'), { recursive: true });
+  const file = join(dir, 'scenarios', 'hello', 'scenario.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...json, smoke: { command: ['/bin/true'], timeoutMs: 1000 } }));
+  return dir;
+}
+
+async function stagebench(argv: string[], engineOpts: FakeEngineOptions = {}, startRegistry?: () => Promise<never>) {
+  const dir = scenarios();
+  const registry = fakeRegistry();
+  const engine = fakeEngine({ smokeExit: 0, registry, ...engineOpts });
+  let stderr = '';
+  const code = await run({
+    argv: ['run', '--scenarios', 'scenarios', '--out', 'out', ...argv],
+    env: {},
+    cwd: dir,
+    stdout: { write: () => true },
+    stderr: { write: (t: string) => (stderr += t) },
+    onInterrupt: () => () => undefined,
+    engine,
+    startRegistry: startRegistry ?? (async () => registry),
+  });
+  const results = () => JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as Results;
+  return { code, stderr, engine, registry, results };
+}
+
+const deployOf = (r: Results, id: string) => r.scenarios[0]!.variants.find((v) => v.id === id)!.deploy;
+
+test('--deploy --bandwidth: exact bytes with and without the base, what was fetched, timed rounds, the download time at the rate', async () => {
+  const res = await stagebench(['--deploy', '--bandwidth', '8kbit', '--runs', '2', '--warmup', '1']);
+  expect(res.code).toBe(0);
+  const results = res.results();
+  expect(results.deploy).toEqual({ registry: 'docker-registry 2.8.2+ds1', bandwidth: '8kbit', bitsPerSecond: 8000 });
+  expect(Object.keys(results.methods)).toEqual(expect.arrayContaining(['deploy', 'deploy.pullMs', 'deploy.bytes', 'deploy.downloadMs']));
+  // single: FROM the busybox fixture, whose one layer a host has; its own layer and the config are downloaded.
+  const single = deployOf(results, 'single')!;
+  const withBase = FAKE_BLOB.config + FAKE_BLOB.own;
+  const withoutBase = withBase + FAKE_BLOB.base;
+  expect(single).toMatchObject({ configBytes: FAKE_BLOB.config, withBaseBytes: withBase, withoutBaseBytes: withoutBase, fetchedBytes: withBase, downloadMs: { withBase: withBase, withoutBase: withoutBase } });
+  expect(single.layers.map((l) => [l.inBase, l.fetched])).toEqual([
+    [true, false],
+    [false, true],
+  ]);
+  // Two timed rounds after one warm-up: three pulls of single, two samples each.
+  expect(single.pullSamples).toHaveLength(2);
+  expect(single.deploySamples).toEqual(single.pullSamples!.map((p, i) => p + single.startSamples![i]!));
+  // scratch has no base, so a bare host downloads every layer; this engine still held the shared one.
+  const scratch = deployOf(results, 'scratch')!;
+  expect(scratch).toMatchObject({ withBaseBytes: withoutBase, fetchedBytes: withBase });
+  expect(results.scenarios[0]!.variants.find((v) => v.id === 'scratch')!.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the engine still held 1 of the image\'s layers')]));
+  // Afterwards: the registry stopped, no pushed reference left, every variant's run tag on its own image again.
+  expect(res.registry.stopped).toBe(true);
+  expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
+  for (const v of results.scenarios[0]!.variants) expect(res.engine.refs.get(v.imageTag!)).toBe(v.imageId);
+  const pulls = res.registry.accessLog().filter((l) => l.method === 'GET' && l.path.includes('/manifests/'));
+  expect(pulls).toHaveLength(3 * 3);
+});
+
+test('a refused push leaves that variant\'s deploy figures out with a warning; the run still exits 0 and leaves no pushed reference', async () => {
+  const res = await stagebench(['--deploy'], { pushFails: true });
+  expect(res.code).toBe(0);
+  const variants = res.results().scenarios[0]!.variants;
+  expect(variants.map((v) => v.deploy)).toEqual([undefined, undefined, undefined]);
+  expect(variants[0]!.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^deploy not measured: .*507 Insufficient Storage/)]));
+  expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
+  expect(res.registry.stopped).toBe(true);
+});
+
+test('a registry that cannot start: exit 2 with the fix, nothing built', async () => {
+  const res = await stagebench(['--deploy'], {}, async () => {
+    throw new ConfigError('--deploy needs a loopback registry, and docker-registry is not installed (not on PATH)', 'install it with `sudo npm run setup`');
+  });
+  expect(res.code).toBe(2);
+  expect(res.stderr).toContain('docker-registry is not installed');
+  expect(res.stderr).toContain('sudo npm run setup');
+  expect(res.engine.builds).toEqual([]);
+});
+
+test.each([
+  [['--bandwidth', '100Mbit'], '--bandwidth gives the download time of the deploy bytes, and there are none without --deploy'],
+  [['--deploy', '--no-smoke'], '--deploy times the start to the first passing smoke check'],
+  [['--deploy', '--bandwidth', '100MB'], '--bandwidth 100MB is not a rate'],
+])('usage: %j exits 2', async (argv, message) => {
+  const res = await stagebench(argv);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toContain(message);
+});
