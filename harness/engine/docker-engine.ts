@@ -10,7 +10,8 @@ import type { BuildOutcome, BuildRequest, Engine, ImageFacts, Labelled, SmokeCon
 import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
-import { engineAddress } from './docker-host.js';
+import { type EngineAddress, engineAddress } from './docker-host.js';
+import { unreachableHint } from './unreachable-hint.js';
 import { describeEngine, type InfoAnswer, type VersionAnswer } from './engine-kind.js';
 import { type DfImage, type Usage, usageOf } from './disk-usage.js';
 
@@ -37,6 +38,7 @@ const STATUS = { 200: true, 204: true, 304: true, 404: 'not found', 409: 'confli
 export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly address: string;
+  private readonly endpoint: EngineAddress;
   private readonly timeoutMs: number;
 
   /**
@@ -47,19 +49,15 @@ export class DockerEngine implements Engine {
     private readonly env: Record<string, string | undefined>,
     options: { timeoutMs?: number; context?: string } = {},
   ) {
-    const { options: dockerOptions, address } = engineAddress(env, options.context);
-    this.docker = new Docker(dockerOptions);
-    this.address = address;
+    this.endpoint = engineAddress(env, options.context);
+    this.docker = new Docker(this.endpoint.options);
+    this.address = this.endpoint.address;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   }
 
   private unreachable(err: unknown): EngineUnreachableError {
     const code = (err as ModemError).code;
-    const hint =
-      code === 'EACCES'
-        ? `run as a user allowed to use ${this.address} (root or the docker group)`
-        : 'start the Docker daemon, or set DOCKER_HOST to the address of a running engine';
-    return new EngineUnreachableError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, hint, { cause: err });
+    return new EngineUnreachableError(`cannot reach the Docker engine at ${this.address} (${code ?? errorMessage(err)})`, unreachableHint(this.endpoint, code), { cause: err });
   }
 
   /** What a failed request means: no answer in time, an interrupt, no engine at all, or the engine's refusal. */

@@ -10,7 +10,12 @@ export interface EngineAddress {
   options: Docker.DockerOptions;
   /** How the address is named in messages and results, e.g. unix:///var/run/docker.sock (context "ci"). */
   address: string;
+  /** What chose it, so that a hint for an engine that does not answer names the right thing to change. */
+  chosenBy: ChosenBy;
 }
+
+/** The local socket (nothing chose another), DOCKER_HOST, or a context named by --context, DOCKER_CONTEXT or `docker context use`. */
+export type ChosenBy = { by: 'socket' } | { by: 'DOCKER_HOST' } | { by: 'context'; name: string; from: '--context' | 'DOCKER_CONTEXT' | 'docker context use' };
 
 type Env = Record<string, string | undefined>;
 
@@ -26,19 +31,22 @@ export const dockerConfigDir = (env: Env) => env.DOCKER_CONFIG || join(homedir()
  */
 export function engineAddress(env: Env, contextFlag?: string): EngineAddress {
   const configDir = dockerConfigDir(env);
-  const [name, source] =
+  const [name, from] =
     contextFlag !== undefined
-      ? [contextFlag, '--context']
+      ? ([contextFlag, '--context'] as const)
       : env.DOCKER_HOST
-        ? [undefined, '']
+        ? ([undefined, 'DOCKER_HOST'] as const)
         : env.DOCKER_CONTEXT
-          ? [env.DOCKER_CONTEXT, 'DOCKER_CONTEXT']
-          : [currentContext(configDir), `currentContext in ${join(configDir, 'config.json')}`];
-  if (name !== undefined && name !== 'default') return fromContext(configDir, name, source, env);
-  if (env.DOCKER_HOST) return fromHost(env.DOCKER_HOST, 'DOCKER_HOST', tlsFromEnv(env), env);
+          ? ([env.DOCKER_CONTEXT, 'DOCKER_CONTEXT'] as const)
+          : ([currentContext(configDir), 'docker context use'] as const);
+  if (name !== undefined && name !== 'default') {
+    const source = from === 'docker context use' ? `currentContext in ${join(configDir, 'config.json')}` : from;
+    return { ...fromContext(configDir, name, source, env), chosenBy: { by: 'context', name, from } };
+  }
+  if (env.DOCKER_HOST) return { ...fromHost(env.DOCKER_HOST, 'DOCKER_HOST', tlsFromEnv(env), env), chosenBy: { by: 'DOCKER_HOST' } };
   const user = join(homedir(), '.docker', 'run', 'docker.sock');
   const socketPath = existsSync(user) ? user : '/var/run/docker.sock';
-  return { options: { socketPath }, address: `unix://${socketPath}` };
+  return { options: { socketPath }, address: `unix://${socketPath}`, chosenBy: { by: 'socket' } };
 }
 
 function currentContext(configDir: string): string | undefined {
@@ -69,7 +77,9 @@ function tlsFromEnv(env: Env): Tls {
   return { ...(on ? { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') } : {}), verify: true, on };
 }
 
-function fromContext(configDir: string, name: string, source: string, env: Env): EngineAddress {
+type Endpoint = Omit<EngineAddress, 'chosenBy'>;
+
+function fromContext(configDir: string, name: string, source: string, env: Env): Endpoint {
   const hash = createHash('sha256').update(name).digest('hex');
   const meta = join(configDir, 'contexts', 'meta', hash, 'meta.json');
   if (!existsSync(meta)) {
@@ -94,7 +104,7 @@ function fromContext(configDir: string, name: string, source: string, env: Env):
 }
 
 /** dockerode options for one endpoint URL: unix, npipe, tcp (TLS when asked or on 2376), https, ssh. */
-function fromHost(host: string, source: string, tls: Tls, env: Env): EngineAddress {
+function fromHost(host: string, source: string, tls: Tls, env: Env): Endpoint {
   let url: URL;
   try {
     url = new URL(host);

@@ -177,12 +177,12 @@ describe('an unreachable engine', () => {
     expect(res.code).toBe(3);
     expect(res.stderr).toBe(
       'stagebench: cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)\n' +
-        '  fix: start the Docker daemon, or set DOCKER_HOST to the address of a running engine\n',
+        '  fix: DOCKER_HOST names /nonexistent/docker.sock, which does not exist: start the engine there, correct DOCKER_HOST, or unset it to use the current docker context or the local socket\n',
     );
     expect(JSON.parse(res.stdout)).toEqual({
       error: {
         message: 'cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)',
-        hint: 'start the Docker daemon, or set DOCKER_HOST to the address of a running engine',
+        hint: 'DOCKER_HOST names /nonexistent/docker.sock, which does not exist: start the engine there, correct DOCKER_HOST, or unset it to use the current docker context or the local socket',
         exitCode: 3,
       },
     });

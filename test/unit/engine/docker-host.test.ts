@@ -45,6 +45,15 @@ describe('which engine, resolved as the docker CLI does', () => {
     expect(engineAddress({ DOCKER_CONFIG: dir, ...env }, flag).address).toBe(address);
   });
 
+  test('what chose the engine is kept, for the hint when it does not answer', () => {
+    const chosen = (env: Record<string, string>, flag?: string) => engineAddress({ DOCKER_CONFIG: dir, ...env }, flag).chosenBy;
+    expect(chosen({})).toEqual({ by: 'context', name: 'ci', from: 'docker context use' });
+    expect(chosen({ DOCKER_CONTEXT: 'other' })).toEqual({ by: 'context', name: 'other', from: 'DOCKER_CONTEXT' });
+    expect(chosen({ DOCKER_HOST: 'unix:///run/host.sock' }, 'other')).toEqual({ by: 'context', name: 'other', from: '--context' });
+    expect(chosen({ DOCKER_HOST: 'unix:///run/host.sock', DOCKER_CONTEXT: 'other' })).toEqual({ by: 'DOCKER_HOST' });
+    expect(chosen({}, 'default')).toEqual({ by: 'socket' });
+  });
+
   test('a unix endpoint is a socket path', () => {
     expect(engineAddress({ DOCKER_CONFIG: dir }).options).toEqual({ socketPath: '/run/ci.sock' });
   });
