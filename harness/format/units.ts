@@ -3,6 +3,10 @@
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
 export type ByteUnit = (typeof UNITS)[number];
 
+/** A word that starts with a unit these formatters print after a number ("MB,", "%)", "s"): text wrapping keeps it with the number. */
+const UNIT_WORD = new RegExp(`^(?:${[...UNITS, 'ms', 's', 'min', '%'].join('|')})(?![\\p{L}\\p{N}])`, 'u');
+export const startsWithUnit = (word: string) => UNIT_WORD.test(word);
+
 /** Three significant digits at most: 584, 78.9, 4.85. */
 const digitsFor = (value: number) => (value >= 100 ? 0 : value >= 10 ? 1 : 2);
 
