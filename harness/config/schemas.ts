@@ -134,6 +134,8 @@ const ClaimCheckSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('size'), minBytes: z.int().min(0), maxBytes: z.int().positive(), comparableBases: z.array(z.string()).min(1) }),
   /** None of these `contains` checks (scenario.json) found anything in the variant's image. */
   z.strictObject({ kind: z.literal('absent'), items: z.array(z.string()).min(1) }),
+  /** With --deploy: the variant downloads fewer bytes than single and deploys (pull + start) in less time. */
+  z.strictObject({ kind: z.literal('faster-deploy') }),
 ]);
 
 /** A document's claims about scenarios, checked against a results file (docs/lesson-claims.json). */

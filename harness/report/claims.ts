@@ -2,7 +2,7 @@ import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { cell } from './markdown.js';
-import { formatBytes, formatChange } from '../format/units.js';
+import { formatBytes, formatChange, formatMs } from '../format/units.js';
 
 export type Verdict = 'held' | 'did not hold' | 'cannot be checked here';
 
@@ -61,7 +61,37 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
         ? { measured: `none of: ${check.items.join(', ')}`, verdict: 'held', why: `not in the image${packages}` }
         : { measured: `ships: ${found.map((f) => `${f} (${v.contains![f]!.paths.join(', ')})`).join('; ')}`, verdict: 'did not hold', why: `found in the final image${packages}` };
     }
+    case 'faster-deploy':
+      return judgeDeploy(results, scenario.variants, v);
   }
+}
+
+/** "Smaller images = faster pulls and deployments": the exact download bytes, their time at --bandwidth, and the timed pull + start, against single. */
+function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResult): Omit<ClaimRow, 'text' | 'scenario' | 'variant'> {
+  const single = variants.find((x) => x.id === 'single');
+  if (!results.deploy) {
+    return { measured: '—', verdict: 'cannot be checked here', why: 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it' };
+  }
+  const d = v.deploy;
+  const s = single?.deploy;
+  if (!d || !s) return { measured: '—', verdict: 'cannot be checked here', why: `${!d ? v.id : 'single'} has no deploy figures in this run (its warnings say why)` };
+  const time = (x: NonNullable<VariantResult['deploy']>) => (x.deployStats && x.deployStats.n > 1 ? `${formatMs(x.deployStats.median)} ± ${formatMs(x.deployStats.mad)} (n=${x.deployStats.n})` : formatMs(x.deployMs));
+  const at = (x: NonNullable<VariantResult['deploy']>, key: 'withBase' | 'withoutBase') => (x.downloadMs ? `, ${formatMs(x.downloadMs[key])}` : '');
+  const measured =
+    `download with the base: ${formatBytes(d.withBaseBytes)}${at(d, 'withBase')} (single ${formatBytes(s.withBaseBytes)}${at(s, 'withBase')}); ` +
+    `without: ${formatBytes(d.withoutBaseBytes)}${at(d, 'withoutBase')} (single ${formatBytes(s.withoutBaseBytes)}${at(s, 'withoutBase')}); ` +
+    `pull + start ${time(d)} (single ${time(s)})`;
+  const fewer = d.withBaseBytes < s.withBaseBytes && d.withoutBaseBytes < s.withoutBaseBytes;
+  const faster = d.deployMs < s.deployMs;
+  const rate = results.deploy.bandwidth ? ` Download times at ${results.deploy.bandwidth}, computed from the exact bytes.` : '';
+  const held = [d, s].some((x) => x.fetchedBytes < x.withBaseBytes)
+    ? ` This engine still held some of the images' own layers, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
+    : '';
+  return {
+    measured,
+    verdict: fewer && faster ? 'held' : 'did not hold',
+    why: `held means fewer compressed bytes to download, with and without the base, and a lower median pull (from a loopback registry) + start on this engine; ${fewer ? 'fewer bytes' : 'not fewer bytes'}, ${faster ? 'faster' : 'not faster'}.${rate}${held}`,
+  };
 }
 
 /** "Fewer build tools" as a package count: what the variant ships beside what single ships, when both were inventoried. */

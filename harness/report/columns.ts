@@ -44,12 +44,22 @@ export function runColumns(rows: Row[]): Column[] {
   const bytes = (n: number | undefined, unit: typeof size) => (n === undefined ? dash : formatBytes(n, unit));
   const start = timeUnitFor(rows.flatMap((r) => [r.variant.startMs, r.variant.startStats?.mad]));
   const wasted = byteUnitFor(rows.map((r) => r.variant.wastedBytes));
+  const deployTime = timeUnitFor(rows.flatMap((r) => [r.variant.deploy?.deployMs, r.variant.deploy?.deployStats?.mad]));
+  const deployBytes = byteUnitFor(rows.map((r) => r.variant.deploy?.withBaseBytes));
+  const downloadTime = timeUnitFor(rows.map((r) => r.variant.deploy?.downloadMs?.withBase));
   // Columns of newer measurements appear only when some row has them (older results, --no-files).
   const files: Column[] = [
     ...(rows.some((r) => r.variant.wastedBytes !== undefined)
       ? [{ header: 'Wasted', align: 'right' as const, value: (r: Row) => (r.variant.wastedBytes === undefined ? dash : `${formatBytes(r.variant.wastedBytes, wasted)} (${formatEfficiency(r.variant.efficiency ?? 1)})`), drop: 0.2 }]
       : []),
     ...(rows.some((r) => r.variant.startMs !== undefined) ? [{ header: 'Start-up', align: 'right' as const, value: (r: Row) => startTime(r, start), drop: 0.3 }] : []),
+    // --deploy: pull + start after a push (median ± MAD), and what a host with the base downloads (exact), at --bandwidth.
+    ...(rows.some((r) => r.variant.deploy !== undefined)
+      ? [
+          { header: 'Deploy', align: 'right' as const, value: (r: Row) => deployTimeOf(r, deployTime), drop: 0.25 },
+          { header: 'Download (has base)', align: 'right' as const, value: (r: Row) => downloadOf(r, deployBytes, downloadTime), drop: 0.15 },
+        ]
+      : []),
     ...(rows.some((r) => r.variant.packages !== undefined) ? [{ header: 'Packages', align: 'left' as const, value: packageCounts, drop: 0.1 }] : []),
   ];
   return [
@@ -91,6 +101,21 @@ function startTime(r: Row, unit: TimeUnit | undefined): string {
   if (startMs === undefined) return dash;
   if (!startStats || startStats.n < 2) return formatMs(startMs, unit);
   return `${formatMs(startStats.median, unit)} ± ${formatMs(startStats.mad, unit)} (n=${startStats.n})`;
+}
+
+/** Pull from the loopback registry + start to the first passing check: median ± MAD over n rounds. */
+function deployTimeOf(r: Row, unit: TimeUnit | undefined): string {
+  const d = r.variant.deploy;
+  if (!d) return dash;
+  if (!d.deployStats || d.deployStats.n < 2) return formatMs(d.deployMs, unit);
+  return `${formatMs(d.deployStats.median, unit)} ± ${formatMs(d.deployStats.mad, unit)} (n=${d.deployStats.n})`;
+}
+
+/** The compressed bytes a host holding the final base downloads, and with --bandwidth the time that takes. */
+function downloadOf(r: Row, unit: ReturnType<typeof byteUnitFor>, time: TimeUnit | undefined): string {
+  const d = r.variant.deploy;
+  if (!d) return dash;
+  return `${formatBytes(d.withBaseBytes, unit)}${d.downloadMs ? ` · ${formatMs(d.downloadMs.withBase, time)}` : ''}`;
 }
 
 /** One build: its time. Several: median ± MAD over n timed builds. */
@@ -137,7 +162,11 @@ export function footnote(results: Results): string {
   const e = results.engine;
   const profile = results.profile ? `, profile ${results.profile}` : '';
   return `${engineName(e)} (API ${e.apiVersion}, ${storeName(e)}, ${e.os}/${e.arch}, ${e.ncpu} CPUs), builder ${builderLabel(results)}${profile}. ` +
-    `Size: ${sizeMeaning(e.imageStore)} (SI units); build time: ${buildHow(results)}, ${results.createdAt}.`;
+    `Size: ${sizeMeaning(e.imageStore)} (SI units); build time: ${buildHow(results)}, ${results.createdAt}.` +
+    (results.deploy
+      ? ` Deploy: pull from a loopback ${results.deploy.registry} + start to the first passing smoke check; download: compressed bytes a host with the final base fetches` +
+        `${results.deploy.bandwidth ? `, and their time at ${results.deploy.bandwidth}` : ''}.`
+      : '');
 }
 
 /** What the Size column holds on each image store (methods.sizeBytes says how it is measured). */

@@ -47,3 +47,43 @@ test('docs/claims.md is what `npm run docs` generates from the committed results
   const latest = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../../../docs/reference/results.json', import.meta.url), 'utf8')));
   expect(readFileSync(new URL('../../../docs/claims.md', import.meta.url), 'utf8')).toBe(renderClaims(committed, latest, 'docs/reference/results.json'));
 });
+
+/** A deploy record: bytes a host with / without the base downloads, and the timed pull + start samples. */
+const deploy = (withBase: number, withoutBase: number, samples: number[], fetched = withBase) => ({
+  configBytes: 1000,
+  layers: [],
+  withBaseBytes: withBase,
+  withoutBaseBytes: withoutBase,
+  fetchedBytes: fetched,
+  pullMs: 0,
+  startMs: 0,
+  deployMs: [...samples].sort((a, b) => a - b)[1]!,
+  deployStats: { n: 3, median: [...samples].sort((a, b) => a - b)[1]!, mean: 0, stddev: 0, min: 0, max: 0, mad: 10, outliers: [] },
+  downloadMs: { withBase: Math.round((withBase * 8) / 100_000), withoutBase: Math.round((withoutBase * 8) / 100_000) },
+});
+const deployClaim: ClaimsFile = { title: 't', source: 's', claims: [{ text: 'faster deploys', scenario: 'node-app', variants: ['multi', 'prod'], check: { kind: 'faster-deploy' } }] };
+
+test('faster deploys: held on fewer bytes and a lower pull + start median, with the figures; not measured is said plainly', () => {
+  const measured = {
+    ...results([
+      variant('single', { sizeBytes: 900_000_000, deploy: deploy(120_000_000, 160_000_000, [900, 1000, 1100]) }),
+      variant('multi', { sizeBytes: 160_000_000, deploy: deploy(50_000_000, 90_000_000, [400, 500, 600]) }),
+      // Fewer bytes, yet not faster here: the verdict says which half failed.
+      variant('prod', { sizeBytes: 150_000_000, deploy: deploy(40_000_000, 80_000_000, [1000, 1200, 1300], 1000) }),
+    ]),
+    deploy: { registry: 'docker-registry 2.8.2+ds1', bandwidth: '100Mbit', bitsPerSecond: 100_000_000 },
+  };
+  const [multi, prod] = judgeClaims(deployClaim, measured);
+  expect(multi!.verdict).toBe('held');
+  expect(multi!.measured).toBe('download with the base: 50.0 MB, 4.00 s (single 120 MB, 9.60 s); without: 90.0 MB, 7.20 s (single 160 MB, 12.8 s); pull + start 500 ms ± 10 ms (n=3) (single 1.00 s ± 10 ms (n=3))');
+  expect(multi!.why).toContain('Download times at 100Mbit, computed from the exact bytes.');
+  expect(prod!.verdict).toBe('did not hold');
+  expect(prod!.why).toContain('fewer bytes, not faster');
+  expect(prod!.why).toContain('its timed pulls fetched 1.00 kB (single 120 MB)');
+
+  const unmeasured = judgeClaims(deployClaim, results([variant('single', { sizeBytes: 900_000_000 }), variant('multi', { sizeBytes: 160_000_000 }), variant('prod', { sizeBytes: 150_000_000 })]));
+  expect(unmeasured.map((r) => [r.verdict, r.measured, r.why])).toEqual([
+    ['cannot be checked here', '—', 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it'],
+    ['cannot be checked here', '—', 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it'],
+  ]);
+});

@@ -52,3 +52,18 @@ test('vs single: a variant larger than single shows its growth with a sign, in %
   const doc = results([variant('single', { sizeBytes: 3_030_000 }), variant('multi', { sizeBytes: 11_980_000 })]);
   expect(renderMarkdown(doc)).toContain('| node-app | multi | ok | 12.0 MB | +295.4 % (+8.95 MB) |');
 });
+
+test('markdown with --deploy: a Deploy column (pull + start, median ± MAD) and the download of a host with the base at the stated rate', () => {
+  const stats = (median: number, mad: number) => ({ n: 3, median, mean: median, stddev: 0, min: median, max: median, mad, outliers: [] });
+  const d = (withBase: number, deployMs: number) => ({ configBytes: 100, layers: [], withBaseBytes: withBase, withoutBaseBytes: withBase + 1000, fetchedBytes: withBase, pullMs: 1, startMs: 1, deployMs, deployStats: stats(deployMs, 12), downloadMs: { withBase: Math.round((withBase * 8) / 100_000), withoutBase: 0 } });
+  const deployed = {
+    ...results([variant('single', { sizeBytes: 375_000_000, deploy: d(120_000_000, 2_400) }), variant('multi', { sizeBytes: 175_000_000 })]),
+    deploy: { registry: 'docker-registry 2.8.2+ds1', bandwidth: '100Mbit', bitsPerSecond: 100_000_000 },
+  };
+  const md = renderMarkdown(deployed);
+  expect(md).toContain('| Deploy | Download (has base) |');
+  expect(md).toContain('| 2.40 s ± 0.01 s (n=3) | 120 MB · 9.60 s |');
+  expect(md).toContain('| — | — |');
+  expect(md).toContain('Deploy: pull from a loopback docker-registry 2.8.2+ds1 + start to the first passing smoke check; download: compressed bytes a host with the final base fetches, and their time at 100Mbit.');
+  expect(renderMarkdown(doc)).not.toContain('Deploy');
+});
