@@ -17,5 +17,5 @@ export interface CliIo {
   /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */
   engine?: Engine;
   /** Tests may pass their own loopback registry for --deploy; the default starts Debian's docker-registry. */
-  startRegistry?: (signal: AbortSignal) => Promise<DeployRegistry>;
+  startRegistry?: (signal: AbortSignal, env: Record<string, string | undefined>) => Promise<DeployRegistry>;
 }

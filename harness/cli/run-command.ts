@@ -81,7 +81,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     let registry: DeployRegistry | undefined;
     if (measure.deploy) {
       const stopOthers = stopServices;
-      registry = await (io.startRegistry ?? startLoopbackRegistry)(controller.signal);
+      registry = await (io.startRegistry ?? startLoopbackRegistry)(controller.signal, io.env);
       progress.line(`deploy: ${registry.version} on ${registry.address}`);
       const started = registry;
       stopServices = async () => {

@@ -35,15 +35,16 @@ const MANIFEST_TYPES = ['application/vnd.docker.distribution.manifest.v2+json', 
  * new temporary folder (removed when it stops). Ready when GET /v2/ answers (polled every 20 ms, no fixed
  * wait). A port taken between choosing and binding it is retried with another, twice.
  */
-export async function startLoopbackRegistry(signal: AbortSignal, binary = REGISTRY_BINARY): Promise<DeployRegistry> {
-  const version = await execa(binary, ['--version'], { reject: false });
+export async function startLoopbackRegistry(signal: AbortSignal, env: Record<string, string | undefined> = process.env, options: RegistryOptions = {}): Promise<DeployRegistry> {
+  const binary = REGISTRY_BINARY;
+  const version = await execa(binary, ['--version'], { reject: false, env, extendEnv: false });
   if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
     throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
   }
   const storage = await mkdtemp(join(tmpdir(), 'stagebench-registry-'));
   try {
     for (let attempt = 1; ; attempt++) {
-      const started = await startOnce(binary, storage, signal);
+      const started = await startOnce(binary, storage, signal, env, options);
       if ('registry' in started) return { ...started.registry, version: version.stdout.trim().replace(/ github\.com\/\S+/, '') };
       if (!started.portTaken || attempt === 3) {
         throw new ConfigError(`the loopback registry (${binary}) did not start: ${started.why}`, started.portTaken ? 'free a loopback port, or retry' : INSTALL_HINT);
@@ -55,9 +56,14 @@ export async function startLoopbackRegistry(signal: AbortSignal, binary = REGIST
   }
 }
 
+/** For the fault tests: a read-only registry refuses every push, as a full or read-only one does. */
+export interface RegistryOptions {
+  readOnly?: boolean;
+}
+
 type Started = { registry: Omit<DeployRegistry, 'version'> } | { why: string; portTaken: boolean };
 
-async function startOnce(binary: string, storage: string, signal: AbortSignal): Promise<Started> {
+async function startOnce(binary: string, storage: string, signal: AbortSignal, env: Record<string, string | undefined>, options: RegistryOptions): Promise<Started> {
   const address = `127.0.0.1:${await freePort()}`;
   const config = [
     'version: 0.1',
@@ -68,6 +74,7 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal): 
     `    rootdirectory: ${JSON.stringify(join(storage, 'data'))}`,
     '  delete:',
     '    enabled: true',
+    ...(options.readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
     'http:',
     `  addr: ${address}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
@@ -76,7 +83,7 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal): 
   // Its own file in the storage folder: /dev/stdin cannot be opened on the socket Node's child stdin is.
   const file = join(storage, 'config.yml');
   await writeAtomic(file, config);
-  const child: ResultPromise = execa(binary, ['serve', file], { reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  const child: ResultPromise = execa(binary, ['serve', file], { env, extendEnv: false, reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const log: AccessLine[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -21,7 +21,7 @@ export interface CliRun {
 }
 
 /** Drives the whole CLI in-process, as bin/stagebench.js does, capturing its output. */
-export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void } = {}): Promise<CliRun> {
+export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void; startRegistry?: CliIo['startRegistry'] } = {}): Promise<CliRun> {
   const out = mkdtempSync(join(tmpdir(), 'sb-out-'));
   let stdout = '';
   let stderr = '';
@@ -41,6 +41,7 @@ export async function stagebench(args: string[], opts: { env?: Record<string, st
       interrupt = handler;
       return () => (interrupt = () => undefined);
     },
+    ...(opts.startRegistry ? { startRegistry: opts.startRegistry } : {}),
   };
   const code = await run(io);
   return { code, stdout, stderr, out };
