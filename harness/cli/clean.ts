@@ -1,5 +1,5 @@
 import type { Engine, Labelled } from '../engine/engine.js';
-import { LABEL, RUN_LABEL } from '../measure/labels.js';
+import { IMAGE_REPOSITORY_PREFIX, LABEL, RUN_LABEL, runOfTag } from '../measure/labels.js';
 import type { CleanArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -13,6 +13,13 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** The runs a container or image belongs to: a container's run label, an image's per-run tags (or, made by an older stagebench, its run label). */
+function runsOf(item: Labelled): string[] {
+  const label = item.labels[RUN_LABEL];
+  const tags = item.kind === 'image' ? (item.tags ?? []).flatMap((t) => runOfTag(t) ?? []) : [];
+  return label ? [...tags, label] : tags;
+}
+
 /**
  * The runs whose containers and images `clean` removes: the named ones, every one with --all, else every
  * run whose stagebench process is gone. A run id ends in the pid of the process that made it; while a
@@ -20,7 +27,7 @@ export function processAlive(pid: number): boolean {
  */
 export function runsToClean(items: Labelled[], args: Pick<CleanArgs, 'runIds' | 'all'>, alive: (pid: number) => boolean) {
   if (args.runIds.length > 0) return { remove: args.runIds, kept: [] as string[] };
-  const ids = [...new Set(items.flatMap((i) => i.labels[RUN_LABEL] ?? []))].sort();
+  const ids = [...new Set(items.flatMap(runsOf))].sort();
   if (args.all) return { remove: ids, kept: [] as string[] };
   const inFlight = (id: string) => {
     const pid = /-(\d+)$/.exec(id)?.[1];
@@ -29,16 +36,40 @@ export function runsToClean(items: Labelled[], args: Pick<CleanArgs, 'runIds' | 
   return { remove: ids.filter((id) => !inFlight(id)), kept: ids.filter(inFlight) };
 }
 
+/**
+ * What removing runs means on the engine, image by image: each run's tags (an image goes with its last
+ * tag), and stagebench's images that no tag holds (a crashed run's earlier rounds), which name no run:
+ * removed with --all, or by a plain `clean` when no run is in flight (one in flight may still be using its
+ * own). Images carrying the old per-image run label are removed by that label.
+ */
+export function cleanPlan(items: Labelled[], remove: string[], args: Pick<CleanArgs, 'runIds' | 'all'>, kept: string[]) {
+  const images = items.filter((i) => i.kind === 'image');
+  const tagsOf = (run: string) => [...new Set(images.flatMap((i) => (i.tags ?? []).filter((t) => runOfTag(t) === run)))].sort();
+  const untagged = images.filter((i) => (i.tags ?? []).length === 0 && !i.labels[RUN_LABEL]).map((i) => i.id);
+  const dangling = args.all || (args.runIds.length === 0 && kept.length === 0) ? untagged : [];
+  // --all: also stagebench's tags no run id can be read from (made by an older stagebench).
+  const otherTags = args.all ? [...new Set(images.flatMap((i) => (i.tags ?? []).filter((t) => t.startsWith(IMAGE_REPOSITORY_PREFIX) && !runOfTag(t))))].sort() : [];
+  return { runs: remove.map((run) => ({ run, tags: tagsOf(run) })), dangling, otherTags };
+}
+
 /** Removes what the chosen runs left; returns what could not be removed. */
 export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, engine: Engine): Promise<string[]> {
   const items = await engine.listLabelled(LABEL);
   const { remove, kept } = runsToClean(items, args, processAlive);
+  const plan = cleanPlan(items, remove, args, kept);
   const problems: string[] = [];
-  for (const id of remove) problems.push(...(await engine.cleanup({ containers: [], images: [] }, 0, [RUN_LABEL, id])));
-  // --all: also what no run label names (made by an older stagebench).
-  if (args.all) problems.push(...(await engine.cleanup({ containers: [], images: [] }, 0, [LABEL, 'true'])));
+  for (const { run, tags } of plan.runs) {
+    problems.push(...(await engine.cleanup({ containers: [], images: [], tags }, 0, [RUN_LABEL, run])));
+    // Made by an older stagebench: the run label is on the image itself.
+    const labelled = items.filter((i) => i.kind === 'image' && i.labels[RUN_LABEL] === run).map((i) => i.id);
+    if (labelled.length > 0) problems.push(...(await engine.cleanup({ containers: [], images: labelled, tags: [] }, 0)));
+  }
+  if (plan.dangling.length > 0 || plan.otherTags.length > 0 || args.all) {
+    problems.push(...(await engine.cleanup({ containers: [], images: plan.dangling, tags: plan.otherTags }, 0, args.all ? [LABEL, 'true'] : undefined)));
+  }
   for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
-  io.stderr.write(`clean: removed what ${remove.length} run(s) left${remove.length > 0 ? ` (${remove.join(', ')})` : ''}\n`);
+  const images = plan.dangling.length > 0 ? ` and ${plan.dangling.length} untagged stagebench image(s)` : '';
+  io.stderr.write(`clean: removed what ${remove.length} run(s) left${remove.length > 0 ? ` (${remove.join(', ')})` : ''}${images}\n`);
   if (kept.length > 0) {
     io.stderr.write(`clean: left ${kept.length} run(s) still in flight alone (${kept.join(', ')}); \`stagebench clean <run-id>\` or \`stagebench clean --all\` removes them anyway\n`);
   }

@@ -6,7 +6,7 @@ import { packContext } from './build-context.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS, type Deadline, deadline } from './deadline.js';
 import { retryWhileBusy } from './retry-busy.js';
 import type { EngineFacts } from '../results/schema.js';
-import type { BuildOutcome, BuildRequest, Engine, ImageFacts, Labelled, SmokeContainer, SmokeRequest } from './engine.js';
+import type { BuildOutcome, BuildRequest, Engine, ImageFacts, Labelled, RunMade, SmokeContainer, SmokeRequest } from './engine.js';
 import { readJsonLines } from './json-lines.js';
 import { type BuildMessage, BuildStreamParser } from './parse-build-stream.js';
 import { authFor } from './registry-auth.js';
@@ -370,65 +370,43 @@ export class DockerEngine implements Engine {
     );
     return [
       ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, labels: c.Labels ?? {} })),
-      ...images.map((i) => ({ kind: 'image' as const, id: i.Id, labels: i.Labels ?? {} })),
+      ...images.map((i) => ({ kind: 'image' as const, id: i.Id, labels: i.Labels ?? {}, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') })),
     ];
   }
 
-  async cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string], keep: string[] = []): Promise<string[]> {
+  async cleanup(made: RunMade, since: number, label?: [string, string], keep: string[] = []): Promise<string[]> {
     const problems: string[] = [];
     const labelled = label ? await this.listLabelled(`${label[0]}=${label[1]}`) : [];
-    for (const id of [...labelled.filter((l) => l.kind === 'container').map((l) => l.id), ...made.containers]) {
+    for (const id of new Set([...labelled.filter((l) => l.kind === 'container').map((l) => l.id), ...made.containers])) {
       const problem = await this.removeContainer(id);
       if (problem) problems.push(problem);
     }
-    // Classic builds chain labelled images as parents of others: remove in passes until no image is
-    // still held by a child (409). Removing one image can take parents with it, so a 404 is success.
     const status = (err: unknown) => ((err as EngineError).cause as ModemError | undefined)?.statusCode;
-    const remove = (id: string, force: boolean) =>
-      this.call(`removing image ${id}`, (abortSignal) => this.docker.getImage(id).remove({ force, abortSignal }) as Promise<unknown>);
-    // A kept classic image's parents carry the labels too (the builder adds them as steps): they stay with it.
-    const held = new Set<string>();
-    for (const id of keep) {
-      for (let parent = await this.parentOf(id); parent && !held.has(parent); parent = await this.parentOf(parent)) held.add(parent);
+    // Never forced: a reference another run, a kept image or the user still holds keeps the image, and an
+    // image a container or a child image uses stays (409).
+    const remove = (ref: string) => this.call(`removing image ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>);
+    // The run's tags: the engine untags, and removes the image (with its untagged classic parents) only when
+    // this was its last reference. 404: already gone.
+    for (const tag of new Set(made.tags.filter((t) => !keep.includes(t)))) {
+      await remove(tag).catch((e: unknown) => {
+        if (e instanceof EngineUnreachableError) throw e;
+        if (status(e) !== 404) problems.push(`image ${tag}: ${errorMessage(e)}`);
+      });
     }
-    let pending = labelled.filter((l) => l.kind === 'image' && !keep.includes(l.id) && !held.has(l.id)).map((l) => l.id);
-    while (pending.length > 0) {
-      const held: string[] = [];
-      for (const id of pending) {
-        await remove(id, true).catch((e: unknown) => {
-          if (e instanceof EngineUnreachableError) throw e;
-          if (status(e) === 409) held.push(id);
-          else if (status(e) !== 404) problems.push(`image ${id}: ${errorMessage(e)}`);
-        });
-      }
-      if (held.length === pending.length) {
-        problems.push(...held.map((id) => `image ${id}: still used by a child image`));
-        break;
-      }
-      pending = held;
-    }
-    // Classic stage results carry no labels. Remove only ours: untagged and created during this run; one
-    // still used as a parent (409) stays.
-    for (const id of made.images) {
+    // What the builds made that no tag holds now (earlier rounds' images, classic stage results and
+    // intermediates). Only what was created during this run: an id a build found in the cache may be
+    // another's. 409 (a child image or a container uses it) and 404 (gone with its child) are fine.
+    for (const id of new Set(made.images)) {
       try {
         const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ RepoTags?: string[]; Created: string }>(`/images/${id}/json`, signal));
         const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
-        if (!tagged && Date.parse(info.Created) >= since - 1000) await remove(id, false);
+        if (!tagged && Date.parse(info.Created) >= since - 1000) await remove(id);
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
         if (status(err) !== 404 && status(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
       }
     }
     return problems;
-  }
-
-  /** The image's parent (classic builds only; BuildKit images have none). */
-  private async parentOf(id: string): Promise<string | undefined> {
-    const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ Parent?: string }>(`/images/${id}/json`, signal)).catch((err: unknown) => {
-      if (err instanceof EngineUnreachableError) throw err;
-      return undefined;
-    });
-    return info?.Parent || undefined;
   }
 
   /** Removes a container and waits until it is gone: a cancelled classic build's step container may still be

@@ -57,11 +57,20 @@ export interface SmokeContainer {
   remove(): Promise<void>;
 }
 
-/** A container or image carrying a label, with all its labels. */
+/** A container or image carrying a label, with all its labels (and an image's tags). */
 export interface Labelled {
   kind: 'container' | 'image';
   id: string;
   labels: Record<string, string>;
+  /** An image's references (`repository:tag`); none for a dangling image. */
+  tags?: string[];
+}
+
+/** What a run made, for clean-up: containers and images by id, and the per-run tags it gave its images. */
+export interface RunMade {
+  containers: string[];
+  images: string[];
+  tags: string[];
 }
 
 /** The Docker boundary: everything stagebench asks of the engine, and nothing else. */
@@ -98,12 +107,13 @@ export interface Engine {
   /** Which of the paths exist in the image, read from a created container that is never started. */
   pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>>;
   /**
-   * Removes what a run made: the classic step containers its builds named, the unlabelled intermediate
-   * images of its builds (classic stage results) when still untagged and created since `since`, and, given a
-   * label, every container and image carrying it except the images in `keep`. Returns what could not be
-   * removed; throws EngineUnreachableError when the engine is gone.
+   * Removes what a run made, without touching what others hold: the containers (by id, and every one
+   * carrying `label`), then each tag in `made.tags` except those in `keep` (an image goes with its tag only
+   * when no other tag holds it), then each image in `made.images` that no tag holds, created since `since`,
+   * and used by no container or child image. Returns what could not be removed; throws
+   * EngineUnreachableError when the engine is gone.
    */
-  cleanup(made: { containers: string[]; images: string[] }, since: number, label?: [string, string], keep?: string[]): Promise<string[]>;
+  cleanup(made: RunMade, since: number, label?: [string, string], keep?: string[]): Promise<string[]>;
   /** Containers and images carrying a label (`key` or `key=value`). */
   listLabelled(label: string): Promise<Labelled[]>;
 }

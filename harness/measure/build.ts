@@ -20,8 +20,8 @@ export const stepsOf = (build: BuildOutcome): NonNullable<VariantResult['steps']
     ...(s.startedMs !== undefined && s.completedMs !== undefined ? { ms: Math.max(0, Math.round(s.completedMs - s.startedMs)) } : {}),
   }));
 
-/** What a build made that carries no run label and must be removed by id: step containers, stage results, intermediates. */
-export const unlabelledLeftovers = (build: BuildOutcome) => ({
+/** What a build made that the run removes by id: step containers, stage results, intermediates and the image itself. */
+export const buildLeftovers = (build: BuildOutcome) => ({
   containers: build.containerIds,
-  images: [...build.auxIds.filter((id) => id !== build.imageId), ...build.intermediateIds],
+  images: [...new Set([...build.auxIds, ...build.intermediateIds, ...(build.imageId ? [build.imageId] : [])])],
 });

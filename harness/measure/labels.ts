@@ -1,16 +1,38 @@
 import { imageRefPart } from '../scenarios/names.js';
 
-/** Every image and container stagebench makes carries LABEL=true, and RUN_LABEL=<run id> for clean-up. */
+/**
+ * What stagebench marks as its own. Images carry LABEL=true and the scenario and variant, never the run: a
+ * fully cached rebuild then keeps its image id from run to run, so everything measured of that id before (the
+ * pull size, the file listings) is known without reading the image again. A run finds its images by its
+ * per-run tags and the ids it built; containers, made and removed within one run, also carry RUN_LABEL=<run id>.
+ */
 export const LABEL = 'org.stagebench';
 export const RUN_LABEL = 'org.stagebench.run';
 
-/** The tag a variant's image gets: stagebench/<scenario>:<variant>-<run id>, per run, so two runs at once never move each other's tags. */
-export const imageTag = (scenario: string, variant: string, runId: string) => `stagebench/${imageRefPart(scenario)}:${imageRefPart(variant).slice(0, 100)}-${runId}`;
+/** The image repository every variant's image is tagged in: `stagebench/<scenario>`. */
+export const IMAGE_REPOSITORY_PREFIX = 'stagebench/';
 
-/** The labels of a variant's image and of the containers made from it. */
-export const variantLabels = (runId: string, scenario: string, variant: string): Record<string, string> => ({
+/** The tag a variant's image gets: stagebench/<scenario>:<variant>-<run id>, per run, so two runs at once never move each other's tags. */
+export const imageTag = (scenario: string, variant: string, runId: string) => `${IMAGE_REPOSITORY_PREFIX}${imageRefPart(scenario)}:${imageRefPart(variant).slice(0, 100)}-${runId}`;
+
+/** A run id: 12 hex digits, then `-<pid>` of the process that made it. */
+const RUN_ID = /-([0-9a-f]{12}(?:-\d+)?)$/;
+
+/** The run a stagebench tag was made by, or undefined for any other reference. */
+export function runOfTag(ref: string): string | undefined {
+  if (!ref.startsWith(IMAGE_REPOSITORY_PREFIX) || !ref.includes(':')) return undefined;
+  return RUN_ID.exec(ref.slice(ref.lastIndexOf(':')))?.[1];
+}
+
+/** The labels of a variant's image: the same in every run. */
+export const imageLabels = (scenario: string, variant: string): Record<string, string> => ({
   [LABEL]: 'true',
-  [RUN_LABEL]: runId,
   [`${LABEL}.scenario`]: scenario,
   [`${LABEL}.variant`]: variant,
+});
+
+/** The labels of the containers a run makes from a variant's image: the image's and the run's. */
+export const containerLabels = (runId: string, scenario: string, variant: string): Record<string, string> => ({
+  ...imageLabels(scenario, variant),
+  [RUN_LABEL]: runId,
 });

@@ -5,7 +5,7 @@ import type { BuildRequest, Engine } from '../engine/engine.js';
 import type { VariantResult } from '../results/schema.js';
 import { variantOptions } from '../scenarios/discover.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
-import { imageTag, variantLabels } from './labels.js';
+import { imageLabels, imageTag } from './labels.js';
 import type { BenchOptions } from './options.js';
 import { pullMissingBases } from './pull-bases.js';
 
@@ -58,7 +58,7 @@ export async function prepareVariant(
     dockerfile: variant.path,
     builder: opts.builder,
     tag: imageTag(scenario.name, result.id, runId),
-    labels: variantLabels(runId, scenario.name, result.id),
+    labels: imageLabels(scenario.name, result.id),
     buildArgs,
     target: options.target,
     network: options.network,

@@ -3,7 +3,7 @@ import { FileLister } from './file-lister.js';
 import { PullSizer } from '../engine/compressed-size.js';
 import { workerGzip } from '../engine/gzip-pool.js';
 import { MemoryRecordCache } from '../engine/layer-cache.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, RunMade } from '../engine/engine.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
 import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
@@ -46,7 +46,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   if (engineFacts.imageStore === 'containers-storage') {
     opts.progress.line('note: Podman: unique and shared bytes are not recorded (its disk usage counts layers of buildah\'s cache images as shared); WORKDIR adds no layer');
   }
-  const made = { containers: [] as string[], images: [] as string[] };
+  const made: RunMade = { containers: [], images: [], tags: [] };
   // Pull sizes by DiffID and image id, shared by every variant of the run and, with the layer cache, by
   // later runs: a layer is compressed once. Compression happens in finish(), never while a build is timed.
   const layerCache = (opts.layerCache && opts.layerRecords) || new MemoryRecordCache();
@@ -60,7 +60,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   const total = opts.scenarios.reduce((n, s) => n + s.variants.length, 0) * rounds * plan.length;
   let index = 0;
   let fatal: unknown;
-  /** With --keep-images: each variant's last image. */
+  /** With --keep-images: the tag of each variant's last image. */
   const kept: string[] = [];
   try {
     for (const scenario of opts.scenarios) {
@@ -105,9 +105,10 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
         }
       } finally {
         for (const run of runs) {
-          if (opts.keepImages && run.result.imageId && run.result.status === 'ok') kept.push(run.result.imageId);
+          if (opts.keepImages && run.result.imageTag && run.result.status === 'ok') kept.push(run.result.imageTag);
           made.containers.push(...run.made.containers);
           made.images.push(...run.made.images);
+          made.tags.push(...run.made.tags);
         }
         const variants = runs.filter((r) => r.attempted).map((r) => r.result);
         results.scenarios.push({

@@ -6,7 +6,7 @@ import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
-import { buildInMode, stepsOf, unlabelledLeftovers } from './build.js';
+import { buildInMode, stepsOf, buildLeftovers } from './build.js';
 import { measureComposition } from './composition.js';
 import { fileFields } from './files.js';
 import { checkContains } from './contains.js';
@@ -17,6 +17,8 @@ import { deployRounds } from './deploy.js';
 import type { DeployRegistry } from './registry.js';
 import type { Smoke } from '../config/schemas.js';
 import { timingFields } from './timing.js';
+import { containerLabels } from './labels.js';
+import type { RunMade } from '../engine/engine.js';
 
 /**
  * One variant through a run: prepared once, built once per round (warm-up rounds first), then checked.
@@ -24,8 +26,8 @@ import { timingFields } from './timing.js';
  */
 export class VariantRun {
   readonly result: VariantResult;
-  /** What its builds made that carries no run label: classic step containers, stage results, intermediates. */
-  readonly made = { containers: [] as string[], images: [] as string[] };
+  /** What its builds made, for clean-up: classic step containers, stage results and intermediates, every round's image, and its per-run tag. */
+  readonly made: RunMade = { containers: [], images: [], tags: [] };
   private request?: BuildRequest;
   private finalFrom = '';
   private lastImage?: ImageFacts;
@@ -97,8 +99,9 @@ export class VariantRun {
     return this.guard(async () => {
       const { result, request } = this;
       if (!request) return;
+      if (!this.made.tags.includes(request.tag)) this.made.tags.push(request.tag);
       const build = await buildInMode(this.engine, request, this.scenario, mode, nonce);
-      const leftovers = unlabelledLeftovers(build);
+      const leftovers = buildLeftovers(build);
       this.made.containers.push(...leftovers.containers);
       this.made.images.push(...leftovers.images);
       result.warnings = build.warnings.length > 0 ? build.warnings : undefined;
@@ -171,11 +174,12 @@ export class VariantRun {
       Object.assign(result, timingFields(this.samples, opts.modes, this.timedSteps, result.warnings));
       Object.assign(result, await measureComposition(this.engine, lastImage, this.finalFrom));
       if (opts.compressed || opts.files) await this.analyzeLayers(lastImage);
-      if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, request.labels);
+      const labels = containerLabels(this.runId, scenario.name, result.id);
+      if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, labels);
       if (opts.smoke && scenario.file.smoke) {
         if (!opts.signal.aborted) {
           opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');
-          Object.assign(result, await startupRounds(this.engine, result.imageId, scenario.file.smoke, request.labels, opts.signal, opts, result.warnings));
+          Object.assign(result, await startupRounds(this.engine, result.imageId, scenario.file.smoke, labels, opts.signal, opts, result.warnings));
         }
         if (opts.registry && result.smoke?.status === 'ok' && !opts.signal.aborted) await this.deploy(opts.registry, lastImage, scenario.file.smoke);
         // A check cut short by Ctrl-C says nothing about the image.

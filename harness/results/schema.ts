@@ -251,7 +251,7 @@ export const METHODS: Record<string, string> = {
   layerCount:
     'length of RootFS.Layers from GET /images/{id}/json: the layers a registry would store. History entries with Size 0 can still be real layers. ' +
     'Podman (buildah) adds no layer for WORKDIR, so its counts can be lower than Docker\'s for the same Dockerfile.',
-  historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the run label stagebench passes.',
+  historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the labels stagebench passes.',
   buildMs:
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +

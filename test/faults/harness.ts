@@ -16,6 +16,10 @@ export interface Faulted {
   stderr: string;
   /** Wall time of the stagebench process. */
   ms: number;
+  /** When the process was started (epoch ms): what it left is what appeared since. */
+  startedAt: number;
+  /** Its pid: every run id it made ends in `-<pid>`. */
+  pid: number;
   out: string;
   /** The process's own TMPDIR: must be empty afterwards. */
   tmp: string;
@@ -59,6 +63,7 @@ export async function stagebench(
   const out = opts.out ?? mkdtempSync(join(tmpdir(), 'sb-fault-out-'));
   const tmp = mkdtempSync(join(tmpdir(), 'sb-fault-tmp-'));
   const argv = args[0] === 'run' && !args.includes('--out') ? [...args, '--out', out] : args;
+  const startedAt = Date.now();
   const t0 = performance.now();
   const child = execa('node', [BIN, ...argv], { env: { TMPDIR: tmp, NO_COLOR: '1', ...opts.env }, reject: false, timeout: opts.timeoutMs ?? 120_000, killSignal: 'SIGKILL' });
   let peak = 0;
@@ -96,6 +101,8 @@ export async function stagebench(
     stdout: String(res.stdout),
     stderr,
     ms,
+    startedAt,
+    pid: child.pid!,
     out,
     tmp,
     peakRssKb: peak,
@@ -108,10 +115,27 @@ async function lines(args: string[]): Promise<string[]> {
   return (await execa('docker', args)).stdout.split('\n').filter(Boolean);
 }
 
-/** What a run left on the engine, found by its run label only: other clients share the engine. */
-export async function leftBehind(runId: string): Promise<{ containers: string[]; images: string[] }> {
-  const filter = `label=org.stagebench.run=${runId}`;
-  return { containers: await lines(['ps', '-a', '-q', '--filter', filter]), images: await lines(['images', '-a', '-q', '--filter', filter]) };
+/**
+ * What a run left on the engine, found by what is its own only (other clients share the engine): containers
+ * by its run label, images by its per-run tags, and stagebench's untagged images created since it started
+ * (an earlier round's image; with no tag it names no run).
+ */
+export async function leftBehind(run: string | { pid: number }, since: number): Promise<{ containers: string[]; images: string[] }> {
+  // A run id, or (when no results name it) every run of one process: its ids end in `-<pid>`.
+  const end = typeof run === 'string' ? run : String(run.pid);
+  const ofRun = (id: string) => (typeof run === 'string' ? id === run : id.endsWith(`-${run.pid}`));
+  const tagged = await lines(['images', '-q', '--filter', `reference=stagebench/*:*-${end}`]);
+  const untagged = await lines(['images', '-a', '--filter', 'label=org.stagebench', '--filter', 'dangling=true', '--format', '{{.ID}} {{.CreatedAt}}']);
+  const fresh = untagged.flatMap((l) => {
+    // "<id> 2026-11-30 08:04:31 +0000 UTC": the CLI's own format, to the second.
+    const [, id, day, time, zone] = /^(\S+) (\S+) (\S+) ([+-]\d{4})/.exec(l) ?? [];
+    return Date.parse(`${day}T${time}${zone?.slice(0, 3)}:${zone?.slice(3)}`) >= since - 1000 ? [id!] : [];
+  });
+  const containers = (await lines(['ps', '-a', '--filter', 'label=org.stagebench.run', '--format', '{{.ID}} {{.Label "org.stagebench.run"}}'])).flatMap((l) => {
+    const [id, runId] = l.split(' ');
+    return ofRun(runId ?? '') ? [id!] : [];
+  });
+  return { containers, images: [...tagged, ...fresh] };
 }
 
 /** Files under a folder whose name marks them temporary. */
@@ -124,6 +148,5 @@ export function tempFiles(dir: string): string[] {
 export async function leftNothing(res: Faulted): Promise<void> {
   expect(tempFiles(res.out)).toEqual([]);
   expect(readdirSync(res.tmp)).toEqual([]);
-  const runId = res.results()?.run.id;
-  if (runId) expect(await leftBehind(runId)).toEqual({ containers: [], images: [] });
+  expect(await leftBehind(res.results()?.run.id ?? { pid: res.pid }, res.startedAt)).toEqual({ containers: [], images: [] });
 }

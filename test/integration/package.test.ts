@@ -25,10 +25,10 @@ let tarball: string;
 /** `npx stagebench …` in the fixture copy, as a user runs it: the installed package, a child process. */
 const npx = (args: string[]) => execa('npx', ['--no-install', 'stagebench', ...args], { cwd: shop, reject: false, env: { NO_COLOR: '1' } });
 
-/** Removes what a --keep-images run kept: only that run's images, by its label. */
+/** Removes what a --keep-images run kept: only that run's tags (an image goes with its last tag). */
 async function removeRun(runId: string): Promise<void> {
-  const ids = await dockerLines(['images', '-q', '--filter', `label=org.stagebench.run=${runId}`]);
-  if (ids.length > 0) await execa('docker', ['image', 'rm', '-f', ...new Set(ids)]);
+  const tags = await dockerLines(['images', '--filter', `reference=stagebench/*:*-${runId}`, '--format', '{{.Repository}}:{{.Tag}}']);
+  if (tags.length > 0) await execa('docker', ['image', 'rm', ...new Set(tags)]);
 }
 
 async function expectInspectEqual(results: Results): Promise<void> {

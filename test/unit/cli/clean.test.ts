@@ -1,15 +1,63 @@
 import type { Labelled } from '../../../harness/engine/engine.js';
-import { runsToClean } from '../../../harness/cli/clean.js';
+import { cleanCommand, cleanPlan, runsToClean } from '../../../harness/cli/clean.js';
+import { runOfTag } from '../../../harness/measure/labels.js';
+import { fakeEngine } from './fake-engine.js';
 
-const image = (run?: string): Labelled => ({ kind: 'image', id: `sha256:${run}`, labels: { 'org.stagebench': 'true', ...(run ? { 'org.stagebench.run': run } : {}) } });
-// Run ids end in the pid of the process that made them; pid 200 is alive.
-const items = [image('aa-100'), image('bb-200'), image('bb-200'), image('cc'), image()];
+const OURS = { 'org.stagebench': 'true' };
+const image = (id: string, tags: string[], labels: Record<string, string> = {}): Labelled => ({ kind: 'image', id: `sha256:${id}`, labels: { ...OURS, ...labels }, tags });
+const container = (id: string, run: string): Labelled => ({ kind: 'container', id, labels: { ...OURS, 'org.stagebench.run': run } });
+
+// Run ids are 12 hex digits and the pid of the process that made them; pid 200 is alive.
+const A = 'aaaaaaaaaaaa-100';
+const B = 'bbbbbbbbbbbb-200';
+const items = [
+  // One image held by two runs' tags (a cached build keeps its id from run to run), and by a user's tag.
+  image('shared', [`stagebench/app:multi-${A}`, `stagebench/app:multi-${B}`, 'myapp:latest']),
+  image('a-single', [`stagebench/app:single-${A}`]),
+  container('c1', B),
+  // A crashed run's earlier round: no tag, no run.
+  image('dangling', []),
+  // Made by an older stagebench: the run label on the image, a tag with no run id.
+  image('old', ['stagebench/app:multi'], { 'org.stagebench.run': 'cccccccccccc' }),
+];
 const alive = (pid: number) => pid === 200;
 
 test.each([
-  ['by default: every run whose process is gone; one in flight stays', { runIds: [], all: false }, { remove: ['aa-100', 'cc'], kept: ['bb-200'] }],
-  ['named runs, in flight or not', { runIds: ['bb-200'], all: false }, { remove: ['bb-200'], kept: [] }],
-  ['--all: every run', { runIds: [], all: true }, { remove: ['aa-100', 'bb-200', 'cc'], kept: [] }],
+  ['a per-run tag', `stagebench/go-app:multi-${A}`, A],
+  ['a run id without a pid', 'stagebench/go-app:multi-aaaaaaaaaaaa', 'aaaaaaaaaaaa'],
+  ['a variant whose name has dashes', `stagebench/x:multi-stage-${A}`, A],
+  ['a tag of another repository', `myapp:multi-${A}`, undefined],
+  ['a stagebench tag with no run id', 'stagebench/x:multi', undefined],
+  ['a registry with a port', 'localhost:5000/stagebench/x:multi', undefined],
+])('the run of %s', (_name, tag, run) => {
+  expect(runOfTag(tag)).toBe(run);
+});
+
+test.each([
+  ['by default: every run whose process is gone; one in flight stays', { runIds: [], all: false }, { remove: [A, 'cccccccccccc'], kept: [B] }],
+  ['named runs, in flight or not', { runIds: [B], all: false }, { remove: [B], kept: [] }],
+  ['--all: every run', { runIds: [], all: true }, { remove: [A, B, 'cccccccccccc'], kept: [] }],
 ])('%s', (_name, args, expected) => {
   expect(runsToClean(items, args, alive)).toEqual(expected);
+});
+
+test("a run's tags are removed, never another's or the user's; untagged images only when no run is in flight or with --all", () => {
+  expect(cleanPlan(items, [A], { runIds: [], all: false }, [B])).toEqual({ runs: [{ run: A, tags: [`stagebench/app:multi-${A}`, `stagebench/app:single-${A}`] }], dangling: [], otherTags: [] });
+  expect(cleanPlan(items, [A], { runIds: [], all: false }, [])).toMatchObject({ dangling: ['sha256:dangling'], otherTags: [] });
+  expect(cleanPlan(items, [B], { runIds: [B], all: false }, [])).toEqual({ runs: [{ run: B, tags: [`stagebench/app:multi-${B}`] }], dangling: [], otherTags: [] });
+  expect(cleanPlan(items, [A, B], { runIds: [], all: true }, [])).toMatchObject({ dangling: ['sha256:dangling'], otherTags: ['stagebench/app:multi'] });
+});
+
+test('clean asks the engine for exactly the plan: per run its tags and run label, then the images no run names', async () => {
+  const engine = { ...fakeEngine(), listLabelled: async () => items };
+  const stderr: string[] = [];
+  await cleanCommand({ runIds: [], all: true, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  expect(engine.cleanups).toEqual([
+    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${A}`, `stagebench/app:single-${A}`] }, since: 0, label: ['org.stagebench.run', A] },
+    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${B}`] }, since: 0, label: ['org.stagebench.run', B] },
+    { made: { containers: [], images: [], tags: [] }, since: 0, label: ['org.stagebench.run', 'cccccccccccc'] },
+    { made: { containers: [], images: ['sha256:old'], tags: [] }, since: 0 },
+    { made: { containers: [], images: ['sha256:dangling'], tags: ['stagebench/app:multi'] }, since: 0, label: ['org.stagebench', 'true'] },
+  ]);
+  expect(stderr.join('')).toContain('and 1 untagged stagebench image(s)');
 });

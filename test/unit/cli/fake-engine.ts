@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, SmokeRequest } from '../../../harness/engine/engine.js';
+import type { BuildOutcome, BuildRequest, Engine, EngineFacts, ImageFacts, RunMade, SmokeRequest } from '../../../harness/engine/engine.js';
 import type { AccessLine } from '../../../harness/measure/deploy-bytes.js';
 import type { DeployRegistry } from '../../../harness/measure/registry.js';
 import type { Failure } from '../../../harness/results/schema.js';
@@ -40,7 +40,7 @@ export interface FakeEngineOptions {
 export interface FakeEngine extends Engine {
   builds: BuildRequest[];
   pulls: string[];
-  cleanups: { made: { containers: string[]; images: string[] }; since: number; label?: [string, string]; keep?: string[] }[];
+  cleanups: { made: RunMade; since: number; label?: [string, string]; keep?: string[] }[];
   containers: SmokeRequest[];
   /** Image references present now (tag -> image id): what a build tags, tag() adds and removeReference() takes away. */
   refs: Map<string, string>;

@@ -96,8 +96,9 @@ test('exit 0: every variant built; results JSON, its Markdown and the run file w
   expect(res.stdout).toContain('300 MB');
   expect(res.stdout).toContain('80.0 MB');
   expect(res.stderr).toContain('results: out/latest.json and out/latest.md\n');
-  // One clean-up, by this run's label.
-  expect(res.engine.cleanups).toEqual([{ made: { containers: [], images: [] }, since: expect.any(Number), label: [RUN_LABEL, results.run.id] }]);
+  // One clean-up: this run's images and tags, and what carries its run label.
+  const made = { containers: [], images: ['sha256:Dockerfile.single', 'sha256:Dockerfile', 'sha256:Dockerfile.scratch'], tags: ['single', 'multi', 'scratch'].map((v) => `stagebench/hello:${v}-${results.run.id}`) };
+  expect(res.engine.cleanups).toEqual([{ made, since: expect.any(Number), label: [RUN_LABEL, results.run.id] }]);
 });
 
 test('the run file under out/runs/ is the same document as latest.json', async () => {

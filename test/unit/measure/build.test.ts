@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOutcome } from '../../../harness/engine/engine.js';
-import { buildInMode, stepsOf, unlabelledLeftovers } from '../../../harness/measure/build.js';
+import { buildInMode, stepsOf, buildLeftovers } from '../../../harness/measure/build.js';
 import { fakeEngine } from '../cli/fake-engine.js';
 import { scenario } from './measure-fixtures.js';
 
@@ -46,7 +46,8 @@ test('step times only where the builder gave a start and an end, never negative'
   ]);
 });
 
-test('what a build leaves without the run label: its step containers, stage results and intermediates, not the image', () => {
+test('what a build leaves for the run to remove by id: its step containers, stage results, intermediates and the image, each once', () => {
   const build = outcome({ imageId: 'sha256:final', auxIds: ['sha256:stage1', 'sha256:final'], intermediateIds: ['sha256:i1'], containerIds: ['c1'] });
-  expect(unlabelledLeftovers(build)).toEqual({ containers: ['c1'], images: ['sha256:stage1', 'sha256:i1'] });
+  expect(buildLeftovers(build)).toEqual({ containers: ['c1'], images: ['sha256:stage1', 'sha256:final', 'sha256:i1'] });
+  expect(buildLeftovers(outcome({ auxIds: [], intermediateIds: [], containerIds: [] }))).toEqual({ containers: [], images: [] });
 });

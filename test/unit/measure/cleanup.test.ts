@@ -2,18 +2,18 @@ import { RUN_LABEL } from '../../../harness/measure/labels.js';
 import { cleanUpRun } from '../../../harness/measure/cleanup.js';
 import { fakeEngine } from '../cli/fake-engine.js';
 
-const made = { containers: ['c1'], images: ['sha256:stage'] };
+const made = { containers: ['c1'], images: ['sha256:stage'], tags: ['stagebench/app:multi-run1'] };
 
-test("removes what the run made and everything carrying the run's label", async () => {
+test("removes what the run made: its tags, images and containers, and every container carrying the run's label", async () => {
   const engine = fakeEngine();
   expect(await cleanUpRun(engine, made, 1000, 'run1', [])).toEqual([]);
   expect(engine.cleanups).toEqual([{ made, since: 1000, label: [RUN_LABEL, 'run1'] }]);
 });
 
-test("--keep-images: each variant's last image stays; earlier rounds' images and the unlabelled leftovers still go", async () => {
+test("--keep-images: each variant's tag on its last image stays; earlier rounds' images and the build leftovers still go", async () => {
   const engine = fakeEngine();
-  await cleanUpRun(engine, made, 1000, 'run1', ['sha256:last']);
-  expect(engine.cleanups).toEqual([{ made, since: 1000, label: [RUN_LABEL, 'run1'], keep: ['sha256:last'] }]);
+  await cleanUpRun(engine, made, 1000, 'run1', ['stagebench/app:multi-run1']);
+  expect(engine.cleanups).toEqual([{ made, since: 1000, label: [RUN_LABEL, 'run1'], keep: ['stagebench/app:multi-run1'] }]);
 });
 
 test('what could not be removed is returned; a clean-up that throws becomes one such line', async () => {

@@ -23,7 +23,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
     pull: async () => undefined,
     build: async (req: BuildRequest): Promise<BuildOutcome> => {
       if (req.dockerfile === fail.unreachableAt) throw new EngineUnreachableError('cannot reach the Docker engine at unix:///x (ECONNREFUSED)');
-      // Every build makes a new image, as a rebuild with another run label does.
+      // Every build makes a new image, as a --no-cache rebuild does.
       const imageId = `sha256:${req.dockerfile}-${++builds}`;
       return { imageId, auxIds: [imageId], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
     },
@@ -127,15 +127,21 @@ test('Ctrl-C during one smoke check: the unchecked variants are not measured, ne
   expect(lines.join('\n')).not.toMatch(/undefined|FAILED\s*$/m);
 });
 
-test('--keep-images with --runs 3: clean-up keeps only each variant\'s last image', async () => {
+test('--keep-images with --runs 3: clean-up is given every round\'s image and each variant\'s tag, and keeps the tags (on the last images)', async () => {
   const engine = fakeEngine({});
   const results = await (await bench(engine, { keepImages: true, runs: 3 })).run;
   const last = results.scenarios[0]!.variants.map((v) => v.imageId);
   expect(last).toEqual(['sha256:Dockerfile.single-7', 'sha256:Dockerfile-8', 'sha256:Dockerfile.scratch-9']);
   const [made, , label, keep] = engine.cleanupArgs[0] as [unknown, number, [string, string], string[]];
-  expect(made).toBeDefined();
+  const tags = ['single', 'multi', 'scratch'].map((v) => `stagebench/hello:${v}-${results.run.id}`);
+  expect(made).toEqual({
+    containers: [],
+    images: ['Dockerfile.single-1', 'Dockerfile.single-4', 'Dockerfile.single-7', 'Dockerfile-2', 'Dockerfile-5', 'Dockerfile-8', 'Dockerfile.scratch-3', 'Dockerfile.scratch-6', 'Dockerfile.scratch-9'].map((id) => `sha256:${id}`),
+    tags,
+  });
   expect(label).toEqual(['org.stagebench.run', results.run.id]);
-  expect(keep).toEqual(last);
+  expect(keep).toEqual(tags);
+  expect(results.scenarios[0]!.variants.map((v) => v.imageTag)).toEqual(tags);
 });
 
 test('step times over rounds: the median per step, matched by name and occurrence', async () => {

@@ -54,6 +54,10 @@ test('prepared, built, measured and checked: the result as the results file hold
     startMs: expect.any(Number),
   });
   expect(engine.containers.map((c) => [c.image, c.network, c.cmd])).toEqual([['sha256:Dockerfile', 'none', ['/bin/busybox', 'true']]]);
+  // The image carries no run id (its id stays put from run to run); the run's containers do, for clean-up.
+  expect(engine.builds[0]!.labels).toEqual({ 'org.stagebench': 'true', 'org.stagebench.scenario': 'app', 'org.stagebench.variant': 'multi' });
+  expect(engine.containers[0]!.labels).toEqual({ ...engine.builds[0]!.labels, 'org.stagebench.run': 'run1' });
+  expect(run.made).toEqual({ containers: [], images: ['sha256:Dockerfile'], tags: ['stagebench/app:multi-run1'] });
   expect(progress.said).toEqual(['step compressing layers for the pull size', 'step smoke check and start-up time']);
 });
 
