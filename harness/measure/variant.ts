@@ -159,7 +159,7 @@ export class VariantRun {
     const { deploy, warnings } = await deployRounds(
       this.engine,
       registry,
-      { imageId: result.imageId, imageTag: result.imageTag, diffIds: image.diffIds, baseDiffIds, smoke, labels: request.labels, rounds: opts, ...(opts.bandwidth ? { bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}) },
+      { imageId: result.imageId, imageTag: result.imageTag, diffIds: image.diffIds, baseDiffIds, smoke, labels: containerLabels(this.runId, this.scenario.name, result.id), rounds: opts, ...(opts.bandwidth ? { bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}) },
       opts.signal,
     );
     if (deploy) result.deploy = deploy;
