@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Smoke } from '../config/schemas.js';
 import type { Engine } from '../engine/engine.js';
@@ -24,11 +25,12 @@ export interface DeployRequest {
 }
 
 /**
- * The lesson's "faster deployments", measured: push the image to the loopback registry, then each round remove
- * it from the engine (only this run's two references to it; the base stays, as on a host that has it), pull it
- * (timed: download and unpack) and start it to the first passing smoke check (timed, as startMs). The registry's
- * access log says which blobs the pull fetched; the manifest gives their exact compressed sizes. Afterwards the
- * pulled image carries the run's tag again, so clean-up and --keep-images see what they saw before.
+ * The lesson's "faster deployments", measured: push the image to the loopback registry, then each round publish
+ * a copy whose layers above the base have new digests (registry.republish), remove the image from the engine
+ * (only this run's references to it; the base stays, as on a host that has it), pull the copy (timed: download
+ * and unpack) and start it to the first passing smoke check (timed, as startMs). The registry's access log says
+ * which blobs the pull fetched; the manifest gives their exact compressed sizes. Afterwards the pulled image
+ * carries the run's tag again, so clean-up and --keep-images see what they saw before.
  *
  * Never throws for the image's sake: a push or pull that fails leaves the deploy figures out with a warning.
  */
@@ -37,14 +39,13 @@ export async function deployRounds(engine: Engine, registry: DeployRegistry, req
   const [repoPart, tag] = splitTag(req.imageTag);
   const repository = `${registry.address}/${repoPart}`;
   const ref = `${repository}:${tag}`;
+  // The reference the engine holds the image under now: the run's tag until the first round, then the round's copy.
+  let current = req.imageTag;
   const restore = async () => {
-    // The run's tag back on the image, then the registry reference off it: the engine holds what it held before.
-    if (await engine.hasImage(ref)) {
-      await engine.tag(ref, repoPart, tag);
-      await engine.removeReference(ref);
-    } else if (!(await engine.hasImage(req.imageTag))) {
-      warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
-    }
+    // The run's tag back on the image, then the registry references off it: the engine holds what it held before.
+    if (current !== req.imageTag && (await engine.hasImage(current))) await engine.tag(current, repoPart, tag);
+    for (const other of new Set([ref, current])) if (other !== req.imageTag) await engine.removeReference(other);
+    if (!(await engine.hasImage(req.imageTag))) warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
   };
   try {
     await engine.tag(req.imageId, repository, tag);
@@ -56,29 +57,43 @@ export async function deployRounds(engine: Engine, registry: DeployRegistry, req
     }
     const manifest = await registry.manifest(repoPart, tag);
     const layers = deployLayers(manifest, req.diffIds, req.baseDiffIds);
+    const own = layers.filter((l) => !l.inBase).map((l) => l.digest);
     const pulls: number[] = [];
     const starts: number[] = [];
-    let fetched = new Map<string, number>();
+    let fetched = new Set<string>();
     for (let round = 0; round < req.rounds.warmup + req.rounds.runs && !signal.aborted; round++) {
+      // Each round pulls a copy whose own layers have digests the engine has never seen (not timed): it
+      // downloads and unpacks them as a host with only the base would, whatever its caches still hold.
+      const copy = `${tag}-d${round}`;
+      const renamed = await registry.republish(repoPart, tag, copy, own, freshStamp());
+      const kept = own.filter((d) => !renamed.has(d));
+      if (round === 0 && kept.length > 0) warnings.push(`deploy: ${kept.length} of the image's own layers are not gzip, so their digests could not be made new: an engine holding them does not fetch them`);
       await engine.removeReference(req.imageTag);
       await engine.removeReference(ref);
+      await engine.removeReference(current);
       if (await engine.hasImage(req.imageId)) {
         warnings.push('deploy not measured: the image is still on the engine after removing this run\'s references to it (another tag holds the same image, e.g. a variant built identically)');
+        // Nothing was removed for good: the image is still there under its other tag; give it the run's back.
+        await engine.tag(req.imageId, repoPart, tag);
+        current = req.imageTag;
         return { warnings };
       }
       const mark = registry.accessLog().length;
       const t0 = performance.now();
-      await engine.pullFromLoopback(repository, tag, signal);
+      current = `${repository}:${copy}`;
+      await engine.pullFromLoopback(repository, copy, signal);
       const pullMs = Math.round(performance.now() - t0);
-      const thisRound = fetchedBlobs(registry.accessLog().slice(mark), repoPart);
-      const smoke = await smokeCheck(engine, ref, req.smoke, req.labels, signal);
+      const got = fetchedBlobs(registry.accessLog().slice(mark), repoPart);
+      // Which of the pushed blobs this pull downloaded, named by their pushed digests.
+      const thisRound = new Set([manifest.config.digest, ...layers.map((l) => l.digest)].filter((d) => got.has(renamed.get(d) ?? d)));
+      const smoke = await smokeCheck(engine, current, req.smoke, req.labels, signal);
       if (signal.aborted) return { warnings };
       if (smoke.status === 'failed') {
         warnings.push(`deploy not measured: the pulled image's smoke check failed: ${smoke.reason ?? ''}`);
         return { warnings };
       }
       if (round < req.rounds.warmup) continue;
-      if (pulls.length > 0 && !sameKeys(fetched, thisRound)) warnings.push(`deploy: round ${round + 1} fetched other blobs than the round before (${thisRound.size} vs ${fetched.size})`);
+      if (pulls.length > 0 && !sameSet(fetched, thisRound)) warnings.push(`deploy: round ${round + 1} fetched other blobs than the round before (${thisRound.size} vs ${fetched.size})`);
       fetched = thisRound;
       pulls.push(pullMs);
       starts.push(smoke.ms);
@@ -90,7 +105,7 @@ export async function deployRounds(engine: Engine, registry: DeployRegistry, req
     const held = fetchedLayers.filter((l) => !l.inBase && !l.fetched);
     if (held.length > 0) {
       warnings.push(
-        `deploy: the engine still held ${held.length} of the image's layers that its base has not after removing it (another image holds them, BuildKit's build cache, or the containerd store's content), ` +
+        `deploy: the engine did not fetch ${held.length} of the image's layers that its base has not, even under new digests (it recognised their content), ` +
           `so the timed pull fetched ${fetchedBytes} B, not the ${withBaseBytes} B a host with only the base downloads: its time is that of a host holding them (withBaseBytes and downloadMs are exact either way)`,
       );
     }
@@ -139,4 +154,10 @@ function splitTag(ref: string): [string, string] {
   return [ref.slice(0, at), ref.slice(at + 1)];
 }
 
-const sameKeys = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a.keys()].every((k) => b.has(k));
+const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((k) => b.has(k));
+
+/**
+ * A gzip MTIME for a round's copy: random, so no earlier run's copy (whose digests the engine has learnt by
+ * pulling them) has it; never 0, what pushes write.
+ */
+const freshStamp = () => randomBytes(4).readUInt32LE() || 1;

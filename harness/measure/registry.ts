@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,11 @@ export interface DeployRegistry {
   accessLog(): AccessLine[];
   /** The manifest pushed for repository:tag, with its blobs' exact sizes. */
   manifest(repository: string, tag: string): Promise<PushedManifest>;
+  /**
+   * Publishes tag `to`: the manifest of `from` with each of `layers` replaced by the same blob under a digest no
+   * engine has seen (restamp). Returns each old digest's new one; a blob that is not gzip keeps its digest.
+   */
+  republish(repository: string, from: string, to: string, layers: string[], stamp: number): Promise<Map<string, string>>;
   /** Stops the registry and removes its storage; waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -116,6 +121,7 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
           address,
           accessLog: () => log,
           manifest: (repository, tag) => readManifest(address, repository, tag),
+          republish: (repository, from, to, layers, stamp) => republish(address, repository, from, to, layers, stamp),
           stop,
         },
       };
@@ -132,7 +138,8 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
   return { why: tail || 'it exited at once', portTaken: /address already in use/.test(tail) };
 }
 
-async function readManifest(address: string, repository: string, tag: string): Promise<PushedManifest> {
+/** GET with the manifest types, the raw body kept (its digest is what the manifest names). */
+async function fetchManifest(address: string, repository: string, tag: string): Promise<{ text: string; type: string }> {
   const url = `http://${address}/v2/${repository}/manifests/${tag}`;
   let res: Response;
   try {
@@ -141,7 +148,73 @@ async function readManifest(address: string, repository: string, tag: string): P
     throw new Error(`the loopback registry did not answer GET ${url}: ${errorMessage((err as Error).cause ?? err)}`, { cause: err });
   }
   if (!res.ok) throw new Error(`the loopback registry answered GET ${url} with HTTP ${res.status}`);
-  const body = (await res.json()) as Partial<PushedManifest>;
+  return { text: await res.text(), type: res.headers.get('content-type') ?? 'application/vnd.docker.distribution.manifest.v2+json' };
+}
+
+async function republish(address: string, repository: string, from: string, to: string, layers: string[], stamp: number): Promise<Map<string, string>> {
+  const manifest = await fetchManifest(address, repository, from);
+  const renamed = new Map<string, string>();
+  for (const digest of layers) {
+    const fresh = await restamp(address, repository, digest, stamp);
+    if (fresh) renamed.set(digest, fresh);
+  }
+  let text = manifest.text;
+  for (const [old, fresh] of renamed) text = text.split(old).join(fresh);
+  const url = `http://${address}/v2/${repository}/manifests/${to}`;
+  const put = await fetch(url, { method: 'PUT', body: text, headers: { 'Content-Type': manifest.type }, signal: AbortSignal.timeout(30_000) });
+  if (put.status !== 201) throw new Error(`the loopback registry answered PUT ${url} with HTTP ${put.status}: ${(await put.text()).slice(0, 200)}`);
+  return renamed;
+}
+
+/**
+ * Uploads a copy of a gzip layer blob whose header MTIME (bytes 4-7, RFC 1952) is `stamp`: the same size, the
+ * same data and CRC (the header is not covered), a new digest. Engines recognise a layer they hold by its blob
+ * digest (Docker's v2 metadata, Podman's blob info cache, the containerd content store), so a pull of the copy
+ * downloads and unpacks it as a host without it would. Undefined for a blob that is not gzip.
+ */
+async function restamp(address: string, repository: string, digest: string, stamp: number): Promise<string | undefined> {
+  const base = `http://${address}/v2/${repository}/blobs`;
+  const blob = await fetch(`${base}/${digest}`);
+  if (!blob.ok || !blob.body) throw new Error(`the loopback registry answered GET ${base}/${digest} with HTTP ${blob.status}`);
+  const started = await fetch(`${base}/uploads/`, { method: 'POST' });
+  if (started.status !== 202) throw new Error(`the loopback registry refused an upload to ${repository} (HTTP ${started.status})`);
+  const hash = createHash('sha256');
+  let offset = 0;
+  const mtime = Buffer.alloc(4);
+  mtime.writeUInt32LE(stamp >>> 0);
+  const stamped = blob.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        const bytes = Buffer.from(chunk);
+        if (offset === 0 && (bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8)) throw new NotGzip();
+        for (let i = 4; i < 8; i++) if (i >= offset && i < offset + bytes.length) bytes[i - offset] = mtime[i - 4]!;
+        offset += bytes.length;
+        hash.update(bytes);
+        out.enqueue(bytes);
+      },
+    }),
+  );
+  const location = (res: Response) => new URL(res.headers.get('location') ?? '', `http://${address}`).toString();
+  let patched: Response;
+  try {
+    patched = await fetch(location(started), { method: 'PATCH', body: stamped, duplex: 'half', headers: { 'Content-Type': 'application/octet-stream' } } as RequestInit);
+  } catch (err) {
+    await fetch(location(started), { method: 'DELETE' }).catch(() => undefined);
+    if (err instanceof NotGzip || (err as Error).cause instanceof NotGzip) return undefined;
+    throw err;
+  }
+  if (patched.status !== 202) throw new Error(`the loopback registry answered the upload of ${digest} with HTTP ${patched.status}`);
+  const fresh = `sha256:${hash.digest('hex')}`;
+  const end = location(patched);
+  const put = await fetch(`${end}${end.includes('?') ? '&' : '?'}digest=${encodeURIComponent(fresh)}`, { method: 'PUT' });
+  if (put.status !== 201) throw new Error(`the loopback registry answered the upload of ${digest} with HTTP ${put.status}`);
+  return fresh;
+}
+
+class NotGzip extends Error {}
+
+async function readManifest(address: string, repository: string, tag: string): Promise<PushedManifest> {
+  const body = JSON.parse((await fetchManifest(address, repository, tag)).text) as Partial<PushedManifest>;
   if (!body.config || !Array.isArray(body.layers)) throw new Error(`the manifest of ${repository}:${tag} has no config or layers (a manifest list?)`);
   return { config: { digest: body.config.digest, size: body.config.size }, layers: body.layers.map((l) => ({ digest: l.digest, size: l.size })) };
 }

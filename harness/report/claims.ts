@@ -85,7 +85,7 @@ function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResu
   const faster = d.deployMs < s.deployMs;
   const rate = results.deploy.bandwidth ? ` Download times at ${results.deploy.bandwidth}, computed from the exact bytes.` : '';
   const held = [d, s].some((x) => x.fetchedBytes < x.withBaseBytes)
-    ? ` This engine still held some of the images' own layers, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
+    ? ` This engine recognised some of the images' own layers under new digests, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
     : '';
   return {
     measured,

@@ -77,7 +77,7 @@ export const DeploySchema = z.strictObject({
     .describe('the pushed manifest\'s layers, in image order'),
   withBaseBytes: bytes.describe('config + the layers not in the base: what a host that has the base downloads (exact, from the manifest)'),
   withoutBaseBytes: bytes.describe('config + every layer: what a host with nothing downloads'),
-  fetchedBytes: bytes.describe('config and layer blobs the timed pulls really downloaded from the registry (equals withBaseBytes unless the engine still held some of the image\'s layers)'),
+  fetchedBytes: bytes.describe('config and layer blobs the timed pulls really downloaded from the registry (equals withBaseBytes unless the engine recognised a layer by its content under a new digest)'),
   pullMs: ms.describe('median time of the pull (download and unpack) from the loopback registry'),
   pullSamples: z.array(ms).optional(),
   pullStats: SummarySchema.optional(),
@@ -302,16 +302,16 @@ export const METHODS: Record<string, string> = {
 export const DEPLOY_METHODS: Record<string, string> = {
   deploy:
     'with --deploy, per variant with a smoke check, after its builds and start-up rounds: the image is tagged <registry>/stagebench/<scenario>:<variant>-<run id> and pushed (POST /images/{name}/push) to a docker-registry ' +
-    'stagebench started on 127.0.0.1 with its own temporary storage. Each round (--warmup untimed, then --runs timed): the run\'s two references to the image are removed (never forced; base images stay, ' +
-    'as on a host that has the base), it is pulled again (POST /images/create), then started as startMs is. The pushed reference is removed and the run\'s tag put back afterwards.',
+    'stagebench started on 127.0.0.1 with its own temporary storage. Each round (--warmup untimed, then --runs timed), untimed: the registry gets a copy of the manifest whose layers above the base are the same blobs ' +
+    'with a new gzip header MTIME (same size and data, a digest no engine has seen, so no engine can take them from what it still holds: the build cache, other images); the run\'s references to the image are removed ' +
+    '(never forced; base images stay, as on a host that has the base). Timed: the copy is pulled (POST /images/create), then started as startMs is. Afterwards the run\'s tag is put back and the registry references removed.',
   'deploy.pullMs':
     'clock (performance.now) around POST /images/create until its progress stream ends: download from the loopback registry and unpack, as the engine does it. Median over the timed rounds, pullStats as buildStats.',
-  'deploy.startMs': 'as startMs, on the image just pulled. deploy.deployMs: pull + start of each round, median over the rounds.',
+  'deploy.startMs': 'as startMs, on the image just pulled. deploy.deployMs: pull + start of each round, median over the rounds, deployStats as buildStats.',
   'deploy.bytes':
     'withBaseBytes / withoutBaseBytes: exact, from the pushed manifest (config + layer blob sizes); a layer is inBase when the image\'s RootFS.Layers start with the final FROM image\'s and it is among them. ' +
-    'fetchedBytes / layers[].fetched: the blobs the timed pull downloaded, from the registry\'s access log (GET /v2/<name>/blobs/<digest> answered 200), sizes from the manifest. ' +
-    'Per engine: Docker\'s graph-driver store fetches the layers it lacks (after a classic build, the image\'s own; after a BuildKit build, its build cache still holds them, so fewer are fetched: a warning says so); ' +
-    'the containerd store fetches the blobs its content store lacks; Podman the blobs its storage lacks. The manifest itself (about 1 kB) is not counted, as in compressedBytes.',
+    'fetchedBytes / layers[].fetched: the blobs the timed pull downloaded, from the registry\'s access log (GET /v2/<name>/blobs/<digest> answered 200 or 206), sizes from the manifest (a restamped copy has the same size). ' +
+    'It equals withBaseBytes unless the engine recognised a layer by its content under a new digest (then a warning). The manifest itself (about 1 kB) is not counted, as in compressedBytes.',
   'deploy.downloadMs': 'with --bandwidth: bytes × 8 / bits per second, rounded to the millisecond; computed from the exact bytes, no transfer is timed.',
 };
 

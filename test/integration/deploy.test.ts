@@ -59,9 +59,7 @@ const expectConsistentBytes = (v: VariantResult) => {
 (ready ? describe : describe.skip)(`${ENGINE_TITLE} run --deploy against a real docker-registry`, () => {
   beforeAll(() => ensureFixtureBase());
 
-  // The classic builder's layer cache is its intermediate images, which the removal takes with the image; a
-  // variant alone in its scenario shares them with no other image: the pull fetches exactly what a host with
-  // the base downloads. (BuildKit keeps its cache, so there this exactness is the next test's warning.)
+  // A variant whose layers above the base no other image holds: the pull fetches exactly what a host with the base downloads.
   (EXPECT.builders.includes('classic') ? test : test.skip)('classic, a variant sharing no layer above the base with any other image: the pull fetches exactly the config and the layers above the base; the base layer is not fetched', async () => {
     const dirsBefore = registryDirs();
     const res = await stagebench(['run', '--scenarios', unshared(), '--builder', 'classic', '--deploy', '--bandwidth', '100Mbit', '--runs', '2', '--no-files', '--format', 'json']);
@@ -81,14 +79,14 @@ const expectConsistentBytes = (v: VariantResult) => {
     expect(d.deploySamples).toEqual(d.pullSamples!.map((p, i) => p + d.startSamples![i]!));
     expect(d.downloadMs).toEqual({ withBase: Math.round((d.withBaseBytes * 8 * 1000) / 100_000_000), withoutBase: Math.round((d.withoutBaseBytes * 8 * 1000) / 100_000_000) });
     expect(results.methods['deploy.bytes']).toContain('access log');
-    expect(single.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringContaining('deploy')]));
+    expect(single.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^deploy(?! time: spread)/)]));
     // Nothing left: no pushed reference, the registry's folder gone, clean-up removed the (re-tagged) image.
     expect(await pushedRefs()).toEqual([]);
     expect(registryDirs()).toEqual(dirsBefore);
     expect((await execa('docker', ['images', '-q', single.imageTag!])).stdout).toBe('');
   });
 
-  test(`${EXPECT.builders[0]}, the hello fixture: every variant deployed and started; held layers are named, never counted as fetched`, async () => {
+  test(`${EXPECT.builders[0]}, the hello fixture: every variant's layers above its base are fetched under new digests, whatever the engine's caches hold`, async () => {
     const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--builder', EXPECT.builders[0]!, '--deploy', '--no-files', '--keep-images', '--format', 'json']);
     expect(res.code).toBe(0);
     const results = JSON.parse(res.stdout) as Results;
@@ -97,7 +95,9 @@ const expectConsistentBytes = (v: VariantResult) => {
         expectConsistentBytes(v);
         const d = v.deploy!;
         console.log(`${v.id}: with the base ${d.withBaseBytes} B, fetched ${d.fetchedBytes} B, pull ${d.pullMs} ms + start ${d.startMs} ms`);
-        if (d.fetchedBytes < d.withBaseBytes) expect(v.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the engine still held')]));
+        // BuildKit's cache and the other variants' images hold most of these layers: only the new digests make the pull fetch them.
+        expect(d.fetchedBytes).toBe(d.withBaseBytes);
+        expect(d.layers.map((l) => l.fetched)).toEqual(d.layers.map((l) => !l.inBase));
         // --keep-images: the run's tag is back on the image it measured.
         const kept = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', v.imageTag!]);
         expect(kept.stdout.trim()).toBe(v.imageId);

@@ -63,16 +63,31 @@ test('--deploy --bandwidth: exact bytes with and without the base, what was fetc
   // Two timed rounds after one warm-up: three pulls of single, two samples each.
   expect(single.pullSamples).toHaveLength(2);
   expect(single.deploySamples).toEqual(single.pullSamples!.map((p, i) => p + single.startSamples![i]!));
-  // scratch has no base, so a bare host downloads every layer; this engine still held the shared one.
+  // scratch has no base, so every layer is its own: each round's copy has new digests for all, and all are fetched.
   const scratch = deployOf(results, 'scratch')!;
-  expect(scratch).toMatchObject({ withBaseBytes: withoutBase, fetchedBytes: withBase });
-  expect(results.scenarios[0]!.variants.find((v) => v.id === 'scratch')!.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the engine still held 1 of the image\'s layers')]));
+  expect(scratch).toMatchObject({ withBaseBytes: withoutBase, fetchedBytes: withoutBase });
+  expect(scratch.layers.map((l) => [l.inBase, l.fetched])).toEqual([
+    [false, true],
+    [false, true],
+  ]);
+  expect(results.scenarios[0]!.variants.flatMap((v) => v.warnings ?? []).filter((w) => w.startsWith('deploy'))).toEqual([]);
   // Afterwards: the registry stopped, no pushed reference left, every variant's run tag on its own image again.
   expect(res.registry.stopped).toBe(true);
   expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
   for (const v of results.scenarios[0]!.variants) expect(res.engine.refs.get(v.imageTag!)).toBe(v.imageId);
+  // One pull per round of each variant, each of its own copy (tag <variant>-<run>-d<round>).
   const pulls = res.registry.accessLog().filter((l) => l.method === 'GET' && l.path.includes('/manifests/'));
-  expect(pulls).toHaveLength(3 * 3);
+  expect(pulls.map((l) => l.path.replace(/-[0-9a-f]+-\d+-d/, '-d'))).toEqual(['single', 'multi', 'scratch'].flatMap((v) => [0, 1, 2].map((r) => `/v2/stagebench/hello/manifests/${v}-d${r}`)));
+});
+
+test('an engine that recognises a layer by its content even under a new digest: not fetched, a warning says the time is a host holding it', async () => {
+  const res = await stagebench(['--deploy'], { heldLayers: ['sha256:app-of-Dockerfile.single'] });
+  expect(res.code).toBe(0);
+  const variants = res.results().scenarios[0]!.variants;
+  const single = variants.find((v) => v.id === 'single')!;
+  expect(single.deploy).toMatchObject({ withBaseBytes: FAKE_BLOB.config + FAKE_BLOB.own, fetchedBytes: FAKE_BLOB.config });
+  expect(single.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the engine did not fetch 1 of the image\'s layers that its base has not')]));
+  expect(variants.find((v) => v.id === 'multi')!.deploy!.fetchedBytes).toBe(FAKE_BLOB.config + FAKE_BLOB.own);
 });
 
 test('a refused push leaves that variant\'s deploy figures out with a warning; the run still exits 0 and leaves no pushed reference', async () => {

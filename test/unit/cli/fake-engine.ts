@@ -33,7 +33,7 @@ export interface FakeEngineOptions {
   registry?: FakeRegistry;
   /** Pushes to the registry are refused, as a registry that is full or read-only refuses them. */
   pushFails?: boolean;
-  /** Layers (DiffIDs) the engine still holds after an image is removed, beyond the base: as BuildKit's build cache holds them. */
+  /** Layers (DiffIDs) the engine recognises by their content even under a new blob digest, so never fetches. */
   heldLayers?: string[];
 }
 
@@ -78,8 +78,7 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       opts.registry!.push(repository.slice(repository.indexOf('/') + 1), tag, id, diffIdsOf(id));
     },
     pullFromLoopback: async (repository, tag) => {
-      const held = new Set(['sha256:base', ...(opts.heldLayers ?? [])]);
-      const id = opts.registry!.pull(repository.slice(repository.indexOf('/') + 1), tag, held);
+      const id = opts.registry!.pull(repository.slice(repository.indexOf('/') + 1), tag, new Set(opts.heldLayers));
       engine.refs.set(`${repository}:${tag}`, id);
     },
     removeReference: async (ref) => {
@@ -123,7 +122,7 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
 /** A loopback registry in memory: pushed manifests, and an access log a pull appends its blob downloads to. */
 export interface FakeRegistry extends DeployRegistry {
   push(repository: string, tag: string, imageId: string, diffIds: string[]): void;
-  /** Logs a GET of the config and of every layer blob whose DiffID is not held; returns the image id. */
+  /** Logs a GET of the config and of every layer blob the engine does not know; returns the image id. */
   pull(repository: string, tag: string, held: Set<string>): string;
   stopped: boolean;
 }
@@ -133,8 +132,8 @@ export const FAKE_BLOB = { base: 1000, own: 234, config: 100 };
 
 export function fakeRegistry(): FakeRegistry {
   const log: AccessLine[] = [];
-  const pushed = new Map<string, { id: string; diffIds: string[] }>();
-  const blob = (diffId: string) => `sha256:blob-${diffId.replace('sha256:', '')}`;
+  type Layer = { digest: string; diffId: string; size: number; renamed: boolean };
+  const pushed = new Map<string, { id: string; layers: Layer[] }>();
   const registry: FakeRegistry = {
     address: '127.0.0.1:5999',
     version: 'docker-registry 2.8.2+ds1',
@@ -143,22 +142,30 @@ export function fakeRegistry(): FakeRegistry {
     manifest: async (repository, tag) => {
       const image = pushed.get(`${repository}:${tag}`);
       if (!image) throw new Error(`the loopback registry answered GET ${repository}:${tag} with HTTP 404`);
-      return {
-        config: { digest: image.id, size: FAKE_BLOB.config },
-        layers: image.diffIds.map((d) => ({ digest: blob(d), size: d === 'sha256:base' ? FAKE_BLOB.base : FAKE_BLOB.own })),
-      };
+      return { config: { digest: image.id, size: FAKE_BLOB.config }, layers: image.layers.map((l) => ({ digest: l.digest, size: l.size })) };
+    },
+    republish: async (repository, from, to, digests, stamp) => {
+      const image = pushed.get(`${repository}:${from}`)!;
+      const renamed = new Map(digests.map((d) => [d, `${d}-${stamp}`]));
+      pushed.set(`${repository}:${to}`, { id: image.id, layers: image.layers.map((l) => (renamed.has(l.digest) ? { ...l, digest: renamed.get(l.digest)!, renamed: true } : l)) });
+      return renamed;
     },
     stop: async () => {
       registry.stopped = true;
     },
-    push: (repository, tag, id, diffIds) => void pushed.set(`${repository}:${tag}`, { id, diffIds }),
+    push: (repository, tag, id, diffIds) =>
+      void pushed.set(`${repository}:${tag}`, {
+        id,
+        layers: diffIds.map((d) => ({ digest: `sha256:blob-${d.replace('sha256:', '')}`, diffId: d, size: d === 'sha256:base' ? FAKE_BLOB.base : FAKE_BLOB.own, renamed: false })),
+      }),
     pull: (repository, tag, held) => {
       const image = pushed.get(`${repository}:${tag}`)!;
       log.push({ method: 'GET', path: `/v2/${repository}/manifests/${tag}`, status: 200, bytes: 1000 });
       log.push({ method: 'GET', path: `/v2/${repository}/blobs/${image.id}`, status: 200, bytes: FAKE_BLOB.config });
-      for (const d of image.diffIds) {
-        log.push({ method: 'HEAD', path: `/v2/${repository}/blobs/${blob(d)}`, status: 200, bytes: 0 });
-        if (!held.has(d)) log.push({ method: 'GET', path: `/v2/${repository}/blobs/${blob(d)}`, status: 200, bytes: d === 'sha256:base' ? FAKE_BLOB.base : FAKE_BLOB.own });
+      for (const l of image.layers) {
+        // The engine knows a layer by its pushed digest, and, for those in `held`, by its content as well.
+        const known = (l.diffId === 'sha256:base' && !l.renamed) || held.has(l.diffId);
+        if (!known) log.push({ method: 'GET', path: `/v2/${repository}/blobs/${l.digest}`, status: 200, bytes: l.size });
       }
       return image.id;
     },
