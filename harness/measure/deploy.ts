@@ -5,7 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { VariantResult } from '../results/schema.js';
 import { spreadWarning, summarize } from '../stats/summary.js';
-import { deployLayers, downloadBytes, downloadMs, fetchedBlobs } from './deploy-bytes.js';
+import { type DeployLayer, deployLayers, downloadBytes, downloadMs, fetchedBlobs, type PushedManifest } from './deploy-bytes.js';
 import type { DeployRegistry } from './registry.js';
 import { smokeCheck } from './smoke.js';
 
@@ -19,133 +19,172 @@ export interface DeployRequest {
   /** RootFS.Layers of the final stage's FROM image ([] for scratch): the layers a host with the base holds. */
   baseDiffIds: string[];
   smoke: Smoke;
+  /** The labels of the smoke containers (the run's). */
   labels: Record<string, string>;
-  rounds: { runs: number; warmup: number };
+  /** Rounds below this are warm-ups: pulled and started, not timed. */
+  warmup: number;
   bitsPerSecond?: number;
 }
 
 /**
- * The lesson's "faster deployments", measured: push the image to the loopback registry, then each round publish
- * a copy whose layers above the base have new digests (registry.republish), remove the image from the engine
- * (only this run's references to it; the base stays, as on a host that has it), pull the copy (timed: download
- * and unpack) and start it to the first passing smoke check (timed, as startMs). The registry's access log says
- * which blobs the pull fetched; the manifest gives their exact compressed sizes. Afterwards the pulled image
- * carries the run's tag again, so clean-up and --keep-images see what they saw before.
+ * The lesson's "faster deployments", measured for one variant, in steps the caller interleaves across
+ * variants (as builds are, so drift on the machine hits every variant alike):
  *
- * Never throws for the image's sake: a push or pull that fails leaves the deploy figures out with a warning.
+ * - `push()`: tag the image under the loopback registry's address and push it; read the manifest.
+ * - `round()`: publish a copy whose layers above the base have new digests (registry.republish, not timed), remove
+ *   the image from the engine (only this run's references; the base stays, as on a host that has it), pull the
+ *   copy (timed: download and unpack) and start it to the first passing smoke check (timed, as startMs). The
+ *   registry's access log says which blobs the pull fetched.
+ * - `finish()`: the statistics, and the run's tag back on the image, the registry references off it, so clean-up
+ *   and --keep-images see what they saw before. Always called, also after a failure or an interrupt.
+ *
+ * Never throws for the image's sake: a push, pull or check that fails ends the variant's deploy with a warning
+ * and no figures. Only an engine that went away throws.
  */
-export async function deployRounds(engine: Engine, registry: DeployRegistry, req: DeployRequest, signal: AbortSignal): Promise<{ deploy?: Deploy; warnings: string[] }> {
-  const warnings: string[] = [];
-  const [repoPart, tag] = splitTag(req.imageTag);
-  const repository = `${registry.address}/${repoPart}`;
-  const ref = `${repository}:${tag}`;
-  // The reference the engine holds the image under now: the run's tag until the first round, then the round's copy.
-  let current = req.imageTag;
-  const restore = async () => {
-    // The run's tag back on the image, then the registry references off it: the engine holds what it held before.
-    if (current !== req.imageTag && (await engine.hasImage(current))) await engine.tag(current, repoPart, tag);
-    for (const other of new Set([ref, current])) if (other !== req.imageTag) await engine.removeReference(other);
-    if (!(await engine.hasImage(req.imageTag))) warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
-  };
-  try {
-    await engine.tag(req.imageId, repository, tag);
+export class DeployRun {
+  readonly warnings: string[] = [];
+  private readonly repoPart: string;
+  private readonly tag: string;
+  private readonly repository: string;
+  private readonly ref: string;
+  /** The reference the engine holds the image under now: the run's tag until the first round, then the round's copy. */
+  private current: string;
+  private manifest?: PushedManifest;
+  private layers: DeployLayer[] = [];
+  private stopped = false;
+  private readonly pulls: number[] = [];
+  private readonly starts: number[] = [];
+  private fetched = new Set<string>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly registry: DeployRegistry,
+    private readonly req: DeployRequest,
+    private readonly signal: AbortSignal,
+  ) {
+    [this.repoPart, this.tag] = splitTag(req.imageTag);
+    this.repository = `${registry.address}/${this.repoPart}`;
+    this.ref = `${this.repository}:${this.tag}`;
+    this.current = req.imageTag;
+  }
+
+  /** A step that fails stops this variant's deploy with a warning; an engine gone is the run's problem. */
+  private async step(what: () => Promise<void>): Promise<void> {
+    if (this.stopped) return;
     try {
-      await engine.pushToLoopback(repository, tag, signal);
+      await what();
     } catch (err) {
-      warnings.push(`deploy not measured: ${errorMessage(err)}`);
-      return { warnings };
+      if (err instanceof EngineUnreachableError) throw err;
+      this.stop(this.signal.aborted ? undefined : `deploy not measured: ${errorMessage(err)}`);
     }
-    const manifest = await registry.manifest(repoPart, tag);
-    const layers = deployLayers(manifest, req.diffIds, req.baseDiffIds);
-    const own = layers.filter((l) => !l.inBase).map((l) => l.digest);
-    const pulls: number[] = [];
-    const starts: number[] = [];
-    let fetched = new Set<string>();
-    for (let round = 0; round < req.rounds.warmup + req.rounds.runs && !signal.aborted; round++) {
-      // Each round pulls a copy whose own layers have digests the engine has never seen (not timed): it
-      // downloads and unpacks them as a host with only the base would, whatever its caches still hold.
-      const copy = `${tag}-d${round}`;
-      const renamed = await registry.republish(repoPart, tag, copy, own, freshStamp());
+  }
+
+  private stop(warning?: string): void {
+    this.stopped = true;
+    if (warning) this.warnings.push(warning);
+  }
+
+  push(): Promise<void> {
+    return this.step(async () => {
+      await this.engine.tag(this.req.imageId, this.repository, this.tag);
+      await this.engine.pushToLoopback(this.repository, this.tag, this.signal);
+      this.manifest = await this.registry.manifest(this.repoPart, this.tag);
+      this.layers = deployLayers(this.manifest, this.req.diffIds, this.req.baseDiffIds);
+    });
+  }
+
+  round(round: number): Promise<void> {
+    return this.step(async () => {
+      const { engine, registry, req, manifest, repoPart } = this;
+      if (!manifest || this.signal.aborted) return;
+      // Each round pulls a copy whose own layers have digests the engine has never seen: it downloads and unpacks
+      // them as a host with only the base would, whatever its caches and other images still hold.
+      const own = this.layers.filter((l) => !l.inBase).map((l) => l.digest);
+      const copy = `${this.tag}-d${round}`;
+      const renamed = await registry.republish(repoPart, this.tag, copy, own, freshStamp());
       const kept = own.filter((d) => !renamed.has(d));
-      if (round === 0 && kept.length > 0) warnings.push(`deploy: ${kept.length} of the image's own layers are not gzip, so their digests could not be made new: an engine holding them does not fetch them`);
-      await engine.removeReference(req.imageTag);
-      await engine.removeReference(ref);
-      await engine.removeReference(current);
+      if (round === 0 && kept.length > 0) this.warnings.push(`deploy: ${kept.length} of the image's own layers are not gzip, so their digests could not be made new: an engine holding them does not fetch them`);
+      for (const r of new Set([req.imageTag, this.ref, this.current])) await engine.removeReference(r);
       if (await engine.hasImage(req.imageId)) {
-        warnings.push('deploy not measured: the image is still on the engine after removing this run\'s references to it (another tag holds the same image, e.g. a variant built identically)');
-        // Nothing was removed for good: the image is still there under its other tag; give it the run's back.
-        await engine.tag(req.imageId, repoPart, tag);
-        current = req.imageTag;
-        return { warnings };
+        // Nothing was removed for good: the image is still there under another tag; give it the run's back.
+        await engine.tag(req.imageId, repoPart, this.tag);
+        this.current = req.imageTag;
+        return this.stop("deploy not measured: the image is still on the engine after removing this run's references to it (another tag holds the same image, e.g. a variant built identically or a kept run)");
       }
       const mark = registry.accessLog().length;
+      this.current = `${this.repository}:${copy}`;
       const t0 = performance.now();
-      current = `${repository}:${copy}`;
-      await engine.pullFromLoopback(repository, copy, signal);
+      await engine.pullFromLoopback(this.repository, copy, this.signal);
       const pullMs = Math.round(performance.now() - t0);
       const got = fetchedBlobs(registry.accessLog().slice(mark), repoPart);
       // Which of the pushed blobs this pull downloaded, named by their pushed digests.
-      const thisRound = new Set([manifest.config.digest, ...layers.map((l) => l.digest)].filter((d) => got.has(renamed.get(d) ?? d)));
-      const smoke = await smokeCheck(engine, current, req.smoke, req.labels, signal);
-      if (signal.aborted) return { warnings };
-      if (smoke.status === 'failed') {
-        warnings.push(`deploy not measured: the pulled image's smoke check failed: ${smoke.reason ?? ''}`);
-        return { warnings };
-      }
-      if (round < req.rounds.warmup) continue;
-      if (pulls.length > 0 && !sameSet(fetched, thisRound)) warnings.push(`deploy: round ${round + 1} fetched other blobs than the round before (${thisRound.size} vs ${fetched.size})`);
-      fetched = thisRound;
-      pulls.push(pullMs);
-      starts.push(smoke.ms);
-    }
-    if (pulls.length === 0) return { warnings };
-    const fetchedLayers = layers.map((l) => ({ ...l, fetched: fetched.has(l.digest) }));
-    const fetchedBytes = (fetched.has(manifest.config.digest) ? manifest.config.size : 0) + fetchedLayers.filter((l) => l.fetched).reduce((n, l) => n + l.bytes, 0);
+      const thisRound = new Set([manifest.config.digest, ...this.layers.map((l) => l.digest)].filter((d) => got.has(renamed.get(d) ?? d)));
+      const smoke = await smokeCheck(engine, this.current, req.smoke, req.labels, this.signal);
+      if (this.signal.aborted) return this.stop();
+      if (smoke.status === 'failed') return this.stop(`deploy not measured: the pulled image's smoke check failed: ${smoke.reason ?? ''}`);
+      if (round < req.warmup) return;
+      if (this.pulls.length > 0 && !sameSet(this.fetched, thisRound)) this.warnings.push(`deploy: round ${round + 1} fetched other blobs than the round before (${thisRound.size} vs ${this.fetched.size})`);
+      this.fetched = thisRound;
+      this.pulls.push(pullMs);
+      this.starts.push(smoke.ms);
+    });
+  }
+
+  /** The figures (none when a step failed or no round was timed), after putting the run's tag back. */
+  async finish(): Promise<Deploy | undefined> {
+    await this.restore().catch((err: unknown) => {
+      if (err instanceof EngineUnreachableError) throw err;
+      this.warnings.push(`deploy: could not put the run's tag back on the image: ${errorMessage(err)}`);
+    });
+    const { manifest, pulls, starts } = this;
+    if (this.stopped || !manifest || pulls.length === 0) return undefined;
+    const layers = this.layers.map((l) => ({ ...l, fetched: this.fetched.has(l.digest) }));
+    const fetchedBytes = (this.fetched.has(manifest.config.digest) ? manifest.config.size : 0) + layers.filter((l) => l.fetched).reduce((n, l) => n + l.bytes, 0);
     const withBaseBytes = downloadBytes(manifest, layers, true);
-    const held = fetchedLayers.filter((l) => !l.inBase && !l.fetched);
+    const withoutBaseBytes = downloadBytes(manifest, layers, false);
+    const held = layers.filter((l) => !l.inBase && !l.fetched);
     if (held.length > 0) {
-      warnings.push(
+      this.warnings.push(
         `deploy: the engine did not fetch ${held.length} of the image's layers that its base has not, even under new digests (it recognised their content), ` +
           `so the timed pull fetched ${fetchedBytes} B, not the ${withBaseBytes} B a host with only the base downloads: its time is that of a host holding them (withBaseBytes and downloadMs are exact either way)`,
       );
     }
-    const deploys = pulls.map((p, i) => p + starts[i]!);
-    const stat = (samples: number[]) => {
-      const stats = summarize(samples);
-      return { ms: Math.round(stats.median), ...(samples.length > 1 ? { samples, stats } : {}) };
-    };
     const pull = stat(pulls);
     const start = stat(starts);
-    const total = stat(deploys);
+    const total = stat(pulls.map((p, i) => p + starts[i]!));
     // One spread warning, on the figure the table shows: pull + start.
     const spread = total.stats ? spreadWarning(total.stats) : undefined;
-    if (spread) warnings.push(`deploy time: ${spread}`);
-    const withoutBaseBytes = downloadBytes(manifest, layers, false);
+    if (spread) this.warnings.push(`deploy time: ${spread}`);
+    const rate = this.req.bitsPerSecond;
     return {
-      warnings,
-      deploy: {
-        configBytes: manifest.config.size,
-        layers: fetchedLayers,
-        withBaseBytes,
-        withoutBaseBytes,
-        fetchedBytes,
-        pullMs: pull.ms,
-        ...(pull.samples ? { pullSamples: pull.samples, pullStats: pull.stats } : {}),
-        startMs: start.ms,
-        ...(start.samples ? { startSamples: start.samples, startStats: start.stats } : {}),
-        deployMs: total.ms,
-        ...(total.samples ? { deploySamples: total.samples, deployStats: total.stats } : {}),
-        ...(req.bitsPerSecond ? { downloadMs: { withBase: downloadMs(withBaseBytes, req.bitsPerSecond), withoutBase: downloadMs(withoutBaseBytes, req.bitsPerSecond) } } : {}),
-      },
+      configBytes: manifest.config.size,
+      layers,
+      withBaseBytes,
+      withoutBaseBytes,
+      fetchedBytes,
+      pullMs: pull.ms,
+      ...(pull.stats ? { pullSamples: pulls, pullStats: pull.stats } : {}),
+      startMs: start.ms,
+      ...(start.stats ? { startSamples: starts, startStats: start.stats } : {}),
+      deployMs: total.ms,
+      ...(total.stats ? { deploySamples: pulls.map((p, i) => p + starts[i]!), deployStats: total.stats } : {}),
+      ...(rate ? { downloadMs: { withBase: downloadMs(withBaseBytes, rate), withoutBase: downloadMs(withoutBaseBytes, rate) } } : {}),
     };
-  } catch (err) {
-    if (err instanceof EngineUnreachableError) throw err;
-    if (signal.aborted) return { warnings };
-    warnings.push(`deploy not measured: ${errorMessage(err)}`);
-    return { warnings };
-  } finally {
-    await restore().catch((err: unknown) => warnings.push(`deploy: could not put the run's tag back on the image: ${errorMessage(err)}`));
   }
+
+  /** The run's tag back on the image, then the registry references off it: the engine holds what it held before. */
+  private async restore(): Promise<void> {
+    const { engine, req } = this;
+    if (this.current !== req.imageTag && (await engine.hasImage(this.current))) await engine.tag(this.current, this.repoPart, this.tag);
+    for (const other of new Set([this.ref, this.current])) if (other !== req.imageTag) await engine.removeReference(other);
+    if (!(await engine.hasImage(req.imageTag))) this.warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
+  }
+}
+
+/** Median (rounded) and, with several samples, their statistics. */
+function stat(samples: number[]) {
+  const stats = summarize(samples);
+  return { ms: Math.round(stats.median), ...(samples.length > 1 ? { stats } : {}) };
 }
 
 /** "stagebench/hello:single-<run>" -> ["stagebench/hello", "single-<run>"]. */

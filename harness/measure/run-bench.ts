@@ -10,6 +10,7 @@ import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results
 import { compareToSingle } from '../results/summarize.js';
 import { cleanUpRun } from './cleanup.js';
 import type { BenchOptions } from './options.js';
+import type { DeployRegistry } from './registry.js';
 import { VariantRun } from './variant.js';
 
 /**
@@ -100,8 +101,9 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
         for (const run of runs) {
           if (!opts.signal.aborted) await run.finish();
           else run.interrupted();
-          if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
         }
+        if (opts.registry) await deployAll(scenario.name, runs, opts.registry, opts);
+        for (const run of runs) if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
         }
       } finally {
         for (const run of runs) {
@@ -133,6 +135,31 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   await opts.save(results);
   if (fatal) throw fatal;
   return results;
+}
+
+/**
+ * --deploy: every variant pushed, then round by round (warm-ups first) each removed, pulled and started, variants
+ * interleaved as builds are; each variant's tag is put back whatever happened.
+ */
+async function deployAll(scenario: string, runs: VariantRun[], registry: DeployRegistry, opts: BenchOptions): Promise<void> {
+  try {
+    for (const run of runs) {
+      if (opts.signal.aborted) return;
+      opts.progress.step(`deploy: pushing ${scenario} › ${run.result.id}`);
+      await run.deployPush(registry);
+    }
+    const deploying = runs.filter((r) => r.deploying);
+    const rounds = opts.warmup + opts.runs;
+    for (let round = 0; round < rounds && !opts.signal.aborted; round++) {
+      for (const run of deploying) {
+        if (opts.signal.aborted) break;
+        opts.progress.step(`deploy: ${scenario} › ${run.result.id}, remove, pull and start (${round < opts.warmup ? 'warm-up' : `run ${round - opts.warmup + 1}/${opts.runs}`})`);
+        await run.deployRound(round);
+      }
+    }
+  } finally {
+    for (const run of runs) await run.deployFinish();
+  }
 }
 
 function describe(scenario: string, r: VariantResult): string {

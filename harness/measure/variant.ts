@@ -13,9 +13,8 @@ import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
 import { prepareVariant } from './prepare.js';
 import { startupRounds } from './startup.js';
-import { deployRounds } from './deploy.js';
+import { DeployRun } from './deploy.js';
 import type { DeployRegistry } from './registry.js';
-import type { Smoke } from '../config/schemas.js';
 import { timingFields } from './timing.js';
 import { containerLabels } from './labels.js';
 import type { RunMade } from '../engine/engine.js';
@@ -149,21 +148,57 @@ export class VariantRun {
     }
   }
 
-  /** --deploy: push, then pull and start it each round (measure/deploy.ts); what fails is a warning. */
-  private async deploy(registry: DeployRegistry, image: ImageFacts, smoke: Smoke): Promise<void> {
-    const { result, opts, request } = this;
-    if (!result.imageId || !result.imageTag || !request) return;
-    opts.progress.step(`deploy: push, then ${opts.warmup + opts.runs} × remove, pull and start`);
-    const scratch = this.finalFrom.toLowerCase() === 'scratch';
-    const baseDiffIds = scratch ? [] : (await this.engine.inspect(this.finalFrom)).diffIds;
-    const { deploy, warnings } = await deployRounds(
-      this.engine,
-      registry,
-      { imageId: result.imageId, imageTag: result.imageTag, diffIds: image.diffIds, baseDiffIds, smoke, labels: containerLabels(this.runId, this.scenario.name, result.id), rounds: opts, ...(opts.bandwidth ? { bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}) },
-      opts.signal,
-    );
-    if (deploy) result.deploy = deploy;
-    if (warnings.length > 0) result.warnings = [...(result.warnings ?? []), ...warnings];
+  private deployRun?: DeployRun;
+
+  /** --deploy, after finish(): push the image when it built and passed its smoke check (measure/deploy.ts). */
+  deployPush(registry: DeployRegistry): Promise<void> {
+    return this.guard(async () => {
+      const { result, opts, scenario, lastImage } = this;
+      const smoke = scenario.file.smoke;
+      if (result.status !== 'ok' || result.smoke?.status !== 'ok' || !result.imageId || !result.imageTag || !lastImage || !smoke) return;
+      const scratch = this.finalFrom.toLowerCase() === 'scratch';
+      const baseDiffIds = scratch ? [] : (await this.engine.inspect(this.finalFrom)).diffIds;
+      this.deployRun = new DeployRun(
+        this.engine,
+        registry,
+        {
+          imageId: result.imageId,
+          imageTag: result.imageTag,
+          diffIds: lastImage.diffIds,
+          baseDiffIds,
+          smoke,
+          labels: containerLabels(this.runId, scenario.name, result.id),
+          warmup: opts.warmup,
+          ...(opts.bandwidth ? { bitsPerSecond: opts.bandwidth.bitsPerSecond } : {}),
+        },
+        opts.signal,
+      );
+      await this.deployRun.push();
+    });
+  }
+
+  /** One deploy round: remove, pull and start (timed after the warm-ups). */
+  deployRound(round: number): Promise<void> {
+    return this.guard(async () => {
+      await this.deployRun?.round(round);
+    });
+  }
+
+  /** The deploy figures and warnings into the result; the run's tag back on the image. */
+  deployFinish(): Promise<void> {
+    return this.guard(async () => {
+      const run = this.deployRun;
+      if (!run) return;
+      this.deployRun = undefined;
+      const deploy = await run.finish();
+      if (deploy) this.result.deploy = deploy;
+      if (run.warnings.length > 0) this.result.warnings = [...(this.result.warnings ?? []), ...run.warnings];
+    });
+  }
+
+  /** True while a deploy is under way (pushed, not finished). */
+  get deploying(): boolean {
+    return this.deployRun !== undefined;
   }
 
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
@@ -181,7 +216,6 @@ export class VariantRun {
           opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');
           Object.assign(result, await startupRounds(this.engine, result.imageId, scenario.file.smoke, labels, opts.signal, opts, result.warnings));
         }
-        if (opts.registry && result.smoke?.status === 'ok' && !opts.signal.aborted) await this.deploy(opts.registry, lastImage, scenario.file.smoke);
         // A check cut short by Ctrl-C says nothing about the image.
         if (opts.signal.aborted) this.notMeasured('interrupted', 'the run was interrupted before its smoke check finished');
       }
