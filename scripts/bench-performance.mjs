@@ -128,7 +128,9 @@ if (ONLY.has('d')) {
   const d = await pairs('--help', async () => void rss.help.push(await timed(['bin/stagebench.js', '--help'])), async () => void rss.node.push(await timed(['-e', '0'])));
   const helpRss = median(rss.help);
   const nodeRss = median(rss.node);
-  target({ id: 'd', what: `stagebench --help vs node -e 0 (--help: ${(helpRss / 1e6).toFixed(1)} MB peak RSS; node alone ${(nodeRss / 1e6).toFixed(1)} MB)`, ...d, goalText: '--help ≤ 150 ms and ≤ 60 MB' });
+  // The targets are absolute: --help's own median wall time and peak RSS.
+  const met = d.a <= 150 && helpRss <= 60e6;
+  target({ id: 'd', what: `stagebench --help vs node -e 0 (--help: ${(helpRss / 1e6).toFixed(1)} MB peak RSS; node alone ${(nodeRss / 1e6).toFixed(1)} MB)`, ...d, goalText: `--help ≤ 150 ms and ≤ 60 MB (${met ? 'met' : 'not met'}: ${secs(d.a)}, ${(helpRss / 1e6).toFixed(1)} MB)` });
 }
 
 // (e) Size-only concurrency: --jobs 2 against --jobs 1 for the 6 lesson variants.
@@ -168,11 +170,12 @@ const lines = [
   '- **a**: `stagebench run --no-cache --no-compressed --no-files --no-smoke` as a whole process (start-up, engine checks, builds, inspect, composition, clean-up, results: the builds and their sizes, as the loop does; the pull size and the file analyses each read an export the loop does not) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
   '- **b**: the pull size of `stagebench-local/node:18-runtime` measured in process (inspect, `GET /images/{id}/get` streamed, new layers gzipped at level 6 in worker threads) against `docker save | gzip -6 | wc -c`; "empty": a fresh layer-cache folder each time; "warm": the same folder after one measurement (the image\'s record answers: no export).',
   '- **c**: `stagebench run --profile offline --no-smoke` (pull size and file analyses on, the defaults) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
-  '- **c, what it shows**: every image stagebench builds carries its run\'s label (`org.stagebench.run`), so even a fully cached build has a new config and a new image id each run. The layers\' sizes come from the layer cache, but the config\'s size is only in the export, so each image is still exported and read once per run: that, not gzip, is what (c) measures now. Making warm builds keep their image id (clean-up by per-run tag rather than a label in the image) or reading the export only up to the config would remove it.',
+  '- **c, what it shows**: images carry no run id (a run finds its own by its per-run tags), so a fully cached build is the same image id as the run before, and its pull size and file listings come whole from the layer cache: no export is read. Until that change every image carried its run\'s label, every warm build had a new image id, and each image was exported and read once per run (5.1 measured then).',
+  '- **b, its floor**: each layer is one gzip stream whose bytes must equal single-threaded level 6 (the cached sizes and the results do not depend on the machine), so layers are compressed in parallel but never split. With two cores and this image\'s two layers (77 MB and 99 MB as tar), the larger layer\'s compression after the export has reached it bounds the time; `docker save` also needs about 0.7 s before its first byte, which both sides pay.',
   '- **d**: `stagebench --help` against `node -e 0` (what Node itself costs to start on this machine), each under GNU time for its peak RSS.',
   '- **e**: a size-only run (`--no-cache --no-compressed --no-files --no-smoke`) of the six lesson variants with `--jobs 2` against `--jobs 1`.',
   '',
-  'The machine is shared: other work ran beside this benchmark, which the load average above shows. Interleaving keeps the ratios fair; the absolute times are those of a busy machine.',
+  'The benchmark itself keeps up to two cores busy; a load average well above 2 means other work ran beside it. Interleaving keeps the ratios fair either way; absolute times are those of the machine as it was.',
   '',
 ];
 writeFileSync(values.out, `${lines.join('\n')}`);
