@@ -171,9 +171,20 @@ export class DockerEngine implements Engine {
   }
 
   async pullFromLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
-    const extra = await this.loopbackOptions();
-    const stream = await this.call(`pulling ${repository}:${tag}`, (abortSignal) => this.docker.pull(`${repository}:${tag}`, { abortSignal, ...extra }) as unknown as Promise<Readable>, signal);
-    await this.followProgress(stream, `the pull of ${repository}:${tag}`);
+    const ref = `${repository}:${tag}`;
+    // Podman's compat pull (POST /images/create) ignores tlsVerify and asks a plain-HTTP registry for TLS; its
+    // own endpoint (libpod, served only under a version prefix; 4.0 is its oldest) takes it. Docker allows plain
+    // HTTP to 127.0.0.0/8 by default.
+    const podman = (await this.store()) === 'containers-storage';
+    const stream = await this.call(
+      `pulling ${ref}`,
+      (abortSignal) =>
+        podman
+          ? this.dial<Readable>('/v4.0.0/libpod/images/pull?', abortSignal, { method: 'POST', isStream: true, options: { reference: ref, tlsVerify: 'false' } })
+          : (this.docker.pull(ref, { abortSignal }) as unknown as Promise<Readable>),
+      signal,
+    );
+    await this.followProgress(stream, `the pull of ${ref}`);
   }
 
   /** Reads a push or pull progress stream to its end; an error message in it rejects. */

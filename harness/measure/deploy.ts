@@ -30,7 +30,8 @@ export interface DeployRequest {
  * The lesson's "faster deployments", measured for one variant, in steps the caller interleaves across
  * variants (as builds are, so drift on the machine hits every variant alike):
  *
- * - `push()`: tag the image under the loopback registry's address and push it; read the manifest.
+ * - `push()`: tag the image under the loopback registry's address, push it, and pull it back while it is still
+ *   here (a check that the engine can pull from the registry before anything is removed); read the manifest.
  * - `round()`: publish a copy whose layers above the base have new digests (registry.republish, not timed), remove
  *   the image from the engine (only this run's references; the base stays, as on a host that has it), pull the
  *   copy (timed: download and unpack) and start it to the first passing smoke check (timed, as startMs). The
@@ -43,7 +44,10 @@ export interface DeployRequest {
  */
 export class DeployRun {
   readonly warnings: string[] = [];
+  /** The run tag's repository (stagebench/<scenario>) and tag (<variant>-<run id>). */
   private readonly repoPart: string;
+  /** The repository in the registry: stagebench-deploy/<scenario>. */
+  private readonly registryRepo: string;
   private readonly tag: string;
   private readonly repository: string;
   private readonly ref: string;
@@ -63,7 +67,10 @@ export class DeployRun {
     private readonly signal: AbortSignal,
   ) {
     [this.repoPart, this.tag] = splitTag(req.imageTag);
-    this.repository = `${registry.address}/${this.repoPart}`;
+    // Not <registry>/stagebench/<scenario>: Podman resolves the short name stagebench/<scenario>:<tag> to any
+    // registry's image of that path, and then takes a tag of that name as already there.
+    this.registryRepo = this.repoPart.replace(/^stagebench\//, 'stagebench-deploy/');
+    this.repository = `${registry.address}/${this.registryRepo}`;
     this.ref = `${this.repository}:${this.tag}`;
     this.current = req.imageTag;
   }
@@ -88,20 +95,23 @@ export class DeployRun {
     return this.step(async () => {
       await this.engine.tag(this.req.imageId, this.repository, this.tag);
       await this.engine.pushToLoopback(this.repository, this.tag, this.signal);
-      this.manifest = await this.registry.manifest(this.repoPart, this.tag);
+      // A pull while the image is still here (it fetches nothing new): an engine that cannot pull from the
+      // registry (TLS asked of plain HTTP, say) fails now, before anything is removed.
+      await this.engine.pullFromLoopback(this.repository, this.tag, this.signal);
+      this.manifest = await this.registry.manifest(this.registryRepo, this.tag);
       this.layers = deployLayers(this.manifest, this.req.diffIds, this.req.baseDiffIds);
     });
   }
 
   round(round: number): Promise<void> {
     return this.step(async () => {
-      const { engine, registry, req, manifest, repoPart } = this;
+      const { engine, registry, req, manifest, repoPart, registryRepo } = this;
       if (!manifest || this.signal.aborted) return;
       // Each round pulls a copy whose own layers have digests the engine has never seen: it downloads and unpacks
       // them as a host with only the base would, whatever its caches and other images still hold.
       const own = this.layers.filter((l) => !l.inBase).map((l) => l.digest);
       const copy = `${this.tag}-d${round}`;
-      const renamed = await registry.republish(repoPart, this.tag, copy, own, freshStamp());
+      const renamed = await registry.republish(registryRepo, this.tag, copy, own, freshStamp());
       const kept = own.filter((d) => !renamed.has(d));
       if (round === 0 && kept.length > 0) this.warnings.push(`deploy: ${kept.length} of the image's own layers are not gzip, so their digests could not be made new: an engine holding them does not fetch them`);
       for (const r of new Set([req.imageTag, this.ref, this.current])) await engine.removeReference(r);
@@ -116,7 +126,7 @@ export class DeployRun {
       const t0 = performance.now();
       await engine.pullFromLoopback(this.repository, copy, this.signal);
       const pullMs = Math.round(performance.now() - t0);
-      const got = fetchedBlobs(registry.accessLog().slice(mark), repoPart);
+      const got = fetchedBlobs(registry.accessLog().slice(mark), registryRepo);
       // Which of the pushed blobs this pull downloaded, named by their pushed digests.
       const thisRound = new Set([manifest.config.digest, ...this.layers.map((l) => l.digest)].filter((d) => got.has(renamed.get(d) ?? d)));
       const smoke = await smokeCheck(engine, this.current, req.smoke, req.labels, this.signal);
@@ -172,10 +182,24 @@ export class DeployRun {
     };
   }
 
-  /** The run's tag back on the image, then the registry references off it: the engine holds what it held before. */
+  /**
+   * The run's tag back on the image as pushed, then the registry references off it: the engine holds what it held
+   * before. The image is pulled back by its pushed reference (not timed; on a graph-driver store a no-op): on the
+   * containerd store an image's id is its manifest's digest, which the round's copy does not share.
+   */
   private async restore(): Promise<void> {
     const { engine, req } = this;
-    if (this.current !== req.imageTag && (await engine.hasImage(this.current))) await engine.tag(this.current, this.repoPart, this.tag);
+    if (this.current !== req.imageTag) {
+      const source = await engine.pullFromLoopback(this.repository, this.tag).then(
+        () => this.ref,
+        (err: unknown) => {
+          if (err instanceof EngineUnreachableError) throw err;
+          this.warnings.push(`deploy: the pushed image could not be pulled back (${errorMessage(err)}); the run's tag is on the last round's copy`);
+          return this.current;
+        },
+      );
+      if (await engine.hasImage(source)) await engine.tag(source, this.repoPart, this.tag);
+    }
     for (const other of new Set([this.ref, this.current])) if (other !== req.imageTag) await engine.removeReference(other);
     if (!(await engine.hasImage(req.imageTag))) this.warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
   }

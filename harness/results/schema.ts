@@ -301,7 +301,7 @@ export const METHODS: Record<string, string> = {
 /** What the deploy figures mean: added to `methods` by a run with --deploy. */
 export const DEPLOY_METHODS: Record<string, string> = {
   deploy:
-    'with --deploy, per variant with a passing smoke check, once every variant of the scenario is built and checked: the image is tagged <registry>/stagebench/<scenario>:<variant>-<run id> and pushed (POST /images/{name}/push) to a docker-registry ' +
+    'with --deploy, per variant with a passing smoke check, once every variant of the scenario is built and checked: the image is tagged <registry>/stagebench-deploy/<scenario>:<variant>-<run id> and pushed (POST /images/{name}/push) to a docker-registry ' +
     'stagebench started on 127.0.0.1 with its own temporary storage. Then round by round (--warmup untimed, then --runs timed), variants interleaved as builds are; each round, untimed: the registry gets a copy of the manifest whose layers above the base are the same blobs ' +
     'with a new gzip header MTIME (same size and data, a digest no engine has seen, so no engine can take them from what it still holds: the build cache, other images); the run\'s references to the image are removed ' +
     '(never forced; base images stay, as on a host that has the base). Timed: the copy is pulled (POST /images/create), then started as startMs is. Afterwards the run\'s tag is put back and the registry references removed.',

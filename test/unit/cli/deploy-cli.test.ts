@@ -75,10 +75,16 @@ test('--deploy --bandwidth: exact bytes with and without the base, what was fetc
   expect(res.registry.stopped).toBe(true);
   expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
   for (const v of results.scenarios[0]!.variants) expect(res.engine.refs.get(v.imageTag!)).toBe(v.imageId);
-  // One pull per round of each variant, each of its own copy (tag <variant>-<run>-d<round>), variants
-  // interleaved round by round as builds are: drift on the machine hits them alike.
+  // A check pull of each pushed image while it is still there, then one pull per round of each variant, each of
+  // its own copy (tag <variant>-<run>-d<round>), variants interleaved round by round as builds are; last, the
+  // pushed image pulled back, so the run's tag is on the image as built.
   const pulls = res.registry.accessLog().filter((l) => l.method === 'GET' && l.path.includes('/manifests/'));
-  expect(pulls.map((l) => l.path.replace(/-[0-9a-f]+-\d+-d/, '-d'))).toEqual([0, 1, 2].flatMap((r) => ['single', 'multi', 'scratch'].map((v) => `/v2/stagebench/hello/manifests/${v}-d${r}`)));
+  const variants = ['single', 'multi', 'scratch'];
+  expect(pulls.map((l) => l.path.replace(/-[0-9a-f]{12}-\d+/, ''))).toEqual([
+    ...variants.map((v) => `/v2/stagebench-deploy/hello/manifests/${v}`),
+    ...[0, 1, 2].flatMap((r) => variants.map((v) => `/v2/stagebench-deploy/hello/manifests/${v}-d${r}`)),
+    ...variants.map((v) => `/v2/stagebench-deploy/hello/manifests/${v}`),
+  ]);
 });
 
 test('an engine that recognises a layer by its content even under a new digest: not fetched, a warning says the time is a host holding it', async () => {
@@ -111,6 +117,17 @@ test('a registry that cannot start: exit 2 with the fix, nothing built', async (
   expect(res.engine.builds).toEqual([]);
 });
 
+test('an engine that cannot pull from the registry (Podman asking plain HTTP for TLS): a warning, and the image never removed', async () => {
+  const res = await stagebench(['--deploy'], { loopbackPullFails: true });
+  expect(res.code).toBe(0);
+  const variants = res.results().scenarios[0]!.variants;
+  expect(variants.map((v) => v.deploy)).toEqual([undefined, undefined, undefined]);
+  expect(variants[0]!.warnings).toEqual(expect.arrayContaining([expect.stringContaining('deploy not measured: the pull of 127.0.0.1:5999/stagebench-deploy/hello:single-')]));
+  expect(variants.flatMap((v) => v.warnings ?? [])).not.toEqual(expect.arrayContaining([expect.stringContaining('no longer on the engine')]));
+  for (const v of variants) expect(res.engine.refs.get(v.imageTag!)).toBe(v.imageId);
+  expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
+});
+
 test.each([
   [['--bandwidth', '100Mbit'], '--bandwidth gives the download time of the deploy bytes, and there are none without --deploy'],
   [['--deploy', '--no-smoke'], '--deploy times the start to the first passing smoke check'],
@@ -130,7 +147,7 @@ test('interrupted during the deploy rounds: the run says so, the rounds already 
   const pull = engine.pullFromLoopback;
   engine.pullFromLoopback = async (repository, tag) => {
     await pull(repository, tag);
-    if (++pulls === 2) interrupt();
+    if (++pulls === 5) interrupt(); // 3 check pulls, then single's and multi's first rounds
   };
   const code = await run({
     argv: ['run', '--scenarios', 'scenarios', '--out', 'out', '--deploy', '--runs', '2'],

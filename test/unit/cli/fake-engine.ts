@@ -33,6 +33,8 @@ export interface FakeEngineOptions {
   registry?: FakeRegistry;
   /** Pushes to the registry are refused, as a registry that is full or read-only refuses them. */
   pushFails?: boolean;
+  /** Pulls from the loopback registry fail, as Podman's asking a plain-HTTP registry for TLS does. */
+  loopbackPullFails?: boolean;
   /** Layers (DiffIDs) the engine recognises by their content even under a new blob digest, so never fetches. */
   heldLayers?: string[];
 }
@@ -78,6 +80,7 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       opts.registry!.push(repository.slice(repository.indexOf('/') + 1), tag, id, diffIdsOf(id));
     },
     pullFromLoopback: async (repository, tag) => {
+      if (opts.loopbackPullFails) throw new Error(`the pull of ${repository}:${tag} failed: http: server gave HTTP response to HTTPS client`);
       const id = opts.registry!.pull(repository.slice(repository.indexOf('/') + 1), tag, new Set(opts.heldLayers));
       engine.refs.set(`${repository}:${tag}`, id);
     },
