@@ -1,5 +1,5 @@
 import type { Engine, Labelled } from '../engine/engine.js';
-import { IMAGE_REPOSITORY_PREFIX, LABEL, RUN_LABEL, runOfTag } from '../measure/labels.js';
+import { isStagebenchRef, LABEL, RUN_LABEL, runOfTag } from '../measure/labels.js';
 import type { CleanArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -48,7 +48,7 @@ export function cleanPlan(items: Labelled[], remove: string[], args: Pick<CleanA
   const untagged = images.filter((i) => (i.tags ?? []).length === 0 && !i.labels[RUN_LABEL]).map((i) => i.id);
   const dangling = args.all || (args.runIds.length === 0 && kept.length === 0) ? untagged : [];
   // --all: also stagebench's tags no run id can be read from (made by an older stagebench).
-  const otherTags = args.all ? [...new Set(images.flatMap((i) => (i.tags ?? []).filter((t) => t.startsWith(IMAGE_REPOSITORY_PREFIX) && !runOfTag(t))))].sort() : [];
+  const otherTags = args.all ? [...new Set(images.flatMap((i) => (i.tags ?? []).filter((t) => isStagebenchRef(t) && !runOfTag(t))))].sort() : [];
   return { runs: remove.map((run) => ({ run, tags: tagsOf(run) })), dangling, otherTags };
 }
 

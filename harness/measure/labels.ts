@@ -10,7 +10,7 @@ export const LABEL = 'org.stagebench';
 export const RUN_LABEL = 'org.stagebench.run';
 
 /** The image repository every variant's image is tagged in: `stagebench/<scenario>`. */
-export const IMAGE_REPOSITORY_PREFIX = 'stagebench/';
+const IMAGE_REPOSITORY_PREFIX = 'stagebench/';
 
 /** The tag a variant's image gets: stagebench/<scenario>:<variant>-<run id>, per run, so two runs at once never move each other's tags. */
 export const imageTag = (scenario: string, variant: string, runId: string) => `${IMAGE_REPOSITORY_PREFIX}${imageRefPart(scenario)}:${imageRefPart(variant).slice(0, 100)}-${runId}`;
@@ -18,9 +18,12 @@ export const imageTag = (scenario: string, variant: string, runId: string) => `$
 /** A run id: 12 hex digits, then `-<pid>` of the process that made it. */
 const RUN_ID = /-([0-9a-f]{12}(?:-\d+)?)$/;
 
+/** True for a reference in stagebench's repositories. Engines may list it in full: Podman names `stagebench/x:y` `docker.io/stagebench/x:y` (or `localhost/…`). */
+export const isStagebenchRef = (ref: string) => ref.replace(/^(?:docker\.io|localhost)\//, '').startsWith(IMAGE_REPOSITORY_PREFIX);
+
 /** The run a stagebench tag was made by, or undefined for any other reference. */
 export function runOfTag(ref: string): string | undefined {
-  if (!ref.startsWith(IMAGE_REPOSITORY_PREFIX) || !ref.includes(':')) return undefined;
+  if (!isStagebenchRef(ref) || !ref.includes(':')) return undefined;
   return RUN_ID.exec(ref.slice(ref.lastIndexOf(':')))?.[1];
 }
 

@@ -28,7 +28,9 @@ test.each([
   ['a variant whose name has dashes', `stagebench/x:multi-stage-${A}`, A],
   ['a tag of another repository', `myapp:multi-${A}`, undefined],
   ['a stagebench tag with no run id', 'stagebench/x:multi', undefined],
-  ['a registry with a port', 'localhost:5000/stagebench/x:multi', undefined],
+  ['a registry with a port', `localhost:5000/stagebench/x:multi-${A}`, undefined],
+  ['the full name Podman lists', `docker.io/stagebench/x:multi-${A}`, A],
+  ["Podman's local prefix", `localhost/stagebench/x:multi-${A}`, A],
 ])('the run of %s', (_name, tag, run) => {
   expect(runOfTag(tag)).toBe(run);
 });
