@@ -7,6 +7,7 @@ import type { VariantResult } from '../results/schema.js';
 import { spreadWarning, summarize } from '../stats/summary.js';
 import { type DeployLayer, deployLayers, downloadBytes, downloadMs, fetchedBlobs, type PushedManifest } from './deploy-bytes.js';
 import type { DeployRegistry } from './registry.js';
+import { deployRepository } from './labels.js';
 import { smokeCheck } from './smoke.js';
 
 type Deploy = NonNullable<VariantResult['deploy']>;
@@ -69,7 +70,7 @@ export class DeployRun {
     [this.repoPart, this.tag] = splitTag(req.imageTag);
     // Not <registry>/stagebench/<scenario>: Podman resolves the short name stagebench/<scenario>:<tag> to any
     // registry's image of that path, and then takes a tag of that name as already there.
-    this.registryRepo = this.repoPart.replace(/^stagebench\//, 'stagebench-deploy/');
+    this.registryRepo = deployRepository(this.repoPart);
     this.repository = `${registry.address}/${this.registryRepo}`;
     this.ref = `${this.repository}:${this.tag}`;
     this.current = req.imageTag;

@@ -15,14 +15,23 @@ const IMAGE_REPOSITORY_PREFIX = 'stagebench/';
 /** The tag a variant's image gets: stagebench/<scenario>:<variant>-<run id>, per run, so two runs at once never move each other's tags. */
 export const imageTag = (scenario: string, variant: string, runId: string) => `${IMAGE_REPOSITORY_PREFIX}${imageRefPart(scenario)}:${imageRefPart(variant).slice(0, 100)}-${runId}`;
 
+/**
+ * --deploy's references: the run's tag under a loopback registry, in stagebench-deploy/<scenario> (not
+ * stagebench/<scenario>, which Podman would resolve the run's own tag to), a round's copy ending in -d<round>.
+ */
+export const deployRepository = (runRepository: string) => runRepository.replace(/^stagebench\//, 'stagebench-deploy/');
+const DEPLOY_REF = /^127\.0\.0\.1:\d+\/stagebench-deploy\/[^:]+(:.*?)(?:-d\d+)?$/;
+
 /** A run id: 12 hex digits, then `-<pid>` of the process that made it. */
 const RUN_ID = /-([0-9a-f]{12}(?:-\d+)?)$/;
 
 /** True for a reference in stagebench's repositories. Engines may list it in full: Podman names `stagebench/x:y` `docker.io/stagebench/x:y` (or `localhost/…`). */
 export const isStagebenchRef = (ref: string) => ref.replace(/^(?:docker\.io|localhost)\//, '').startsWith(IMAGE_REPOSITORY_PREFIX);
 
-/** The run a stagebench tag was made by, or undefined for any other reference. */
+/** The run a stagebench tag (or a deploy reference a killed run left) was made by, or undefined for any other reference. */
 export function runOfTag(ref: string): string | undefined {
+  const deploy = DEPLOY_REF.exec(ref);
+  if (deploy) return RUN_ID.exec(deploy[1]!)?.[1];
   if (!isStagebenchRef(ref) || !ref.includes(':')) return undefined;
   return RUN_ID.exec(ref.slice(ref.lastIndexOf(':')))?.[1];
 }

@@ -61,6 +61,10 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
   }
 }
 
+let setpriv: Promise<boolean> | undefined;
+const hasSetpriv = (env: Record<string, string | undefined>) =>
+  (setpriv ??= execa('setpriv', ['--help'], { env, extendEnv: false, reject: false }).then((r) => r.exitCode === 0 && /--pdeathsig/.test(r.stdout)));
+
 /** For the fault tests: a read-only registry refuses every push, as a full or read-only one does. */
 export interface RegistryOptions {
   readOnly?: boolean;
@@ -88,7 +92,10 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
   // Its own file in the storage folder: /dev/stdin cannot be opened on the socket Node's child stdin is.
   const file = join(storage, 'config.yml');
   await writeAtomic(file, config);
-  const child: ResultPromise = execa(binary, ['serve', file], { env, extendEnv: false, reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  // Under setpriv --pdeathsig (util-linux), the registry is stopped with stagebench even when stagebench is
+  // killed outright (SIGKILL), when nothing of stagebench runs to stop it; without setpriv, as it is.
+  const [cmd, ...args] = (await hasSetpriv(env)) ? ['setpriv', '--pdeathsig', 'TERM', '--', binary, 'serve', file] : [binary, 'serve', file];
+  const child: ResultPromise = execa(cmd!, args, { env, extendEnv: false, reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const log: AccessLine[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {

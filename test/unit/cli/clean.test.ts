@@ -31,6 +31,10 @@ test.each([
   ['a registry with a port', `localhost:5000/stagebench/x:multi-${A}`, undefined],
   ['the full name Podman lists', `docker.io/stagebench/x:multi-${A}`, A],
   ["Podman's local prefix", `localhost/stagebench/x:multi-${A}`, A],
+  ['a deploy reference a killed run left', `127.0.0.1:40123/stagebench-deploy/go-app:multi-${A}`, A],
+  ["a deploy round's copy", `127.0.0.1:40123/stagebench-deploy/go-app:multi-stage-${A}-d12`, A],
+  ['a deploy round\'s copy of a run id without a pid', '127.0.0.1:40123/stagebench-deploy/go-app:multi-aaaaaaaaaaaa-d0', 'aaaaaaaaaaaa'],
+  ['another registry\'s stagebench-deploy', `localhost:5000/stagebench-deploy/go-app:multi-${A}`, undefined],
 ])('the run of %s', (_name, tag, run) => {
   expect(runOfTag(tag)).toBe(run);
 });
