@@ -87,10 +87,12 @@ function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResu
   const held = [d, s].some((x) => x.fetchedBytes < x.withBaseBytes)
     ? ` This engine recognised some of the images' own layers under new digests, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
     : '';
+  const other = v.baseImages.join(',') !== single!.baseImages.join(',');
+  const confound = other ? ` Its final stage starts from ${v.baseImages.join(', ') || 'scratch'}, single's from ${single!.baseImages.join(', ')}: "with the base" is each one's own, so part of the difference is the base.` : '';
   return {
     measured,
     verdict: fewer && faster ? 'held' : 'did not hold',
-    why: `held means fewer compressed bytes to download, with and without the base, and a lower median pull (from a loopback registry) + start on this engine; ${fewer ? 'fewer bytes' : 'not fewer bytes'}, ${faster ? 'faster' : 'not faster'}.${rate}${held}`,
+    why: `held means fewer compressed bytes to download, with and without the base, and a lower median pull (from a loopback registry) + start on this engine; ${fewer ? 'fewer bytes' : 'not fewer bytes'}, ${faster ? 'faster' : 'not faster'}.${rate}${held}${confound}`,
   };
 }
 
