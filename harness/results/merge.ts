@@ -13,6 +13,8 @@ const SETTINGS: [string, (r: Results) => unknown][] = [
   ['layer cache', (r) => r.buildCache],
   ['modes', (r) => r.modes?.join(',') ?? 'none'],
   ['profile', (r) => r.profile ?? 'none'],
+  // Deploy figures of one table come from runs that all had --deploy, at one --bandwidth (downloadMs's rate).
+  ['--deploy', (r) => (r.deploy ? `on${r.deploy.bandwidth ? ` at ${r.deploy.bandwidth}` : ''}` : 'off')],
   ['commit', (r) => (r.git ? `${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}` : 'none')],
 ];
 

@@ -104,3 +104,18 @@ test('Podman and Docker never compare or merge: the engine kind, store and build
   expect(engineDifferences(podman, { ...podman, builder: 'classic' })).toEqual([]);
   expect(() => mergeResults([{ file: 'docker.json', results: docker }, { file: 'podman.json', results: { ...podman, scenarios: [] } }])).toThrow('docker.json and podman.json differ in engine: docker ≠ podman');
 });
+
+test('--deploy: runs with it merge with its record kept; with and without it, or at other bandwidths, are refused', () => {
+  const deployed = (bandwidth?: string) => (r: Results) => {
+    r.deploy = { registry: 'docker-registry 2.8.2+ds1', ...(bandwidth ? { bandwidth, bitsPerSecond: 100_000_000 } : {}) };
+  };
+  const merged = mergeResults([
+    { file: 'one.json', results: shard('a-app', 1, 2, deployed('100Mbit')) },
+    { file: 'two.json', results: shard('b-app', 2, 2, deployed('100Mbit')) },
+  ]);
+  expect(merged.deploy).toEqual({ registry: 'docker-registry 2.8.2+ds1', bandwidth: '100Mbit', bitsPerSecond: 100_000_000 });
+  expect(() => mergeResults([{ file: 'one.json', results: shard('a-app', 1, 2) }, { file: 'two.json', results: shard('b-app', 2, 2, deployed()) }])).toThrow('one.json and two.json differ in --deploy: off ≠ on');
+  expect(() => mergeResults([{ file: 'one.json', results: shard('a-app', 1, 2, deployed('1Gbit')) }, { file: 'two.json', results: shard('b-app', 2, 2, deployed('100Mbit')) }])).toThrow(
+    'one.json and two.json differ in --deploy: on at 1Gbit ≠ on at 100Mbit',
+  );
+});
