@@ -77,6 +77,8 @@ export class BuildStreamParser {
   private classicLog: string[] = [];
   private readonly vertexes = new Map<string, StepRecord & { error?: string }>();
   private readonly vertexLogs = new Map<string, string[]>();
+  /** A vertex's unfinished output line per stream ("<vertex> <stream>"): BuildKit cuts logs where the process wrote, not at newlines. */
+  private readonly vertexPartial = new Map<string, string>();
   private lastStarted?: string;
 
   /** `clock` times classic steps (their stream carries no times): milliseconds, client side. */
@@ -200,10 +202,21 @@ export class BuildStreamParser {
       if (v.startedMs !== undefined && v.completedMs === undefined) this.lastStarted = v.digest;
     }
     for (const log of update.logs) {
+      const key = `${log.vertex} ${log.stream}`;
+      const lines = ((this.vertexPartial.get(key) ?? '') + log.text).split('\n');
+      // As with classic output: an endless line keeps only its start.
+      this.vertexPartial.set(key, (lines.pop() ?? '').slice(0, MAX_PARTIAL));
       const tail = this.vertexLogs.get(log.vertex) ?? [];
-      pushTail(tail, log.text);
+      pushTail(tail, lines.join('\n'));
       this.vertexLogs.set(log.vertex, tail);
     }
+  }
+
+  /** A vertex's last lines, with the unfinished line of each stream it wrote last. */
+  private vertexTail(vertex: string): string[] {
+    const tail = [...(this.vertexLogs.get(vertex) ?? [])];
+    for (const [key, partial] of this.vertexPartial) if (key.startsWith(`${vertex} `)) pushTail(tail, partial);
+    return tail;
   }
 
   private fail(message: string): void {
@@ -216,7 +229,7 @@ export class BuildStreamParser {
       message: message.trim(),
       // Only a process exit status; errorDetail.code is not one for non-RUN failures.
       exitCode: exit !== undefined ? Number(exit) : undefined,
-      logTail: failed ? (this.vertexLogs.get(failed[0]) ?? []) : [...this.classicLog],
+      logTail: failed ? this.vertexTail(failed[0]) : [...this.classicLog],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import protobuf from 'protobufjs';
 import { type BuildMessage, BuildStreamParser } from '../../../harness/engine/parse-build-stream.js';
 
 /** Streams recorded from a real 20.10 daemon (see test/fixtures/streams/README.md). */
@@ -124,6 +125,34 @@ describe('BuildKit streams', () => {
     expect(parsed.failure?.step).toBe('[2/2] COPY missing.txt /missing.txt');
     expect(parsed.failure?.exitCode).toBeUndefined();
     expect(parsed.failure?.message).toContain('"/missing.txt" not found');
+  });
+});
+
+/** A `moby.buildkit.trace` message as the engine sends it: base64 of a StatusResponse (buildkit's control.proto, only the fields used here). */
+const TraceType = protobuf
+  .parse(
+    `syntax = "proto3"; package t;
+     message Vertex { string digest = 1; string name = 3; string error = 7; }
+     message VertexLog { string vertex = 1; int64 stream = 3; bytes msg = 4; }
+     message StatusResponse { repeated Vertex vertexes = 1; repeated VertexLog logs = 3; }`,
+  )
+  .root.lookupType('t.StatusResponse');
+const trace = (content: { vertexes?: { digest: string; name: string; error?: string }[]; logs?: { vertex: string; stream: number; msg: string }[] }): BuildMessage => ({
+  id: 'moby.buildkit.trace',
+  aux: Buffer.from(TraceType.encode(TraceType.fromObject({ ...content, logs: (content.logs ?? []).map((l) => ({ ...l, msg: Buffer.from(l.msg) })) })).finish()).toString('base64'),
+});
+
+describe('BuildKit logs', () => {
+  test("a line the process wrote in pieces (npm's coloured \"npm ERR!\") is one log line, per stream, the unfinished last one included", () => {
+    const parser = new BuildStreamParser();
+    const run = { digest: 'sha256:run', name: '[build 4/6] RUN npm ci' };
+    parser.push(trace({ vertexes: [run] }));
+    for (const [stream, msg] of [[2, 'npm'], [1, 'out '], [2, ' ERR!'], [2, ' code E403\nnpm ERR!'], [1, 'line\n'], [2, ' 403 Forbidden']] as const) {
+      parser.push(trace({ logs: [{ vertex: run.digest, stream, msg }] }));
+    }
+    parser.push(trace({ vertexes: [{ ...run, error: 'exit code: 1' }] }));
+    parser.push({ errorDetail: { message: 'executor failed running [/bin/sh -c npm ci]: exit code: 1' } });
+    expect(parser.finish().failure?.logTail).toEqual(['npm ERR! code E403', 'out line', 'npm ERR! 403 Forbidden']);
   });
 });
 
