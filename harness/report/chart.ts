@@ -12,7 +12,7 @@ import { SVGRenderer } from 'echarts/renderers';
 // Axis option types are only exported from the full entry; a type import pulls none of its code in.
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import type { Results, VariantResult } from '../results/schema.js';
-import { footnote } from './columns.js';
+import { footnote, statusOf } from './columns.js';
 import { type ByteUnit, byteUnitFor, formatBytes, formatMs, timeUnitFor } from '../format/units.js';
 
 // Only what this chart draws: no canvas, no DOM, no tooltip or toolbox.
@@ -91,7 +91,7 @@ type Bar = NonNullable<BarSeriesOption['data']>[number];
 function bar(panel: Panel, v: VariantResult | undefined): Bar {
   if (!v) return null;
   const failed = (text: string): Bar => ({ value: 0, label: { show: true, formatter: text, color: FAILED, fontWeight: 'bold' } });
-  if (v.status === 'failed') return failed('build failed');
+  if (v.status === 'failed') return failed(statusOf(v));
   const value = panel.value(v);
   if (value === undefined) return failed('not measured');
   const smoke = v.smoke?.status === 'failed' ? ' (smoke failed)' : '';

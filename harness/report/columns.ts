@@ -27,6 +27,8 @@ export interface Column<R = Row> {
 const dash = '—';
 
 export function statusOf(v: VariantResult): string {
+  // Stopped before it was measured (Ctrl-C, the engine went away): its build may well have succeeded.
+  if (v.notMeasured) return 'not measured';
   if (v.status === 'failed') return 'build failed';
   if (v.smoke?.status === 'failed') return 'smoke failed';
   return 'ok';

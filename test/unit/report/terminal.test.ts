@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ResultsSchema } from '../../../harness/results/schema.js';
 import { renderTerminal, terminalTable, wrap } from '../../../harness/report/terminal.js';
+import { renderMarkdown } from '../../../harness/report/markdown.js';
+import { renderChart } from '../../../harness/report/chart.js';
 import { results, variant } from '../results-fixture.js';
 
 // The lesson scenarios' committed reference run: the table a new user sees first.
@@ -57,6 +59,21 @@ test('long failure notes fold into numbered footnotes; the same text gets the sa
   expect(out).toMatch(/^node-app +multi +build failed .*\[1\]$/m);
   expect(out).toMatch(/^node-app +prod +build failed .*\[1\]$/m);
   expect(out).toContain(`[1] ${long}`);
+});
+
+test('a variant the run stopped before measuring (Ctrl-C, the engine gone) is "not measured", not "build failed", in every format', () => {
+  const message = 'not measured: the run was interrupted before its smoke check finished';
+  const doc = results([
+    variant('single', { sizeBytes: 300_000_000 }),
+    variant('multi', { status: 'failed', notMeasured: 'interrupted', sizeBytes: 200_000_000, error: { message, logTail: [] } }),
+    variant('prod', { status: 'failed', error: { message: 'RUN exited 1', logTail: [] } }),
+  ]);
+  const table = renderTerminal(doc, { color: false, width: 200 });
+  expect(table).toMatch(/^node-app +multi +not measured +200 MB/m);
+  expect(table).toMatch(/^node-app +prod +build failed /m);
+  expect(renderMarkdown(doc)).toContain('| node-app | multi | not measured |');
+  // The chart: prod's two panels (size and build time; no pull sizes here) say "build failed", multi's none.
+  expect(renderChart(doc).match(/build failed/g)).toHaveLength(2);
 });
 
 test('a column shares one unit: build times in seconds once one reaches a second, sizes in the largest one\'s unit', () => {
