@@ -35,7 +35,10 @@ interface Laid {
   width: number;
 }
 
-function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: boolean, cut = Infinity): Laid {
+/** How folding columns fold: not at all, cells past their `fold.max`, or every cell wider than its header (the last resort). */
+type Fold = 'none' | 'long' | 'all';
+
+function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: Fold, cut = Infinity): Laid {
   const notes = new Map<string, number>();
   const ref = (text: string) => {
     if (!notes.has(text)) notes.set(text, notes.size + 1);
@@ -45,7 +48,8 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
   const cells = rows.map((row) =>
     columns.map((c) => {
       const text = c.shrink ? fit(c.value(row), cut) : c.value(row);
-      if (!fold || !c.fold || widthOf(text) <= c.fold.max) return text;
+      const max = fold === 'all' ? Math.max(4, widthOf(c.header)) : (c.fold?.max ?? Infinity);
+      if (fold === 'none' || !c.fold || widthOf(text) <= max) return text;
       return (c.fold.parts?.(row) ?? [text]).map(ref).join(' ');
     }),
   );
@@ -65,27 +69,30 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
 /**
  * A column spec's table for a terminal: a header, one rule under it, no rules between rows. When it is wider
  * than `width`, long cells of folding columns become numbered footnotes, and when it is still too wide,
- * columns are left out in their `drop` order, with a line saying which and how to see them.
+ * columns are left out in their `drop` order, with a line saying which and how to see them; then every
+ * folding cell wider than its header becomes a footnote.
  */
 export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions): string {
   let shown = columns;
-  let laid = layout(shown, rows, opts, false);
+  let laid = layout(shown, rows, opts, 'none');
   if (opts.width === undefined || laid.width <= opts.width) return laid.text;
-  laid = layout(shown, rows, opts, true);
+  laid = layout(shown, rows, opts, 'long');
   // A free-text column gives up width first, down to 24 characters.
   const shrinking = shown.find((c) => c.shrink);
   let cut = Infinity;
   if (shrinking && laid.width > opts.width) {
     const full = Math.max(widthOf(shrinking.header), ...rows.map((r) => widthOf(shrinking.value(r))));
     cut = Math.max(24, full - (laid.width - opts.width));
-    laid = layout(shown, rows, opts, true, cut);
+    laid = layout(shown, rows, opts, 'long', cut);
   }
   const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
   while (laid.width > opts.width && droppable.length > 0) {
     const gone = droppable.shift()!;
     shown = shown.filter((c) => c !== gone);
-    laid = layout(shown, rows, opts, true, cut);
+    laid = layout(shown, rows, opts, 'long', cut);
   }
+  // Still too wide with every droppable column gone: even short cells of the folding columns become footnotes.
+  if (laid.width > opts.width) laid = layout(shown, rows, opts, 'all', cut);
   const left = columns.filter((c) => !shown.includes(c)).map((c) => c.header);
   if (left.length === 0) return laid.text;
   return `${laid.text}\n${wrap(`Not shown at ${opts.width} columns: ${left.join(', ')} (${WIDE_HINT}).`, opts.width)}`;

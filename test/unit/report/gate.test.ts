@@ -128,3 +128,21 @@ test('build times that round alike are shown in exact ms', () => {
   const slow: GateRow = { ...base, metric: 'buildTime', baseline: 1000, current: 2004, delta: 1004, percent: 100.4, status: 'warn', level: 'warn', reason: 'r', rule: { percent: 10, min: 1000, on: 'warn' } };
   expect(cells(slow).Change).toBe('+1,004 ms (+100.4 %)');
 });
+
+test('the gate table fits 80 columns even when every droppable column is gone: short reasons become footnotes too', () => {
+  // A single-image service (variant "default") whose build time and start-up time moved a lot, as a new user's
+  // first gate run shows them: at 80 columns the table came out 81 wide and every "unchanged" wrapped.
+  const svc = { scenario: 'worker', variant: 'default' };
+  const timeRule = { percent: 10, min: 1000, on: 'warn' as const };
+  const rows: GateRow[] = [
+    { ...svc, metric: 'buildTime', baseline: 41, current: 1446, delta: 1405, percent: 3426.8, status: 'warn', level: 'warn', reason: 'grew past both +10 % and +1.00 s (build time is advisory)', rule: timeRule },
+    { ...svc, metric: 'startTime', baseline: 272, current: 407, delta: 135, percent: 49.6, status: 'warn', level: 'warn', reason: 'grew past both +10 % and +100 ms (start-up time is advisory)', rule: { ...timeRule, min: 100 } },
+    { ...svc, metric: 'size', baseline: 80 * MB, current: 80 * MB, delta: 0, percent: 0, status: 'pass', level: 'pass', reason: 'unchanged', rule: sizeRule },
+    { ...svc, metric: 'compressed', baseline: 30 * MB, current: 29 * MB, delta: -1 * MB, percent: -3.3, status: 'pass', level: 'pass', reason: 'improved', rule: sizeRule },
+  ];
+  const text = renderGateTerminal(report(rows, 'warn'), { color: false, width: 80 });
+  expect(Math.max(...text.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(80);
+  expect(text).toMatch(/^pass +worker +default +size +80\.0 MB +0 B \(±0\.0 %\) +\[\d\]$/m);
+  expect(text).toMatch(/^\[\d\] unchanged$/m);
+  expect(text).toContain('Not shown at 80 columns: Baseline');
+});
