@@ -1,4 +1,5 @@
 import type { Progress } from '../progress.js';
+import { wrap } from './wrap.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -7,8 +8,8 @@ export interface TextSink {
 /**
  * Progress on stderr. `live`: one status line redrawn in place with the elapsed time (a terminal, not JSON
  * mode), cut to one column less than the terminal's width (asked on every redraw: terminals get resized), so it
- * never wraps, which would leave a pile of half-lines behind. Otherwise plain lines, one per variant and per
- * step, nothing redrawn.
+ * never wraps, which would leave a pile of half-lines behind; lines that stay (a variant's result, the engine)
+ * wrap between words at that width. Otherwise plain lines, one per variant and per step, nothing redrawn.
  */
 /** `text` in at most `width` characters, the end replaced by … when cut. */
 export const fit = (text: string, width: number) => {
@@ -43,7 +44,8 @@ export function createProgress(out: TextSink, live: boolean, columns: () => numb
     },
     line(text) {
       clear();
-      out.write(`${text}\n`);
+      // On a terminal, between words at its width (a failure's message is long), later lines indented.
+      out.write(`${live ? wrap(text, columns(), '    ') : text}\n`);
       if (live && timer) redraw();
     },
     stop() {

@@ -100,7 +100,7 @@ export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: Terminal
 
 /** The comparison table for a terminal. Colour only when asked for. */
 export function renderTerminal(results: Results, options: TerminalOptions): string {
-  const failures = failureDetails(results);
+  const failures = failureDetails(results, '    ', options.width);
   const rows = rowsOf(results);
   return `${terminalTable(runColumns(rows), rows, options)}\n${wrap(footnote(results), options.width)}\n${failures ? `\n${failures}\n` : ''}`;
 }

@@ -157,4 +157,18 @@ describe('table width', () => {
     for (const line of redraws) expect([...line].length).toBeLessThanOrEqual(39);
     expect(redraws[1]).toMatch(/^\[1\/3\] a-scenario-with-a-long-name › multi \(0\.0 s\)|^\[1\/3\] a-scenario-with-a-long-name › mu…$/);
   });
+
+  test('lines that stay (a failure, the engine) wrap between words at the terminal width; piped, they stay whole', () => {
+    const text = 'bad › nobase: FAILED at FROM (base image): base image "stagebench-local/nope:1" is not on the engine and could not be pulled';
+    let written = '';
+    createProgress({ write: (t: string) => (written += t) }, true, () => 40).line(text);
+    const lines = written.replace(/\r\u001b\[K/g, '').trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(40);
+    expect(lines.slice(1).every((l) => l.startsWith('    '))).toBe(true);
+    expect(lines.map((l) => l.trim()).join(' ')).toBe(text);
+    let piped = '';
+    createProgress({ write: (t: string) => (piped += t) }, false, () => 40).line(text);
+    expect(piped).toBe(`${text}\n`);
+  });
 });

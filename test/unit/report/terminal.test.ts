@@ -61,6 +61,17 @@ test('long failure notes fold into numbered footnotes; the same text gets the sa
   expect(out).toContain(`[1] ${long}`);
 });
 
+test('the failure details under the table wrap between words at the width; the log lines are left as printed', () => {
+  const message = 'base image "stagebench-local/nope:1" is not on the engine and could not be pulled (the pull from Docker Hub failed). Pull or load it yourself (docker pull / docker load), or map the Dockerfile\'s ARG to a local image with a --profile.';
+  const log = `npm ERR! ${'x'.repeat(90)}`;
+  const doc = results([variant('single', { sizeBytes: 300_000_000 }), variant('multi', { status: 'failed', error: { step: 'FROM (base image)', message, logTail: [log] } })]);
+  const out = renderTerminal(doc, { color: false, width: 80 });
+  const details = out.slice(out.indexOf('node-app › multi failed'));
+  expect(details.split('\n').filter((l) => l !== `      ${log}`).every((l) => [...l].length <= 80)).toBe(true);
+  expect(details).toContain(`\n      ${log}`);
+  expect(details).toMatch(/^node-app › multi failed at FROM \(base image\):\n {4}base image "stagebench-local\/nope:1" is not on the engine and could not be\n {4}pulled/);
+});
+
 test('a variant the run stopped before measuring (Ctrl-C, the engine gone) is "not measured", not "build failed", in every format', () => {
   const message = 'not measured: the run was interrupted before its smoke check finished';
   const doc = results([
