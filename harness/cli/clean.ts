@@ -55,7 +55,14 @@ export function cleanPlan(items: Labelled[], remove: string[], args: Pick<CleanA
 /** Removes what the chosen runs left; returns what could not be removed. */
 export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, engine: Engine): Promise<string[]> {
   const items = await engine.listLabelled(LABEL);
-  const { remove, kept } = runsToClean(items, args, processAlive);
+  // A named run with nothing on the engine (a typo, or already cleaned up): say so rather than "removed".
+  const present = [...new Set(items.flatMap(runsOf))].sort();
+  const absent = args.runIds.filter((id) => !present.includes(id));
+  for (const id of absent) {
+    io.stderr.write(`clean: nothing on the engine belongs to run ${id} (already removed, or not a run id: it is run.id in the results JSON and ends every tag \`stagebench/<scenario>:<variant>-<run id>\`); ${present.length > 0 ? `runs with images or containers here: ${present.join(', ')}` : 'no run has images or containers here'}\n`);
+  }
+  if (args.runIds.length > 0 && absent.length === args.runIds.length) return [];
+  const { remove, kept } = runsToClean(items, { ...args, runIds: args.runIds.filter((id) => !absent.includes(id)) }, processAlive);
   const plan = cleanPlan(items, remove, args, kept);
   const problems: string[] = [];
   for (const { run, tags } of plan.runs) {

@@ -42,7 +42,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
   'allow-engine-mismatch': ['', 'compare with a baseline from another engine, storage driver or builder'],
   shard: ['<i>/<n>', 'only the i-th of n shares of the scenarios (sorted, dealt round-robin)'],
   'engine-timeout': ['<seconds>', 'how long one engine request may wait for an answer (or env STAGEBENCH_ENGINE_TIMEOUT; default: 60)'],
-  all: ['', 'every run stagebench labelled, runs still in flight included'],
+  all: ['', 'every run with images or containers on the engine, runs still in flight included'],
   force: ['', 'replace an existing file'],
   context: ['<name>', 'the docker context to use; wins over DOCKER_HOST (default: DOCKER_HOST, DOCKER_CONTEXT, then `docker context use`)'],
 };

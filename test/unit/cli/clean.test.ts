@@ -67,3 +67,19 @@ test('clean asks the engine for exactly the plan: per run its tags and run label
   ]);
   expect(stderr.join('')).toContain('and 1 untagged stagebench image(s)');
 });
+
+test('a named run with nothing on the engine (a typo, or already clean) is said to be so, and nothing is asked of the engine', async () => {
+  const engine = { ...fakeEngine(), listLabelled: async () => items };
+  const stderr: string[] = [];
+  const problems = await cleanCommand({ runIds: ['aaaaaaaaaaa-100'], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  expect(problems).toEqual([]);
+  expect(engine.cleanups).toEqual([]);
+  expect(stderr.join('')).toBe(
+    `clean: nothing on the engine belongs to run aaaaaaaaaaa-100 (already removed, or not a run id: it is run.id in the results JSON and ends every tag \`stagebench/<scenario>:<variant>-<run id>\`); runs with images or containers here: ${A}, ${B}, cccccccccccc\n`,
+  );
+  // One of two named runs found: that one is cleaned and counted, the other named as absent.
+  stderr.length = 0;
+  await cleanCommand({ runIds: ['nope-1', A], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  expect(engine.cleanups.map((c) => c.label)).toEqual([['org.stagebench.run', A]]);
+  expect(stderr.join('')).toMatch(/^clean: nothing on the engine belongs to run nope-1 .*\nclean: removed what 1 run\(s\) left \(aaaaaaaaaaaa-100\)\n$/);
+});
