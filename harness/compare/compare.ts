@@ -75,7 +75,7 @@ export const GATE_METHODS: Record<string, string> = {
   buildTime: 'compared only between builds of the same kind (cache or mode) and CPU count; with on: fail, it fails only with minRuns timed builds per side and a one-sided Mann-Whitney U test p < alpha',
   updateBytes:
     "compressed bytes a host holding the baseline's image of the variant downloads to get the current one: the current config plus each layer (by DiffID, each once) the baseline's image lacks, " +
-    'with each layer\'s gzip -6 size as measured for compressedBytes. Exact from the layer digests; no estimate.',
+    'with each layer\'s gzip -6 size as measured for compressedBytes; 0 when the image id is the baseline\'s (the host has that image). Exact from the layer digests; no estimate.',
   packages:
     'a row per variant when its image ships packages (by ecosystem and name) absent from the baseline image\'s inventory; more than gate.packages.min of them (default 0) take the level gate.packages.on (default warn), fewer pass',
   contains: 'a row for each contains finding (scenario.json) present in the current image and checked but absent in the baseline\'s; its level is gate.contains (default warn)',
@@ -133,6 +133,8 @@ function updateDownload(scenario: string, before: VariantResult | undefined, now
     else if (downloadFor([], now)) notes.add('update download not computed: the baseline lists no layer digests (made with --no-compressed and --no-files, or by an older stagebench)');
     return undefined;
   }
+  // The same image (a cached rebuild keeps its id): the host already has it, config included.
+  if (before.imageId !== undefined && before.imageId === now.imageId) return { scenario, variant: now.id, updateBytes: 0, pullBytes: now.compressedBytes, newLayers: 0, layers: now.rootLayers!.length };
   return { scenario, variant: now.id, updateBytes: download.bytes, pullBytes: now.compressedBytes, newLayers: download.layers, layers: now.rootLayers!.length };
 }
 

@@ -28,6 +28,15 @@ test('compare: the update download of each variant beside its full pull; pulling
   expect(current.scenarios[0]!.comparisons[0]!.afterSingleBytes).toBe(1500 + 9_000_000 + 41_234);
 });
 
+test('the same image as the baseline (a cached rebuild keeps its id): nothing to download, not even the config', () => {
+  const same = { imageId: 'sha256:1d', ...pulled(layers(['sha256:node', 60_000_000], ['sha256:app', 2_000_000])) };
+  const report = compareResults(results([variant('single', same)]), results([variant('single', same)]));
+  expect(report.updates).toEqual([{ scenario: 'node-app', variant: 'single', updateBytes: 0, pullBytes: 1500 + 62_000_000, newLayers: 0, layers: 2 }]);
+  // Another image over the same layers (only its config changed, e.g. a label): the config is fetched.
+  const relabelled = compareResults(results([variant('single', same)]), results([variant('single', { ...same, imageId: 'sha256:2e' })]));
+  expect(relabelled.updates![0]!.updateBytes).toBe(1500);
+});
+
 test('a baseline without layer digests: no update download, and a note says why', () => {
   const baseline = results([variant('single', { sizeBytes: 1 })]);
   const current = results([variant('single', pulled(layers(['sha256:a', 10])))]);
