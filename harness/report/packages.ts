@@ -41,7 +41,8 @@ const count = (p: Packages) => Object.entries(p).map(([e, items]) => `${e} ${ite
 
 /**
  * `stagebench packages <scenario> [<a> [<b>]]`: with two variants, every package `a` ships that `b` does
- * not (and version differences); with one, that variant against each other; with none, every pair, in counts.
+ * not (and version differences); with one, that variant against each other (its own packages when it is the
+ * scenario's only one); with none, every pair, in counts.
  * `width`: the prose lines are wrapped to it (the package lines are short); none, no wrapping.
  */
 export function renderPackages(results: Results, scenario: string, variants: string[], width?: number): string {
@@ -66,5 +67,14 @@ export function renderPackages(results: Results, scenario: string, variants: str
     }
   }
   if (!detailed && pairs.length > 0) out.push('', wrap(`Name one or two variants for the packages themselves: stagebench packages ${scenario} ${pairs[0]![0].id} ${pairs[0]![1].id}`, width, '  '));
+  // One image (what `init` makes of each Dockerfile): nothing to compare it with, so its own packages.
+  const only = measured.length === 1 ? measured[0]! : undefined;
+  if (only && pairs.length === 0) {
+    if (!detailed) out.push('', wrap(`Name the variant for the packages themselves: stagebench packages ${scenario} ${only.id}`, width, '  '));
+    else {
+      out.push('', `${only.id} ships:`);
+      for (const [ecosystem, items] of Object.entries(only.packages!)) for (const item of items ?? []) out.push(`  ${ecosystem} ${item}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }

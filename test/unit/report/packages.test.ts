@@ -25,6 +25,14 @@ test('stagebench packages: two variants list the packages, none gives every pair
   );
 });
 
+test('stagebench packages: a scenario of one image (what init makes) lists that image\'s own packages when it is named', () => {
+  const r = results([variant('default', { packages: prod })]);
+  expect(renderPackages(r, 'node-app', [])).toBe('node-app: default (deb 2, npm 2)\n\nName the variant for the packages themselves: stagebench packages node-app default\n');
+  expect(renderPackages(r, 'node-app', ['default'])).toBe(
+    'node-app: default (deb 2, npm 2)\n\ndefault ships:\n  deb libc6@2.36-9\n  deb nodejs@18.20.4\n  npm express@5.3.0\n  npm debug@4.3.4\n',
+  );
+});
+
 test('the claims page answers "more secure because the build tools are gone" with the package counts too', async () => {
   const { judgeClaims } = await import('../../../harness/report/claims.js');
   const r = results([
