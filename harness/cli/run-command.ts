@@ -118,6 +118,12 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     });
     progress.stop();
     io.stderr.write(`results: ${join(out, 'latest.json')} and ${join(out, 'latest.md')}\n`);
+    // The run id is printed nowhere else: say where the kept images are and how they go.
+    const keptImages = measure.keepImages ? results.scenarios.flatMap((sc) => sc.variants).filter((v) => v.status === 'ok' && v.imageTag).length : 0;
+    if (keptImages > 0) {
+      const id = results.run.id;
+      io.stderr.write(`kept ${keptImages} image(s), tagged stagebench/<scenario>:<variant>-${id}; \`stagebench clean ${id}\` removes them\n`);
+    }
     if (!baseline || results.run.status === 'interrupted') {
       if (baseline) io.stderr.write('interrupted: not compared with the baseline\n');
       io.stdout.write(render(results, format, terminal));

@@ -101,6 +101,14 @@ test('exit 0: every variant built; results JSON, its Markdown and the run file w
   expect(res.engine.cleanups).toEqual([{ made, since: expect.any(Number), label: [RUN_LABEL, results.run.id] }]);
 });
 
+test('--keep-images: the run says which images it kept and how to remove them, naming its run id', async () => {
+  const res = await stagebench([...RUN, '--keep-images']);
+  expect(res.code).toBe(0);
+  const id = res.results().run.id;
+  expect(res.stderr).toContain(`results: out/latest.json and out/latest.md\nkept 3 image(s), tagged stagebench/<scenario>:<variant>-${id}; \`stagebench clean ${id}\` removes them\n`);
+  expect((await stagebench(RUN)).stderr).not.toContain('kept');
+});
+
 test('the run file under out/runs/ is the same document as latest.json', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
   const res = await stagebench(RUN, { dir });
