@@ -9,6 +9,7 @@ import type { Outcome } from './exit-code.js';
 import { loadConfig, readBaseline, refuse, refused } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
+import { wrap } from '../report/wrap.js';
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outcome> {
   const { config } = await loadConfig(io.cwd, args.config);
@@ -31,7 +32,7 @@ export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<Ou
   await writeAtomic(resolve(io.cwd, args.baseline), serializeResults(results));
   const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
   if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
-  io.stderr.write(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it\n`);
+  io.stderr.write(`${wrap(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it`, 80, '  ')}\n`);
   return { kind: 'done' };
 }
 

@@ -134,11 +134,13 @@ const EXIT_CODES = `Exit codes:
   141  stdout was closed early (e.g. piped into head), as a shell reports
        for a tool stopped by SIGPIPE`;
 
-const ENVIRONMENT = `Environment: DOCKER_HOST selects the engine (unix://, tcp://, ssh://);
-STAGEBENCH_PROFILE as --profile; STAGEBENCH_ENGINE_TIMEOUT as --engine-timeout; NO_COLOR (non-empty) turns colour off,
-FORCE_COLOR (non-empty, not 0) on, --color beats both; GITHUB_STEP_SUMMARY
-gets the gate report appended; GITHUB_ACTIONS=true adds ::error/::warning
-annotations.`;
+const ENVIRONMENT = wrap(
+  'Environment: DOCKER_HOST (unix://, tcp://, ssh://) or DOCKER_CONTEXT selects the engine (--context beats both); ' +
+    'STAGEBENCH_PROFILE as --profile; STAGEBENCH_ENGINE_TIMEOUT as --engine-timeout; NO_COLOR (non-empty) turns colour off, ' +
+    'FORCE_COLOR (non-empty, not 0) on, --color beats both; GITHUB_STEP_SUMMARY gets the gate report appended; ' +
+    'GITHUB_ACTIONS=true adds ::error/::warning annotations.',
+  WIDTH,
+);
 
 export function globalHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { writeInitialConfig } from '../init/write-config.js';
+import { wrap } from '../report/wrap.js';
 import type { Outcome } from './exit-code.js';
 
 export interface InitArgs {
@@ -16,11 +17,12 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
   const names = Object.keys(config.scenarios ?? {});
   const flag = args.config ? ` --config ${args.config}` : '';
   io.stdout.write(
-    `wrote ${relative(io.cwd, file)}: ${names.length} scenario(s), one image each (${names.join(', ')}); its "$comment" says what was guessed\n` +
+    // Within 80 columns, as the help is; what `run` writes into results/ does not belong in git.
+    `${wrap(`wrote ${relative(io.cwd, file)}: ${names.length} scenario(s), one image each (${names.join(', ')}); its "$comment" says what was guessed`, 80, '  ')}\n` +
       'next:\n' +
       nextSteps([
-        [`npx stagebench run${flag}`, 'build and measure every scenario'],
-        ['npx stagebench baseline update', 'keep that run as the baseline CI compares with'],
+        [`npx stagebench run${flag}`, 'measure every scenario; git-ignore results/'],
+        ['npx stagebench baseline update', 'keep that run as the baseline for CI'],
       ]),
   );
   return { kind: 'done' };

@@ -48,6 +48,15 @@ describe('help', () => {
     for (const command of Object.keys(FLAGS)) expect((await cli([command, '--help'])).stdout).toMatch(new RegExp(`^Usage: stagebench ${command}`));
   });
 
+  test('every help fits an 80-column terminal', async () => {
+    const wide: string[] = [];
+    for (const argv of [['--help'], ...Object.keys(FLAGS).map((c) => [c, '--help'])]) {
+      for (const line of (await cli(argv)).stdout.split('\n')) if ([...line].length > 80) wide.push(`${argv.join(' ')}: ${line}`);
+    }
+    expect(wide).toEqual([]);
+    expect((await cli(['--help'])).stdout).toContain('DOCKER_CONTEXT');
+  });
+
   test('`help <command>` is `<command> --help`; `--help` wins over a bad flag; the global help lists the commands', async () => {
     expect((await cli(['help', 'steps'])).stdout).toBe((await cli(['steps', '--help'])).stdout);
     expect((await cli(['run', '--rusn', '--help'])).stdout).toMatch(/^Usage: stagebench run/);

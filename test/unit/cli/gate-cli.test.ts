@@ -148,7 +148,9 @@ describe('stagebench baseline update', () => {
     const res = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}) });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.read('stagebench.baseline.json'))).toEqual(run1({}));
-    expect(res.stderr).toContain('wrote stagebench.baseline.json from run abc of 2026-11-27T12:00:00.000Z, commit deadbeef; commit it');
+    // Within 80 columns: a real run id and commit make the line longer than that.
+    expect(res.stderr).toContain('wrote stagebench.baseline.json from run abc of 2026-11-27T12:00:00.000Z, commit\n  deadbeef; commit it\n');
+    expect(Math.max(...res.stderr.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
   test('refuses a run with a failed variant or one that did not complete', async () => {

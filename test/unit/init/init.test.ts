@@ -6,7 +6,7 @@ import { ConfigError } from '../../../harness/errors.js';
 import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-dockerfiles.js';
 import { guessContext } from '../../../harness/init/guess-context.js';
 import { initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
-import { nextSteps } from '../../../harness/cli/init-command.js';
+import { initCommand, nextSteps } from '../../../harness/cli/init-command.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 
 const REPO = new URL('../../fixtures/repo', import.meta.url).pathname;
@@ -119,6 +119,14 @@ test('init writes the file, and never overwrites one without force', async () =>
 test('no Dockerfile: a config error that says where it looked', async () => {
   tree({ 'node_modules/x/Dockerfile': '' });
   await expect(initialConfig(dir, join(dir, 'c.json'))).rejects.toThrow(/no Dockerfile under .*node_modules, .git and what .gitignore ignores are not searched/);
+});
+
+test('what init prints fits 80 columns, and says that results/ does not belong in git', async () => {
+  tree({ Dockerfile: 'FROM x\n', 'services/api/Dockerfile': 'FROM x\n', 'services/worker/Dockerfile': 'FROM x\n', 'services/billing-reconciler/Dockerfile': 'FROM x\n' });
+  let out = '';
+  await initCommand({ command: 'init', force: false }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
+  expect(out.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+  expect(out).toContain('git-ignore results/');
 });
 
 test('what to run next: the comments line up, with or without --config', () => {
