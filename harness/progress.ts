@@ -2,6 +2,8 @@
 export interface Progress {
   /** A variant starts building. */
   variant(scenario: string, variant: string, index: number, total: number): void;
+  /** A built variant's measuring starts (pull size, files, smoke check), after every variant of its scenario was built. */
+  measuring(scenario: string, variant: string): void;
   /** The running build reached a step. */
   step(name: string): void;
   /** A finished variant, or a note about the run. */

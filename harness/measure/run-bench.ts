@@ -99,8 +99,11 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           }
         }
         for (const run of runs) {
-          if (!opts.signal.aborted) await run.finish();
-          else run.interrupted();
+          if (opts.signal.aborted) run.interrupted();
+          else {
+            if (run.result.status === 'ok') opts.progress.measuring(scenario.name, run.result.id);
+            await run.finish();
+          }
         }
         if (opts.registry) await deployAll(scenario.name, runs, opts.registry, opts);
         for (const run of runs) if (run.attempted) opts.progress.line(describe(scenario.name, run.result));

@@ -27,15 +27,23 @@ export function createProgress(out: TextSink, live: boolean, columns: () => numb
   const redraw = () => out.write(`\r\u001b[K${fit(`${label} (${elapsed()}): ${step}`, columns() - 1)}`);
   const clear = () => live && out.write('\r\u001b[K');
 
+  const start = (what: string, first: string) => {
+    label = what;
+    step = first;
+    startedAt = Date.now();
+    if (live) {
+      timer ??= setInterval(redraw, 500);
+      redraw();
+    } else out.write(`${label}\n`);
+  };
+
   return {
     variant(scenario, variant, index, total) {
-      label = `[${index}/${total}] ${scenario} › ${variant}`;
-      step = 'packing context';
-      startedAt = Date.now();
-      if (live) {
-        timer ??= setInterval(redraw, 500);
-        redraw();
-      } else out.write(`${label}\n`);
+      start(`[${index}/${total}] ${scenario} › ${variant}`, 'packing context');
+    },
+    // Its own heading: the steps that follow are this variant's, not the last one built.
+    measuring(scenario, variant) {
+      start(`${scenario} › ${variant}`, 'measuring');
     },
     step(name) {
       step = name.replace(/\s+/g, ' ');

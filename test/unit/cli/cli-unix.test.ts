@@ -167,6 +167,16 @@ describe('table width', () => {
     expect(redraws[1]).toMatch(/^\[1\/3\] a-scenario-with-a-long-name › multi \(0\.0 s\)|^\[1\/3\] a-scenario-with-a-long-name › mu…$/);
   });
 
+  test('piped (a CI log), a variant measured after the others were built gets its own heading over its steps', () => {
+    let written = '';
+    const progress = createProgress({ write: (t: string) => (written += t) }, false);
+    progress.variant('go-app', 'single', 1, 2);
+    progress.variant('go-app', 'multi', 2, 2);
+    progress.measuring('go-app', 'single');
+    progress.step('compressing layers for the pull size');
+    expect(written).toMatch(/^\[1\/2\] go-app › single\n\[2\/2\] go-app › multi\ngo-app › single\n {4}compressing layers for the pull size \(\+0\.0 s\)\n$/);
+  });
+
   test('lines that stay (a failure, the engine) wrap between words at the terminal width; piped, they stay whole', () => {
     const text = 'bad › nobase: FAILED at FROM (base image): base image "stagebench-local/nope:1" is not on the engine and could not be pulled';
     let written = '';

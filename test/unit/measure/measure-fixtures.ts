@@ -19,7 +19,7 @@ export function scenario(files: Record<string, string>, file: ScenarioFile = {},
 /** What progress said, in order: "variant …", "step …", "line …". */
 export function recordingProgress(): BenchOptions['progress'] & { said: string[] } {
   const said: string[] = [];
-  return { said, variant: (s, v) => said.push(`variant ${s}/${v}`), step: (t) => said.push(`step ${t}`), line: (t) => said.push(`line ${t}`) };
+  return { said, variant: (s, v) => said.push(`variant ${s}/${v}`), measuring: (s, v) => said.push(`measuring ${s}/${v}`), step: (t) => said.push(`step ${t}`), line: (t) => said.push(`line ${t}`) };
 }
 
 export function benchOptions(over: Partial<BenchOptions> = {}): BenchOptions {

@@ -52,7 +52,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
   return engine;
 }
 
-const progress = { variant: () => undefined, step: () => undefined, line: () => undefined };
+const progress = { variant: () => undefined, measuring: () => undefined, step: () => undefined, line: () => undefined };
 
 async function bench(engine: Engine, more: Partial<BenchOptions> = {}) {
   const outDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
@@ -178,4 +178,21 @@ test('--jobs 2 builds two variants at a time, measures every one, and says so in
     results.scenarios[0]!.variants.map((v) => [v.id, 'ok', fakePullBytes(v.imageId!)]),
   );
   expect(results.scenarios[0]!.variants.map((v) => v.id)).toEqual(['single', 'multi', 'scratch']);
+});
+
+test("each built variant's measuring steps come under its own name, not under the last variant built", async () => {
+  const said: string[] = [];
+  const record = { variant: (s: string, v: string) => said.push(`variant ${s}/${v}`), measuring: (s: string, v: string) => said.push(`measuring ${s}/${v}`), step: (t: string) => said.push(`step ${t}`), line: () => undefined };
+  const { run } = await bench(fakeEngine({ inspect: 'Dockerfile' }), { compressed: true, progress: record });
+  await run;
+  // multi failed (its inspect): nothing of it is measured, so it gets no heading.
+  expect(said.filter((l) => !l.startsWith('step ') || l.includes('pull size'))).toEqual([
+    'variant hello/single',
+    'variant hello/multi',
+    'variant hello/scratch',
+    'measuring hello/single',
+    'step compressing layers for the pull size',
+    'measuring hello/scratch',
+    'step compressing layers for the pull size',
+  ]);
 });
