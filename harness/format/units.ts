@@ -25,7 +25,10 @@ export function formatBytes(bytes: number, unit?: ByteUnit): string {
       step++;
     }
   }
-  return `${sign}${value.toFixed(step === 0 ? 0 : digitsFor(value))} ${UNITS[step]}`;
+  const text = value.toFixed(step === 0 ? 0 : digitsFor(value));
+  // In a column's shared unit a few bytes can round to nothing: 14 B beside 11.5 MB is not "0.00 MB".
+  if (value > 0 && Number(text) === 0) return `${sign}<0.01 ${UNITS[step]}`;
+  return `${sign}${text} ${UNITS[step]}`;
 }
 
 /**

@@ -14,6 +14,16 @@ test.each([
 ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
 
 test.each([
+  [14, 'MB', '<0.01 MB'],
+  [4_999, 'MB', '<0.01 MB'],
+  [5_000, 'MB', '0.01 MB'],
+  [-14, 'MB', '−<0.01 MB'],
+  [0, 'MB', '0.00 MB'],
+  [14, 'kB', '0.01 kB'],
+  [4, 'kB', '<0.01 kB'],
+] as const)('formatBytes(%d, %s): a value in a column\'s unit that would round to nothing is %s', (n, unit, s) => expect(formatBytes(n, unit)).toBe(s));
+
+test.each([
   [0, '0 ms'],
   [336, '336 ms'],
   [1040, '1.04 s'],
