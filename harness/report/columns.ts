@@ -69,12 +69,17 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Variant', align: 'left', value: (r) => r.variant.id },
     { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
     { header: 'Size', align: 'right', value: (r) => bytes(r.variant.sizeBytes, size) },
-    {
-      header: 'vs single',
-      align: 'right',
-      value: (r) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : dash),
-      drop: 6,
-    },
+    // Only where some scenario has a `single` to compare with: single-image scenarios (what init makes) have none.
+    ...(rows.some((r) => r.comparison)
+      ? [
+          {
+            header: 'vs single',
+            align: 'right' as const,
+            value: (r: Row) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : dash),
+            drop: 6,
+          },
+        ]
+      : []),
     { header: 'Pull (gzip)', align: 'right', value: (r) => bytes(r.variant.compressedBytes, pull), drop: 5 },
     { header: 'Adds to base', align: 'right', value: (r) => bytes(r.variant.addedBytes, added), drop: 3 },
     { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },

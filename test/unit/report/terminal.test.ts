@@ -87,6 +87,13 @@ test('a variant the run stopped before measuring (Ctrl-C, the engine gone) is "n
   expect(renderChart(doc).match(/build failed/g)).toHaveLength(2);
 });
 
+test('no "vs single" column when no scenario has a single variant to compare with (single-image scenarios, as init writes them)', () => {
+  const doc = results([variant('default', { sizeBytes: 175_000_000 })]);
+  expect(renderTerminal(doc, { color: false, width: 200 }).split('\n')[0]).toMatch(/^Scenario {2}Variant {2}Status {4}Size {4}Pull /);
+  expect(renderMarkdown(doc)).not.toContain('vs single');
+  expect(renderMarkdown(results([variant('single', { sizeBytes: 3 }), variant('multi', { sizeBytes: 2 })]))).toContain('| vs single |');
+});
+
 test('a column shares one unit: build times in seconds once one reaches a second, sizes in the largest one\'s unit', () => {
   const doc = results([variant('single', { sizeBytes: 1_200_000_000, buildMs: 12_000 }), variant('multi', { sizeBytes: 4_850_000, buildMs: 800 })]);
   const out = renderTerminal(doc, { color: false, width: 200 });
