@@ -11,6 +11,8 @@ export interface Row {
 /** One column of a table, for every format that renders it: results rows, or the gate's rows. */
 export interface Column<R = Row> {
   header: string;
+  /** Shown after the header (e.g. "(n=3)"), never where a column is only named ("Not shown at …"). */
+  headerNote?: string;
   align: 'left' | 'right';
   value(row: R): string;
   /**
@@ -39,6 +41,10 @@ export function statusOf(v: VariantResult): string {
  * serves "vs single"), build times too, so a column reads at a glance.
  */
 export function runColumns(rows: Row[]): Column[] {
+  // A statistics column whose rows all have the same n says it once, in its header, not in every cell.
+  const buildN = sharedN(rows.map((r) => (r.variant.modeStats ? undefined : r.variant.buildStats?.n)));
+  const startN = sharedN(rows.map((r) => r.variant.startStats?.n));
+  const deployN = sharedN(rows.map((r) => r.variant.deploy?.deployStats?.n));
   const size = byteUnitFor(rows.flatMap((r) => [r.variant.sizeBytes, r.comparison?.bytesSaved]));
   const pull = byteUnitFor(rows.map((r) => r.variant.compressedBytes));
   const added = byteUnitFor(rows.map((r) => r.variant.addedBytes));
@@ -54,11 +60,11 @@ export function runColumns(rows: Row[]): Column[] {
     ...(rows.some((r) => r.variant.wastedBytes !== undefined)
       ? [{ header: 'Wasted', align: 'right' as const, value: (r: Row) => (r.variant.wastedBytes === undefined ? dash : `${formatBytes(r.variant.wastedBytes, wasted)} (${formatEfficiency(r.variant.efficiency ?? 1)})`), drop: 0.2 }]
       : []),
-    ...(rows.some((r) => r.variant.startMs !== undefined) ? [{ header: 'Start-up', align: 'right' as const, value: (r: Row) => startTime(r, start), drop: 0.3 }] : []),
+    ...(rows.some((r) => r.variant.startMs !== undefined) ? [{ ...withN('Start-up', startN), align: 'right' as const, value: (r: Row) => startTime(r, start, startN), drop: 0.3 }] : []),
     // --deploy: pull + start after a push (median ± MAD), and what a host with the base downloads (exact), at --bandwidth.
     ...(rows.some((r) => r.variant.deploy !== undefined)
       ? [
-          { header: 'Deploy', align: 'right' as const, value: (r: Row) => deployTimeOf(r, deployTime), drop: 0.25 },
+          { ...withN('Deploy', deployN), align: 'right' as const, value: (r: Row) => deployTimeOf(r, deployTime, deployN), drop: 0.25 },
           { header: 'Download (has base)', align: 'right' as const, value: (r: Row) => downloadOf(r, deployBytes, downloadTime), drop: 0.15 },
         ]
       : []),
@@ -84,7 +90,7 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Adds to base', align: 'right', value: (r) => bytes(r.variant.addedBytes, added), drop: 3 },
     { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },
     ...files,
-    { header: 'Build time', align: 'right', value: (r) => buildTime(r, time), drop: 4 },
+    { ...withN('Build time', buildN), align: 'right', value: (r) => buildTime(r, time, buildN), drop: 4 },
     { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash, fold: { max: 10 }, drop: 1 },
     { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 0, parts: (r) => notes(r, firstLine) } },
   ];
@@ -102,20 +108,37 @@ export function packageCounts(r: Row): string {
   return Object.entries(p).map(([eco, items]) => `${eco} ${items!.length}`).join(' · ') || 'none found';
 }
 
+/** The n every row of a column shares (2 or more), or undefined when they differ or have none. */
+function sharedN(ns: (number | undefined)[]): number | undefined {
+  const set = new Set(ns);
+  const [n] = [...set];
+  return set.size === 1 && n !== undefined && n > 1 ? n : undefined;
+}
+
+/** The header as a table shows it, its note included. */
+export const headerText = (c: Pick<Column<never>, 'header' | 'headerNote'>) => (c.headerNote ? `${c.header} ${c.headerNote}` : c.header);
+
+const withN = (header: string, n: number | undefined) => ({ header, ...(n === undefined ? {} : { headerNote: `(n=${n})` }) });
+
+/** Median ± MAD, with its n unless the column's header says it. */
+function statsCell(stats: { median: number; mad: number; n: number }, unit: TimeUnit | undefined, headerN: number | undefined): string {
+  return `${formatMs(stats.median, unit)} ± ${formatMs(stats.mad, unit)}${headerN === stats.n ? '' : ` (n=${stats.n})`}`;
+}
+
 /** Container create to the first passing smoke check: median ± MAD over n starts. */
-function startTime(r: Row, unit: TimeUnit | undefined): string {
+function startTime(r: Row, unit: TimeUnit | undefined, headerN: number | undefined): string {
   const { startMs, startStats } = r.variant;
   if (startMs === undefined) return dash;
   if (!startStats || startStats.n < 2) return formatMs(startMs, unit);
-  return `${formatMs(startStats.median, unit)} ± ${formatMs(startStats.mad, unit)} (n=${startStats.n})`;
+  return statsCell(startStats, unit, headerN);
 }
 
 /** Pull from the loopback registry + start to the first passing check: median ± MAD over n rounds. */
-function deployTimeOf(r: Row, unit: TimeUnit | undefined): string {
+function deployTimeOf(r: Row, unit: TimeUnit | undefined, headerN: number | undefined): string {
   const d = r.variant.deploy;
   if (!d) return dash;
   if (!d.deployStats || d.deployStats.n < 2) return formatMs(d.deployMs, unit);
-  return `${formatMs(d.deployStats.median, unit)} ± ${formatMs(d.deployStats.mad, unit)} (n=${d.deployStats.n})`;
+  return statsCell(d.deployStats, unit, headerN);
 }
 
 /** The compressed bytes a host holding the final base downloads, and with --bandwidth the time that takes. */
@@ -126,7 +149,7 @@ function downloadOf(r: Row, unit: ReturnType<typeof byteUnitFor>, time: TimeUnit
 }
 
 /** One build: its time. Several: median ± MAD over n timed builds. */
-function buildTime(r: Row, unit: TimeUnit | undefined): string {
+function buildTime(r: Row, unit: TimeUnit | undefined, headerN: number | undefined): string {
   const { buildMs, buildStats, modeStats } = r.variant;
   if (buildMs === undefined) return dash;
   const ms = (n: number) => formatMs(n, unit);
@@ -135,7 +158,7 @@ function buildTime(r: Row, unit: TimeUnit | undefined): string {
     return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${ms(s.median)}${s.n > 1 ? ` ±${ms(s.mad)}` : ''}`).join(' · ');
   }
   if (!buildStats || buildStats.n < 2) return ms(buildMs);
-  return `${ms(buildStats.median)} ± ${ms(buildStats.mad)} (n=${buildStats.n})`;
+  return statsCell(buildStats, unit, headerN);
 }
 
 /** The notes of a row; `cut` shortens failure messages (the full text is in the failure details and the JSON). */

@@ -1,5 +1,5 @@
 import type { Results } from '../results/schema.js';
-import { type Column, footnote, rowsOf, runColumns } from './columns.js';
+import { type Column, footnote, headerText, rowsOf, runColumns } from './columns.js';
 import { failureDetails } from './failures.js';
 
 /** A Markdown table cell: pipes escaped, line breaks folded. */
@@ -8,7 +8,7 @@ export const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** A column spec's GitHub-flavoured Markdown table, without a trailing newline. */
 export function markdownTable<R>(columns: Column<R>[], rows: R[]): string {
   return [
-    `| ${columns.map((c) => c.header).join(' | ')} |`,
+    `| ${columns.map((c) => headerText(c)).join(' | ')} |`,
     `| ${columns.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`,
     ...rows.map((row) => `| ${columns.map((c) => cell(c.value(row))).join(' | ')} |`),
   ].join('\n');

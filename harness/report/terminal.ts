@@ -1,5 +1,5 @@
 import type { Results } from '../results/schema.js';
-import { type Column, footnote, rowsOf, runColumns } from './columns.js';
+import { type Column, footnote, headerText, rowsOf, runColumns } from './columns.js';
 import { failureDetails } from './failures.js';
 import { fit } from './progress.js';
 import { widthOf, wrap } from './wrap.js';
@@ -48,13 +48,13 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
   const cells = rows.map((row) =>
     columns.map((c) => {
       const text = c.shrink ? fit(c.value(row), cut) : c.value(row);
-      const max = fold === 'all' ? Math.max(4, widthOf(c.header)) : (c.fold?.max ?? Infinity);
+      const max = fold === 'all' ? Math.max(4, widthOf(headerText(c))) : (c.fold?.max ?? Infinity);
       if (fold === 'none' || !c.fold || widthOf(text) <= max) return text;
       return (c.fold.parts?.(row) ?? [text]).map(ref).join(' ');
     }),
   );
   const cellWidths = columns.map((_, i) => Math.max(0, ...cells.map((r) => widthOf(r[i]!))));
-  const heads = columns.map((c, i) => headerLines(c.header, cellWidths[i]!));
+  const heads = columns.map((c, i) => headerLines(headerText(c), cellWidths[i]!));
   const widths = columns.map((_, i) => Math.max(cellWidths[i]!, ...heads[i]!.map(widthOf)));
   const total = widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
   const line = (values: string[]) => values.map((v, i) => pad(v, widths[i]!, columns[i]!.align)).join(GAP).trimEnd();
@@ -81,7 +81,7 @@ export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: Terminal
   const shrinking = shown.find((c) => c.shrink);
   let cut = Infinity;
   if (shrinking && laid.width > opts.width) {
-    const full = Math.max(widthOf(shrinking.header), ...rows.map((r) => widthOf(shrinking.value(r))));
+    const full = Math.max(widthOf(headerText(shrinking)), ...rows.map((r) => widthOf(shrinking.value(r))));
     cut = Math.max(24, full - (laid.width - opts.width));
     laid = layout(shown, rows, opts, 'long', cut);
   }
