@@ -18,33 +18,35 @@ test.each([80, 100, 200])('the lesson table fits %i columns, with one rule (unde
   for (const s of lesson.scenarios) for (const v of s.variants) expect(out).toMatch(new RegExp(`^${s.name} +${v.id} +ok +\\S+ [kMG]B`, 'm'));
 });
 
-test('200 columns: every column, every cell inline, nothing left out', () => {
-  const out = renderTerminal(lesson, { color: false, width: 200 });
-  expect(out).toContain('stagebench-local/debian:bookworm-slim  ships shell, package manager; other final base than single (confound)');
+test('260 columns: every column of the reference run (sizes, start-up, deploy, download, packages, build time) is shown', () => {
+  const out = renderTerminal(lesson, { color: false, width: 260 });
   expect(out).not.toContain('Not shown');
-  expect(out).not.toMatch(/\[\d\]/);
+  for (const header of ['Wasted', 'Start-up', 'Deploy (n=3)', 'Download', 'Packages', 'time (n=3)']) expect(out.split('\n').slice(0, 2).join('\n')).toContain(header);
+  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB .* 106 ms ± 4 ms +0\.29 s ± 0\.00 s +2\.15 MB · 0\.17 s +deb 88 · go 2 +0\.68 s ± 0\.00 s /m);
 });
 
-test('100 columns: the notes become footnotes and only the final base is left out, saying how to see it', () => {
+test('100 columns: the notes become footnotes, build time stays, and what is left out is named', () => {
   const out = renderTerminal(lesson, { color: false, width: 100 });
-  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB +−86\.5 % \(−505 MB\) +31\.3 MB +4\.85 MB +3 +0\.74 s +\[2\] \[3\]$/m);
-  expect(out).toMatch(/^go-app +scratch .* \[3\]$/m);
+  expect(out).toMatch(/^go-app +multi +ok +78\.9 MB +−86\.5 % \(−505 MB\) +31\.3 MB +0\.68 s ± 0\.00 s +\[2\] \[3\] \[4\]$/m);
+  expect(out).toMatch(/^go-app +scratch .* \[3\] \[4\]$/m);
   // What ships that should not, the lesson's point: the multi-stage Node image still has the compiler.
   expect(out).toContain('\n[2] ships shell, package manager\n[3] other final base than single (confound)\n');
-  expect(out).toContain('\n[5] ships TypeScript compiler, esbuild, npm\n[6] ships npm\n');
-  expect(out).toContain('Not shown at 100 columns: Final base (--wide shows every column; --format markdown or --format json\nholds everything).');
+  expect(out).toContain('\n[6] ships TypeScript compiler, esbuild, npm\n[7] pulled after single: 10.3 MB\n[8] ships npm\n');
+  expect(out).toContain('Not shown at 100 columns: Adds to base, Layers, Wasted, Start-up, Deploy, Download (has base),\nPackages, Final base (--wide shows every column; --format markdown or --format json holds\neverything).');
 });
 
-test('80 columns: the columns dropped first are named', () => {
+test('80 columns: the columns dropped first are named, without their header notes', () => {
   const out = renderTerminal(lesson, { color: false, width: 80 });
-  expect(out).toContain('Not shown at 80 columns: Adds to base, Layers, Final base');
-  expect(out.split('\n')[0]).toBe('Scenario  Variant  Status     Size           vs single     Pull   Build  Notes');
+  expect(out).toContain('Not shown at 80 columns: Adds to base, Layers, Wasted, Start-up, Deploy,\nDownload (has base), Packages, Build time, Final base');
+  expect(out.split('\n')[0]).toBe('Scenario  Variant  Status     Size           vs single     Pull  Notes');
 });
 
-test('no width (--wide): as wide as the cells', () => {
+test('no width (--wide): as wide as the cells, every cell inline', () => {
   const out = renderTerminal(lesson, { color: false });
   expect(widest(out)).toBeGreaterThan(160);
   expect(out).not.toContain('Not shown');
+  expect(out).toContain('stagebench-local/debian:bookworm-slim  ships shell, package manager; other final base than single (confound)');
+  expect(out).not.toMatch(/\[\d\]/);
 });
 
 test('long failure notes fold into numbered footnotes; the same text gets the same number', () => {
