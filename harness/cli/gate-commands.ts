@@ -29,7 +29,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outc
 export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<Outcome> {
   const results = await readResults(resolve(io.cwd, args.from));
   refuse(checkBaselineCandidate(args.from, results));
-  await writeAtomic(resolve(io.cwd, args.baseline), serializeResults(results));
+  await writeAtomic(resolve(io.cwd, args.baseline), serializeResults(results), '--baseline <file>');
   const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
   if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
   io.stderr.write(`${wrap(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it`, 80, '  ')}\n`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StagebenchError, UsageError } from '../errors.js';
+import type { ChosenBy } from '../output/write.js';
 import type { Results } from '../results/schema.js';
 import { parseCommand } from './args.js';
 import { exitCode, type Outcome } from './exit-code.js';
@@ -12,7 +13,7 @@ import type { CliIo } from './io.js';
 // client, zod schemas, table and chart renderers) when it runs, so `--help` and `--version` start fast.
 const engineFor = async (io: CliIo, timeoutMs: number, context?: string) => io.engine ?? new (await import('../engine/docker-engine.js')).DockerEngine(io.env, { timeoutMs, context });
 const readResultsFile = async (file: string) => (await import('../results/io.js')).readResults(file);
-const writeFileAtomic = async (file: string, text: string) => (await import('../output/write.js')).writeAtomic(file, text);
+const writeFileAtomic = async (file: string, text: string, chosenBy: ChosenBy) => (await import('../output/write.js')).writeAtomic(file, text, chosenBy);
 
 const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string };
 
@@ -96,7 +97,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
         if (!existsSync(target)) throw new UsageError(`--update ${command.update}: no such file`, 'pass the document whose stagebench table should be replaced');
         const updated = replaceBetweenMarkers(readFileSync(target, 'utf8'), renderMarkdown(results));
         if (updated === undefined) throw new UsageError(`${command.update} has no ${START} … ${END} markers`, 'add both marker lines where the table should go');
-        await writeFileAtomic(target, updated);
+        await writeFileAtomic(target, updated, '--update <doc>');
         io.stderr.write(`updated the table in ${command.update}\n`);
         return { kind: 'done' };
       }
@@ -136,7 +137,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
       const text = renderClaims(claims, await readResultsFile(resolve(io.cwd, command.resultsFile)), command.resultsFile);
       if (!command.out) io.stdout.write(text);
-      else await writeFileAtomic(resolve(io.cwd, command.out), text);
+      else await writeFileAtomic(resolve(io.cwd, command.out), text, '--out <file>');
       return { kind: 'done' };
     }
     case 'clean':
@@ -154,7 +155,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     case 'chart': {
       const svg = (await import('../report/chart.js')).renderChart(await readResultsFile(resolve(io.cwd, command.file)));
       if (!command.out) io.stdout.write(svg);
-      else await writeFileAtomic(resolve(io.cwd, command.out), svg);
+      else await writeFileAtomic(resolve(io.cwd, command.out), svg, '--out <file>');
       return { kind: 'done' };
     }
   }

@@ -83,6 +83,6 @@ export async function writeInitialConfig(root: string, configFile: string, force
     throw new ConfigError(`${basename(configFile)} already exists; init leaves it as it is`, 'edit it, or pass --force to replace it with a fresh one');
   }
   const config = await initialConfig(root, configFile);
-  await writeAtomic(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  await writeAtomic(configFile, `${JSON.stringify(config, null, 2)}\n`, '--config <file>');
   return { file: configFile, config };
 }

@@ -64,6 +64,6 @@ export async function publishResults(outDir: string, results: Results): Promise<
 export async function publishGateReport(report: GateReport, where: { cwd: string; reportFile?: string; stepSummary?: string }): Promise<void> {
   if (!where.reportFile && !where.stepSummary) return;
   const markdown = renderGateMarkdown(report);
-  if (where.reportFile) await writeAtomic(resolve(where.cwd, where.reportFile), markdown);
+  if (where.reportFile) await writeAtomic(resolve(where.cwd, where.reportFile), markdown, '--report <file>');
   if (where.stepSummary) await appendText(where.stepSummary, `${markdown}\n`);
 }

@@ -18,15 +18,23 @@ const WHY: Record<string, string> = {
   ENOENT: 'the file system does not let a folder be made there',
 };
 
+/**
+ * How the user picks where a file goes, named in the fix: `run` and `merge` write a folder (--out <dir>, the
+ * default); a command writing one file the user named (`chart --out <file>`, `baseline update --baseline <file>`)
+ * passes that flag, and a path it cannot write is then a usage error (exit 2, as a bad flag), while a full
+ * disk stays an output error (exit 3).
+ */
+export type ChosenBy = `--${string} <${string}>`;
+
 /** A failed write as a message naming the path, what went wrong and the fix. */
-export function writeProblem(path: string, err: unknown): OutputError {
+export function writeProblem(path: string, err: unknown, chosenBy?: ChosenBy): OutputError | UsageError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const full = code === 'ENOSPC' || code === 'EDQUOT';
-  return new OutputError(
-    `cannot write ${path}: ${WHY[code] ?? errorMessage(err)}${code ? ` (${code})` : ''}`,
-    full ? `free space on the disk that holds ${dirname(path)}, or pass --out <dir> on another disk` : 'pass --out <dir> with a folder you can write',
-    { cause: err },
-  );
+  const flag = chosenBy ?? '--out <dir>';
+  const message = `cannot write ${path}: ${WHY[code] ?? errorMessage(err)}${code ? ` (${code})` : ''}`;
+  if (full) return new OutputError(message, `free space on the disk that holds ${dirname(path)}, or pass ${flag} on another disk`, { cause: err });
+  const fix = `pass ${flag} ${chosenBy ? 'in' : 'with'} a folder you can write`;
+  return chosenBy ? new UsageError(message, fix) : new OutputError(message, fix, { cause: err });
 }
 
 /**
@@ -64,9 +72,9 @@ export async function ensureWritableDir(dir: string, what: string): Promise<void
 }
 
 /** Writes via a temporary file and a rename, so a reader never sees half a file; the temporary file never outlives a failure. */
-export async function writeAtomic(file: string, content: string | Uint8Array): Promise<void> {
+export async function writeAtomic(file: string, content: string | Uint8Array, chosenBy?: ChosenBy): Promise<void> {
   await makeDir(dirname(file)).catch((err: unknown) => {
-    throw writeProblem(dirname(file), err);
+    throw writeProblem(dirname(file), err, chosenBy);
   });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -74,7 +82,7 @@ export async function writeAtomic(file: string, content: string | Uint8Array): P
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw writeProblem(file, err);
+    throw writeProblem(file, err, chosenBy);
   }
 }
 

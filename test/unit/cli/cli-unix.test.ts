@@ -74,6 +74,14 @@ describe('flags', () => {
     expect((await cli(['reprot'])).stderr).toContain('unknown command "reprot": did you mean report?');
   });
 
+  test('a file a command cannot write is a usage error (exit 2) whose fix names that command\'s own flag', async () => {
+    const chart = await cli(['chart', '--out', '/proc/stagebench-no/chart.svg']);
+    expect([chart.code, chart.stderr]).toEqual([2, 'stagebench: cannot write /proc/stagebench-no: the file system does not let a folder be made there (ENOENT)\n  fix: pass --out <file> in a folder you can write\n']);
+    const baseline = await cli(['baseline', 'update', '--baseline', '/proc/stagebench-no/b.json']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('fix: pass --baseline <file> in a folder you can write');
+  });
+
   test('--out is always where output goes: chart writes its SVG there', async () => {
     const res = await cli(['chart', '--out', 'chart.svg']);
     expect(res.code).toBe(0);

@@ -24,6 +24,16 @@ test.each([
   expect([err.message, err.hint]).toEqual([message, hint]);
 });
 
+test.each([
+  ['EACCES', '--out <file>', UsageError, 'pass --out <file> in a folder you can write'],
+  ['ENOTDIR', '--baseline <file>', UsageError, 'pass --baseline <file> in a folder you can write'],
+  ['ENOSPC', '--out <file>', OutputError, 'free space on the disk that holds /out, or pass --out <file> on another disk'],
+] as const)('%s writing a file the user named with %s: the fix names that flag', (code, flag, kind, hint) => {
+  const err = writeProblem('/out/chart.svg', Object.assign(new Error('raw'), { code }), flag);
+  expect(err).toBeInstanceOf(kind);
+  expect(err.hint).toBe(hint);
+});
+
 test('a failed write leaves no temporary file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-write-'));
   // A folder where the file should go: the rename fails after the temporary file was written.
