@@ -12,7 +12,9 @@ export function failureDetails(results: Results, indent = '    ', width?: number
       if (v.error) {
         const exit = v.error.exitCode !== undefined ? ` (exit code ${v.error.exitCode})` : '';
         const message = v.error.message.split('\n').map((l) => wrap(`${indent}${l}`, width, indent));
-        const head = `${wrap(`${s.name} › ${v.id} failed${v.error.step ? ` at ${v.error.step}` : ''}${exit}:`, width, indent)}\n${message.join('\n')}`;
+        // Stopped before it was measured (Ctrl-C, the engine gone) is not a failure of the image: the message says why.
+        const what = v.notMeasured ? 'was not measured' : `failed${v.error.step ? ` at ${v.error.step}` : ''}${exit}`;
+        const head = `${wrap(`${s.name} › ${v.id} ${what}:`, width, indent)}\n${message.join('\n')}`;
         const tail = v.error.logTail.length > 0 ? `\n${indent}last output:\n${v.error.logTail.map((l) => `${indent}  ${l}`).join('\n')}` : '';
         blocks.push(head + tail);
       } else if (v.smoke?.status === 'failed') {

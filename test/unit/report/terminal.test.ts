@@ -84,6 +84,8 @@ test('a variant the run stopped before measuring (Ctrl-C, the engine gone) is "n
   const table = renderTerminal(doc, { color: false, width: 200 });
   expect(table).toMatch(/^node-app +multi +not measured +200 MB/m);
   expect(table).toMatch(/^node-app +prod +build failed /m);
+  expect(table).toContain(`node-app › multi was not measured:\n    ${message}`);
+  expect(table).toContain('node-app › prod failed:\n    RUN exited 1');
   expect(renderMarkdown(doc)).toContain('| node-app | multi | not measured |');
   // The chart: prod's two panels (size and build time; no pull sizes here) say "build failed", multi's none.
   expect(renderChart(doc).match(/build failed/g)).toHaveLength(2);
