@@ -10,7 +10,15 @@ interface CommandHelp {
   example: string;
   /** Where a flag's line for this command says more than its general meaning. */
   flags?: Partial<Record<Flag, string>>;
+  /** The exit codes this command can give, each with what it means here (the global help has them all). */
+  exits: [code: number, meaning: string][];
 }
+
+/** Exit codes every command that reads a results file or prints to stdout shares. */
+const CLOSED = [141, 'stdout was closed early (e.g. piped into head), as a shell reports for a tool stopped by SIGPIPE'] as [number, string];
+/** A command that writes a file (init, baseline, --out, --update, --report) ends 3 on a full disk. */
+const FULL = [3, 'the disk is full'] as [number, string];
+const READS = (what: string, writes = false): [number, string][] => [[0, 'done'], [2, `a bad flag, or ${what}`], ...(writes ? [FULL] : []), CLOSED];
 
 /** What every flag means, with its argument and default: one meaning per name. */
 const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
@@ -52,12 +60,25 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: 'stagebench init [--force] [--config <file>]',
     what: "find this repository's Dockerfiles and write a starting stagebench.config.json, one scenario each",
     example: 'stagebench init && stagebench run && stagebench baseline update',
+    exits: [
+      [0, 'the config was written'],
+      [2, 'a bad flag, the file exists (without --force), or no Dockerfile was found'],
+      FULL,
+    ],
     flags: { config: 'the file to write (default: stagebench.config.json)', force: 'replace the file if it exists (default: refuse, exit 2)' },
   },
   run: {
     usage: 'stagebench run [flags]',
     what: "build and measure every scenario's variants, write the results, print the table",
     example: 'stagebench run --profile offline --scenario go-app --runs 5',
+    exits: [
+      [0, 'every variant built (and passed its smoke check)'],
+      [1, 'with --baseline: a regression against it'],
+      [2, 'usage or configuration error: nothing was built'],
+      [3, 'the engine is unreachable, a variant failed to build or its smoke check, or the disk is full'],
+      [130, 'interrupted (Ctrl-C); results measured so far are kept'],
+      CLOSED,
+    ],
     flags: {
       out: 'folder for latest.json, latest.md and runs/ (default: results)',
       baseline: 'compare with this results file afterwards (exit 1 on a regression)',
@@ -69,57 +90,88 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: 'stagebench report [<results.json>] [flags]',
     what: 'render a results file again (default results/latest.json)',
     example: 'stagebench report results/latest.json --format markdown',
+    exits: READS('a results file that is missing, corrupt or of another kind', true),
   },
   layers: {
     usage: 'stagebench layers [<results.json>] [--scenario <name>]',
     what: "each image's layers, largest first: inherited from the base or added by this Dockerfile",
     example: 'stagebench layers --scenario node-app',
+    exits: READS('a results file that cannot be used, or a --scenario not in it'),
     flags: { scenario: 'only this scenario; repeat for more (exit 2 if it is not in the results)' },
   },
   steps: {
     usage: 'stagebench steps [<results.json>] [--scenario <name>]',
     what: "each variant's build steps: time and cache hit",
     example: 'stagebench steps --scenario go-app',
+    exits: READS('a results file that cannot be used, or a --scenario not in it'),
     flags: { scenario: 'only this scenario; repeat for more (exit 2 if it is not in the results)' },
   },
   packages: {
     usage: 'stagebench packages <scenario> [<variant> [<other>]] [--results <file>]',
     what: 'what a variant ships that another does not: Debian, npm, Go and Alpine packages read from the images',
     example: 'stagebench packages node-app multi prod',
+    exits: READS('a results file that cannot be used, or a scenario or variant not in it'),
   },
   claims: {
     usage: 'stagebench claims <claims.json> [--results <file>] [--out <file.md>]',
     what: "check a document's claims against results; Markdown on stdout or to --out",
     example: 'stagebench claims docs/lesson-claims.json --out claims.md',
+    exits: READS('a claims or results file that cannot be used', true),
     flags: { out: 'write the Markdown to this file instead of stdout' },
   },
   compare: {
     usage: 'stagebench compare [<current.json>] [--baseline <file>] [flags]',
     what: 'compare results (default results/latest.json) with a baseline under the gate rules; exit 1 on a regression',
     example: 'stagebench compare --baseline stagebench.baseline.json --report gate.md',
+    exits: [
+      [0, 'no row fails (warnings do not change it)'],
+      [1, 'a regression: a row over a cap or a fail growth rule, or missing'],
+      [2, 'a bad flag or file, or a baseline from another engine'],
+      [3, 'a row is an error (a variant failed, or the run stopped early), or the disk is full'],
+      CLOSED,
+    ],
   },
   baseline: {
     usage: 'stagebench baseline update [<results.json>] [--baseline <file>]',
     what: 'make a clean, complete run (default results/latest.json) the baseline: the only command that writes it',
     example: 'stagebench baseline update && git add stagebench.baseline.json',
+    exits: [
+      [0, 'the baseline was written'],
+      [2, 'a bad flag or file, or a run that cannot be a baseline (interrupted, a failed variant, one shard)'],
+      FULL,
+    ],
     flags: { baseline: 'the file to write (default: stagebench.baseline.json)' },
   },
   merge: {
     usage: 'stagebench merge <a.json> <b.json> … [--out <dir>]',
     what: 'merge runs of other scenarios (e.g. shards) into one results file, and print its table',
     example: 'stagebench merge shard-1/latest.json shard-2/latest.json --out merged',
+    exits: [
+      [0, 'merged'],
+      [2, 'a bad flag, or files that cannot be merged (every reason is listed)'],
+      [3, 'a merged run has a variant that failed, or the disk is full'],
+      [130, 'a merged run was interrupted'],
+      CLOSED,
+    ],
     flags: { out: 'folder for the merged latest.json and latest.md (default: results)' },
   },
   chart: {
     usage: 'stagebench chart [<results.json>] [--out <file.svg>]',
     what: 'an SVG chart of size, pull size and build time per scenario and variant',
     example: 'stagebench chart docs/reference/results.json --out docs/chart.svg',
+    exits: READS('a results file that cannot be used', true),
     flags: { out: 'write the SVG to this file instead of stdout' },
   },
   clean: {
     usage: 'stagebench clean [<run-id>…] [--all] [--context <name>]',
     what: 'remove the images and containers of finished runs (e.g. after --keep-images); a run still in flight stays unless named or --all',
     example: 'stagebench clean 3f9c0a1b2c4d-41873',
+    exits: [
+      [0, 'removed what the runs left, or there was nothing'],
+      [2, 'a bad flag'],
+      [3, 'the engine is unreachable, or something could not be removed'],
+      [130, 'interrupted (Ctrl-C)'],
+    ],
   },
 };
 
@@ -167,7 +219,7 @@ ${ENVIRONMENT}
 `;
 }
 
-/** One command's usage, flags (only those it takes) and an example. */
+/** One command's usage, flags (only those it takes), an example and the exit codes it can give. */
 export function commandHelp(name: string): string {
   const c = COMMANDS[name]!;
   const rows = FLAGS[name]!.map((f) => {
@@ -177,5 +229,6 @@ export function commandHelp(name: string): string {
   const width = Math.max(0, ...rows.map(([flag]) => flag.length));
   const flags = rows.length ? `Flags:\n${rows.map(([flag, text]) => wrap(`  ${flag.padEnd(width)}  ${text}`, WIDTH, ' '.repeat(width + 4))).join('\n')}\n\n` : '';
   const gate = name === 'run' || name === 'compare' ? 'The gate rules and its report: see the README, "Gate a change in CI".\n\n' : '';
-  return `Usage: ${c.usage}\n\n${wrap(`${c.what[0]!.toUpperCase()}${c.what.slice(1)}.`, WIDTH)}\n\n${flags}Example:\n  ${c.example}\n\n${gate}${EXIT_CODES}\n`;
+  const exits = c.exits.map(([code, meaning]) => wrap(`  ${String(code).padEnd(3)}  ${meaning}`, WIDTH, ' '.repeat(7))).join('\n');
+  return `Usage: ${c.usage}\n\n${wrap(`${c.what[0]!.toUpperCase()}${c.what.slice(1)}.`, WIDTH)}\n\n${flags}Example:\n  ${c.example}\n\n${gate}Exit codes:\n${exits}\n`;
 }

@@ -48,6 +48,18 @@ describe('help', () => {
     for (const command of Object.keys(FLAGS)) expect((await cli([command, '--help'])).stdout).toMatch(new RegExp(`^Usage: stagebench ${command}`));
   });
 
+  test('each command lists only the exit codes it can give, with what they mean for it', async () => {
+    const codes = async (command: string) => [...(await cli([command, '--help'])).stdout.split('Exit codes:\n')[1]!.matchAll(/^ {2}(\d+) /gm)].map((m) => Number(m[1]));
+    expect((await cli(['init', '--help'])).stdout).toMatch(/\nExit codes:\n {2}0 {4}the config was written\n {2}2 {4}a bad flag, the file exists \(without --force\), or no Dockerfile was found\n {2}3 {4}the disk is full\n$/);
+    expect(await codes('run')).toEqual([0, 1, 2, 3, 130, 141]);
+    expect(await codes('compare')).toEqual([0, 1, 2, 3, 141]);
+    expect(await codes('chart')).toEqual([0, 2, 3, 141]);
+    expect(await codes('layers')).toEqual([0, 2, 141]);
+    expect(await codes('clean')).toEqual([0, 2, 3, 130]);
+    // The whole table stays in the global help.
+    expect(await cli(['--help']).then((r) => r.stdout)).toContain('0    done; every variant built (and passed its smoke check)');
+  });
+
   test('every help fits an 80-column terminal', async () => {
     const wide: string[] = [];
     for (const argv of [['--help'], ...Object.keys(FLAGS).map((c) => [c, '--help'])]) {
