@@ -25,3 +25,18 @@ export const buildLeftovers = (build: BuildOutcome) => ({
   containers: build.containerIds,
   images: [...new Set([...build.auxIds, ...build.intermediateIds, ...(build.imageId ? [build.imageId] : [])])],
 });
+
+/**
+ * A failure with the fix added where the engine's message does not give one. BuildKit fetches the frontend a
+ * Dockerfile's `# syntax=` line names from its registry before reading the Dockerfile ("resolve image config
+ * for docker.io/docker/dockerfile:1"); the many Dockerfiles that start with that line fail where no registry is
+ * reachable, and nothing in the message says the line is why.
+ */
+export function explainFailure(failure: NonNullable<BuildOutcome['failure']>): NonNullable<BuildOutcome['failure']> {
+  const frontend = /^resolve image config for (\S+)$/.exec(failure.step ?? '')?.[1];
+  if (!frontend) return failure;
+  return {
+    ...failure,
+    message: `${failure.message}\nThe Dockerfile's "# syntax=" line makes BuildKit fetch the frontend ${frontend} from its registry. Where none can be reached, remove that line (the engine's built-in frontend is used) or pass --builder classic.`,
+  };
+}

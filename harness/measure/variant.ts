@@ -6,7 +6,7 @@ import type { BuildRequest, Engine, ImageFacts } from '../engine/engine.js';
 import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
-import { buildInMode, stepsOf, buildLeftovers } from './build.js';
+import { buildInMode, buildLeftovers, explainFailure, stepsOf } from './build.js';
 import { measureComposition } from './composition.js';
 import { fileFields } from './files.js';
 import { checkContains } from './contains.js';
@@ -108,7 +108,7 @@ export class VariantRun {
       if (!warmup && mode === this.opts.modes[0]) this.timedSteps.push(result.steps);
       if (build.failure || !build.imageId || build.buildMs === undefined) {
         result.status = 'failed';
-        result.error = build.failure ?? { message: 'no image id', logTail: [] };
+        result.error = build.failure ? explainFailure(build.failure) : { message: 'no image id', logTail: [] };
         return;
       }
       const image = await this.engine.inspect(build.imageId);

@@ -81,6 +81,18 @@ test('a failed build is a value: status failed, the failure kept, no image facts
   expect(run.result.sizeBytes).toBeUndefined();
 });
 
+test('a "# syntax=" frontend BuildKit cannot fetch: the failure says that line is why, and the two ways out', async () => {
+  const message = 'failed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: failed to do request: Head "https://registry-1.docker.io/v2/docker/dockerfile/manifests/1": dial tcp: lookup registry-1.docker.io: no such host';
+  const failure = { step: 'resolve image config for docker.io/docker/dockerfile:1', message, logTail: [] };
+  const { run } = variantRun({ failBuild: { Dockerfile: failure } });
+  await run.prepare();
+  await run.buildRound(false);
+  expect(run.result.error).toEqual({
+    ...failure,
+    message: `${message}\nThe Dockerfile's "# syntax=" line makes BuildKit fetch the frontend docker.io/docker/dockerfile:1 from its registry. Where none can be reached, remove that line (the engine's built-in frontend is used) or pass --builder classic.`,
+  });
+});
+
 test('an engine error outside a build fails the variant with its message; an unreachable engine ends the run', async () => {
   const flaky = variantRun({});
   flaky.engine.inspect = async () => Promise.reject(new EngineError('inspecting image x failed: boom'));
