@@ -17,6 +17,8 @@ describe('builds that go wrong', () => {
         'Dockerfile.copy': `${FROM}\nCOPY missing.txt /\n`,
         'Dockerfile.instr': `${FROM}\nRUNN echo typo\n`,
         'Dockerfile.base': 'FROM stagebench-fault/no-such-base:1\n',
+        // A frontend no registry serves (nothing listens on loopback port 9), as docker/dockerfile:1 offline.
+        'Dockerfile.syntax': `# syntax=127.0.0.1:9/stagebench-fault/frontend:1\n${FROM}\n`,
       },
     });
     const res = await stagebench(['run', '--scenarios', dir, '--no-compressed']);
@@ -27,6 +29,8 @@ describe('builds that go wrong', () => {
     expect(v.copy!.error?.message).toMatch(/missing\.txt/);
     expect(v.instr!.error?.message).toMatch(/unknown instruction: RUNN/i);
     expect(v.base!.error?.message).toMatch(/base image "stagebench-fault\/no-such-base:1" is not on the engine and could not be pulled .*Pull or load it yourself/);
+    expect(v.syntax!.error?.step).toBe('resolve image config for 127.0.0.1:9/stagebench-fault/frontend:1');
+    expect(v.syntax!.error?.message).toMatch(/\nThe Dockerfile's "# syntax=" line makes BuildKit fetch the frontend 127\.0\.0\.1:9\/stagebench-fault\/frontend:1 from its registry\. Where none can be reached, remove that line .* or pass --builder classic\.$/);
     // The pull is timed from its own start and named, not counted from 0.
     expect(res.stderr).toMatch(/bad › base: pull of stagebench-fault\/no-such-base:1 ended after \d+\.\d s/);
     await leftNothing(res);

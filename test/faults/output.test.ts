@@ -40,6 +40,19 @@ describe('where the results go', () => {
     expect(res.ms).toBeLessThan(10_000);
   });
 
+  test('a file the user named that cannot be written: exit 2, the fix names that command\'s flag, nothing left over', async () => {
+    const ok = await stagebench(['run', '--scenarios', ONE, '--no-smoke', '--no-compressed']);
+    expect(ok.code).toBe(0);
+    const latest = join(ok.out, 'latest.json');
+    const chart = await stagebench(['chart', latest, '--out', '/proc/stagebench-fault/chart.svg']);
+    expect(chart.code).toBe(2);
+    expect(chart.stderr).toContain('fix: pass --out <file> in a folder you can write');
+    const baseline = await stagebench(['baseline', 'update', latest, '--baseline', '/proc/stagebench-fault/b.json']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('fix: pass --baseline <file> in a folder you can write');
+    await leftNothing(ok);
+  });
+
   (root || process.env.CI ? test : test.skip)('a read-only --out: exit 2 before anything is built', async () => {
     const ro = await tmpfs('ro,size=1m');
     const res = await stagebench(['run', '--scenarios', ONE, '--out', join(ro, 'out')]);
