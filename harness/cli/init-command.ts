@@ -1,5 +1,6 @@
-import { relative, resolve } from 'node:path';
-import { writeInitialConfig } from '../init/write-config.js';
+import { dirname, relative, resolve } from 'node:path';
+import type { DeclaredScenario } from '../config/schemas.js';
+import { bulkSent, writeInitialConfig } from '../init/write-config.js';
 import { wrap } from '../report/wrap.js';
 import type { Outcome } from './exit-code.js';
 
@@ -16,6 +17,11 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
   const { config } = await writeInitialConfig(io.cwd, file, args.force);
   const names = Object.keys(config.scenarios ?? {});
   const flag = args.config ? ` --config ${args.config}` : '';
+  // What every build of a scenario would send besides the app: measured as docker build does, but worth knowing.
+  const bulky = Object.entries(config.scenarios ?? {}).flatMap(([name, s]) => {
+    const sent = bulkSent(dirname(file), s as DeclaredScenario);
+    return sent.length > 0 ? [wrap(`note: ${name}'s context ${s.context ?? '.'} has no .dockerignore, so every build sends ${sent.join(' and ')} to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix`, 80, '  ')] : [];
+  });
   io.stdout.write(
     // Within 80 columns, as the help is; what `run` writes into results/ does not belong in git.
     `${wrap(`wrote ${relative(io.cwd, file)}: ${names.length} scenario(s), one image each (${names.join(', ')}); its "$comment" says what was guessed`, 80, '  ')}\n` +
@@ -23,7 +29,8 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
       nextSteps([
         [`npx stagebench run${flag}`, 'measure every scenario; git-ignore results/'],
         ['npx stagebench baseline update', 'keep that run as the baseline for CI'],
-      ]),
+      ]) +
+      bulky.map((l) => `${l}\n`).join(''),
   );
   return { kind: 'done' };
 }

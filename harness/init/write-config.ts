@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, posix, relative, sep } from 'node:path';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFileInput, DeclaredScenario } from '../config/schemas.js';
+import { ignoreFileFor } from '../engine/build-context.js';
 import { parseDockerfile } from '../engine/dockerfile.js';
 import { ConfigError } from '../errors.js';
 import { writeAtomic } from '../output/write.js';
@@ -31,6 +32,20 @@ export function scenarioNameFor(dockerfile: string, repoName: string, taken: Set
     const name = `${idFromValue(dockerfile).toLowerCase() || 'app'}-${n}`;
     if (!nameProblem(name) && !taken.has(name)) return name;
   }
+}
+
+/** Folders a build rarely needs, and large: sent with every build of a context that has no ignore file for them. */
+const BULK = ['node_modules', '.git'];
+
+/**
+ * The bulky folders a declared scenario's context sends to the engine with every build because no ignore file
+ * applies (`<Dockerfile>.dockerignore` or the context's `.dockerignore`), as `docker build` would send them.
+ */
+export function bulkSent(configDir: string, scenario: DeclaredScenario): string[] {
+  const context = resolve(configDir, scenario.context ?? '.');
+  const dockerfile = relative(context, resolve(configDir, scenario.dockerfile ?? join(scenario.context ?? '.', 'Dockerfile')));
+  if (ignoreFileFor(context, dockerfile)) return [];
+  return BULK.filter((d) => existsSync(join(context, d)));
 }
 
 export interface InitResult {

@@ -129,6 +129,23 @@ test('what init prints fits 80 columns, and says that results/ does not belong i
   expect(out).toContain('git-ignore results/');
 });
 
+test('a context with node_modules or .git and no .dockerignore: init says every build sends them, and the fix', async () => {
+  tree({ Dockerfile: 'FROM x\nCOPY web/ /w/\n', 'web/index.html': 'hi', 'node_modules/pkg/index.js': '', '.git/HEAD': '', 'services/api/Dockerfile': 'FROM x\n' });
+  const say = async () => {
+    let out = '';
+    await initCommand({ command: 'init', force: true }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
+    return out;
+  };
+  const out = await say();
+  const name = Object.keys(JSON.parse(readFileSync(join(dir, 'stagebench.config.json'), 'utf8')).scenarios)[0];
+  expect(out.replace(/\n {2}/g, ' ')).toContain(`note: ${name}'s context . has no .dockerignore, so every build sends node_modules and .git to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix\n`);
+  expect(out).not.toContain("api's context");
+  expect(out.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+  // A .dockerignore (whatever it says: it is the user's choice) ends the note.
+  writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+  expect(await say()).not.toContain('note:');
+});
+
 test('what to run next: the comments line up, with or without --config', () => {
   expect(nextSteps([['npx stagebench run', 'build'], ['npx stagebench baseline update', 'keep']])).toBe(
     '  npx stagebench run              # build\n' + '  npx stagebench baseline update  # keep\n',
