@@ -125,3 +125,17 @@ test('run --deploy --bandwidth: the rate as given and in bits per second', () =>
   expect(parseCommand(['run', '--deploy'])).not.toHaveProperty('bandwidth');
   expect(() => parseCommand(['run', '--deploy', '--jobs', '2'])).toThrow('--deploy times pulls and starts one variant at a time');
 });
+
+test('the example GitHub Actions workflow runs only what a repository with stagebench installed has, with flags stagebench takes', async () => {
+  const { readFileSync } = await import('node:fs');
+  const workflow = readFileSync(new URL('../../../docs/ci/github-actions.yml', import.meta.url), 'utf8');
+  const runs = [...workflow.matchAll(/^\s*(?:- )?run: (.*)$/gm)].map((m) => m[1]!.trim());
+  expect(runs.length).toBeGreaterThan(3);
+  for (const line of runs) {
+    // npm ci installs; anything else is stagebench itself, never a script of this repository (npm run bench).
+    if (line === 'npm ci') continue;
+    expect(line).toMatch(/^npx stagebench /);
+    const argv = line.replace(/\$\{\{ matrix\.shard \}\}/g, '1').replace(/ >>.*$/, '').split(' ').slice(2);
+    expect(() => parseCommand(argv)).not.toThrow();
+  }
+});
