@@ -343,7 +343,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       return { command, baseline: str('baseline') ?? BASELINE_FILE, current: input(command, positionals, str('results'))[0] ?? LATEST, format, ...display, ...gate };
     case 'baseline': {
       if (positionals[0] !== 'update') {
-        throw new UsageError(`baseline ${positionals.join(' ')}: the only baseline command is "update"`, 'run `stagebench baseline update [<results.json>] [--baseline <file>]`');
+        throw new UsageError(`${['baseline', ...positionals].join(' ')}: the only baseline command is "update"`, 'run `stagebench baseline update [<results.json>] [--baseline <file>]`');
       }
       return { command, from: input('baseline update', positionals.slice(1), str('results'))[0] ?? LATEST, baseline: str('baseline') ?? BASELINE_FILE };
     }
