@@ -1,3 +1,4 @@
+import { nearest } from '../format/did-you-mean.js';
 import type { GateConfig } from '../config/gate-schema.js';
 import { engineDifferences, engineNotes } from '../results/comparable.js';
 import { brokenVariants } from '../results/broken.js';
@@ -41,9 +42,15 @@ export function checkGateKeys(config: GateConfig, baseline: Results, current: { 
   for (const s of [...baseline.scenarios, ...current]) known.set(s.name, [...(known.get(s.name) ?? []), ...s.variants.map((v) => v.id)]);
   const unknown = unknownGateKeys(config, known);
   if (unknown.length === 0) return undefined;
+  // A slip of the keyboard names the key it was meant to be, as an unknown config key does.
+  const keys = [...known].flatMap(([name, variants]) => [name, ...(variants ?? []).map((v) => `${name}/${v}`)]);
+  const named = unknown.map((k) => {
+    const near = nearest(k, keys);
+    return near ? `${k} (did you mean "${near}"?)` : k;
+  });
   return {
     kind: 'unknown-gate-keys',
-    message: `gate.scenarios names what is neither in the baseline nor in this run: ${unknown.join(', ')}`,
+    message: `gate.scenarios names what is neither in the baseline nor in this run: ${named.join(', ')}`,
     hint: 'use "<scenario>" or "<scenario>/<variant>" with names from the results, remove the entry, or pass --config <file> with the rules for these scenarios',
   };
 }

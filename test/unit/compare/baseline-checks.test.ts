@@ -30,6 +30,10 @@ test('gate keys must name a scenario or variant of the baseline, this run, or a 
     kind: 'unknown-gate-keys',
     message: 'gate.scenarios names what is neither in the baseline nor in this run: node-app/typo, nope',
   });
+  // A slip names what it was meant to be.
+  expect(checkGateKeys(gate('ndoe-app', 'node-app/mutli'), doc(), doc().scenarios, [])).toMatchObject({
+    message: 'gate.scenarios names what is neither in the baseline nor in this run: ndoe-app (did you mean "node-app"?), node-app/mutli (did you mean "node-app/multi"?)',
+  });
 });
 
 test('results of a run that did not complete are refused, naming its state and error', () => {
