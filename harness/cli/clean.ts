@@ -52,6 +52,9 @@ export function cleanPlan(items: Labelled[], remove: string[], args: Pick<CleanA
   return { runs: remove.map((run) => ({ run, tags: tagsOf(run) })), dangling, otherTags };
 }
 
+/** What `clean` treats as on the engine before: nothing (every untagged image it names is a run's leftover). */
+const NOTHING: ReadonlySet<string> = new Set();
+
 /** Removes what the chosen runs left; returns what could not be removed. */
 export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, engine: Engine): Promise<string[]> {
   const items = await engine.listLabelled(LABEL);
@@ -66,13 +69,13 @@ export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, e
   const plan = cleanPlan(items, remove, args, kept);
   const problems: string[] = [];
   for (const { run, tags } of plan.runs) {
-    problems.push(...(await engine.cleanup({ containers: [], images: [], tags }, 0, [RUN_LABEL, run])));
+    problems.push(...(await engine.cleanup({ containers: [], images: [], tags }, NOTHING, [RUN_LABEL, run])));
     // Made by an older stagebench: the run label is on the image itself.
     const labelled = items.filter((i) => i.kind === 'image' && i.labels[RUN_LABEL] === run).map((i) => i.id);
-    if (labelled.length > 0) problems.push(...(await engine.cleanup({ containers: [], images: labelled, tags: [] }, 0)));
+    if (labelled.length > 0) problems.push(...(await engine.cleanup({ containers: [], images: labelled, tags: [] }, NOTHING)));
   }
   if (plan.dangling.length > 0 || plan.otherTags.length > 0 || args.all) {
-    problems.push(...(await engine.cleanup({ containers: [], images: plan.dangling, tags: plan.otherTags }, 0, args.all ? [LABEL, 'true'] : undefined)));
+    problems.push(...(await engine.cleanup({ containers: [], images: plan.dangling, tags: plan.otherTags }, NOTHING, args.all ? [LABEL, 'true'] : undefined)));
   }
   for (const p of problems) io.stderr.write(`cleanup: ${p}\n`);
   const images = plan.dangling.length > 0 ? ` and ${plan.dangling.length} untagged stagebench image(s)` : '';

@@ -374,6 +374,11 @@ export class DockerEngine implements Engine {
     return present;
   }
 
+  async imageIds(): Promise<string[]> {
+    const images = await this.call('listing images', (abortSignal) => this.docker.listImages({ all: true, abortSignal }));
+    return images.map((i) => bareId(i.Id));
+  }
+
   async listLabelled(label: string): Promise<Labelled[]> {
     const filters = JSON.stringify({ label: [label] });
     const [containers, images] = await this.call(`listing what carries ${label}`, (abortSignal) =>
@@ -385,7 +390,7 @@ export class DockerEngine implements Engine {
     ];
   }
 
-  async cleanup(made: RunMade, since: number, label?: [string, string], keep: string[] = []): Promise<string[]> {
+  async cleanup(made: RunMade, before: ReadonlySet<string>, label?: [string, string], keep: string[] = []): Promise<string[]> {
     const problems: string[] = [];
     const labelled = label ? await this.listLabelled(`${label[0]}=${label[1]}`) : [];
     for (const id of new Set([...labelled.filter((l) => l.kind === 'container').map((l) => l.id), ...made.containers])) {
@@ -404,14 +409,16 @@ export class DockerEngine implements Engine {
         if (status(e) !== 404) problems.push(`image ${tag}: ${errorMessage(e)}`);
       });
     }
-    // What the builds made that no tag holds now (earlier rounds' images, classic stage results and
-    // intermediates). Only what was created during this run: an id a build found in the cache may be
-    // another's. 409 (a child image or a container uses it) and 404 (gone with its child) are fine.
+    // What the builds made that no tag holds now (earlier rounds' images, a priming build's, classic stage
+    // results and intermediates). Only what was not on the engine when the run started: an id a build found
+    // in the cache may be another's (a classic intermediate). A creation time cannot tell: BuildKit gives a
+    // cached rebuild its first build's. 409 (a child image or a container uses it) and 404 are fine.
     for (const id of new Set(made.images)) {
+      if (before.has(bareId(id))) continue;
       try {
-        const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ RepoTags?: string[]; Created: string }>(`/images/${id}/json`, signal));
+        const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ RepoTags?: string[] }>(`/images/${id}/json`, signal));
         const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
-        if (!tagged && Date.parse(info.Created) >= since - 1000) await remove(id);
+        if (!tagged) await remove(id);
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
         if (status(err) !== 404 && status(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
@@ -452,3 +459,6 @@ function demuxLines(buf: Buffer): string[] {
   const text = offset === 0 ? buf.toString('utf8') : parts.join('');
   return text.split('\n').filter((l) => l.trim() !== '').slice(-20);
 }
+
+/** An image id without its `sha256:` prefix (engines and build streams write it either way). */
+const bareId = (id: string) => id.replace(/^sha256:/, '');

@@ -109,11 +109,13 @@ export interface Engine {
   /**
    * Removes what a run made, without touching what others hold: the containers (by id, and every one
    * carrying `label`), then each tag in `made.tags` except those in `keep` (an image goes with its tag only
-   * when no other tag holds it), then each image in `made.images` that no tag holds, created since `since`,
-   * and used by no container or child image. Returns what could not be removed; throws
-   * EngineUnreachableError when the engine is gone.
+   * when no other tag holds it), then each image in `made.images` that no tag holds, was not on the engine
+   * before (`before`: its image ids when the run started), and no container or child image uses. Returns
+   * what could not be removed; throws EngineUnreachableError when the engine is gone.
    */
-  cleanup(made: RunMade, since: number, label?: [string, string], keep?: string[]): Promise<string[]>;
+  cleanup(made: RunMade, before: ReadonlySet<string>, label?: [string, string], keep?: string[]): Promise<string[]>;
+  /** The id of every image on the engine now, intermediate ones too (`sha256:` stripped). */
+  imageIds(): Promise<string[]>;
   /** Containers and images carrying a label (`key` or `key=value`). */
   listLabelled(label: string): Promise<Labelled[]>;
 }

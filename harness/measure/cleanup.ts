@@ -8,8 +8,8 @@ import { RUN_LABEL } from './labels.js';
  * rounds' images and the classic intermediates still go. An engine that is gone leaves things behind: the
  * message says how to remove them later.
  */
-export function cleanUpRun(engine: Engine, made: RunMade, since: number, runId: string, keep: string[]): Promise<string[]> {
+export function cleanUpRun(engine: Engine, made: RunMade, before: ReadonlySet<string>, runId: string, keep: string[]): Promise<string[]> {
   return engine
-    .cleanup(made, since, [RUN_LABEL, runId], keep)
+    .cleanup(made, before, [RUN_LABEL, runId], keep)
     .catch((err) => [`${errorMessage(err)}; what this run made may be left on the engine: once it answers again, \`stagebench clean ${runId}\` removes it`]);
 }

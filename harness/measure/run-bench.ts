@@ -48,6 +48,8 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
     opts.progress.line('note: Podman: unique and shared bytes are not recorded (its disk usage counts layers of buildah\'s cache images as shared); WORKDIR adds no layer');
   }
   const made: RunMade = { containers: [], images: [], tags: [] };
+  // What is on the engine before the first build: clean-up never removes it, whatever a build reused.
+  const before = new Set(await engine.imageIds());
   // Pull sizes by DiffID and image id, shared by every variant of the run and, with the layer cache, by
   // later runs: a layer is compressed once. Compression happens in finish(), never while a build is timed.
   const layerCache = (opts.layerCache && opts.layerRecords) || new MemoryRecordCache();
@@ -132,7 +134,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
   await layerCache.prune();
   // Decided before clean-up: a Ctrl-C during clean-up does not make a finished run "interrupted".
   const status = fatal ? 'error' : opts.signal.aborted ? 'interrupted' : 'complete';
-  const problems = await cleanUpRun(engine, made, since, runId, kept);
+  const problems = await cleanUpRun(engine, made, before, runId, kept);
   for (const p of problems) opts.progress.line(`cleanup: ${p}`);
   results.run = { id: runId, status, finishedAt: new Date().toISOString(), ...(fatal ? { error: errorMessage(fatal) } : {}) };
   await opts.save(results);

@@ -112,7 +112,7 @@ describe('builds that go wrong', () => {
     const res = await stagebench(['run', '--scenarios', dir, '--runs', '3', '--mode', 'cold,warm', '--keep-images', '--no-compressed']);
     expect(res.code).toBe(0);
     const results = res.results()!;
-    const left = await leftBehind(results.run.id, res.startedAt);
+    const left = await leftBehind(results.run.id, res.imagesBefore);
     expect(left.containers).toEqual([]);
     const kept = results.scenarios[0]!.variants.map((v) => v.imageId!);
     const keptShort = kept.map((id) => id.replace('sha256:', '').slice(0, 12)).sort();
@@ -121,6 +121,6 @@ describe('builds that go wrong', () => {
     expect(results.scenarios[0]!.variants.map((v) => v.imageTag)).toEqual([`stagebench/keep:single-${results.run.id}`, `stagebench/keep:multi-${results.run.id}`]);
     const clean = await stagebench(['clean', results.run.id]);
     expect(clean.code).toBe(0);
-    expect(await leftBehind(results.run.id, res.startedAt)).toEqual({ containers: [], images: [] });
+    expect(await leftBehind(results.run.id, res.imagesBefore)).toEqual({ containers: [], images: [] });
   });
 });

@@ -16,8 +16,8 @@ export interface Faulted {
   stderr: string;
   /** Wall time of the stagebench process. */
   ms: number;
-  /** When the process was started (epoch ms): what it left is what appeared since. */
-  startedAt: number;
+  /** Image ids on the engine just before the process started: what it left is what appeared since. */
+  imagesBefore: Set<string>;
   /** Its pid: every run id it made ends in `-<pid>`. */
   pid: number;
   out: string;
@@ -63,7 +63,7 @@ export async function stagebench(
   const out = opts.out ?? mkdtempSync(join(tmpdir(), 'sb-fault-out-'));
   const tmp = mkdtempSync(join(tmpdir(), 'sb-fault-tmp-'));
   const argv = args[0] === 'run' && !args.includes('--out') ? [...args, '--out', out] : args;
-  const startedAt = Date.now();
+  const imagesBefore = new Set(await lines(['images', '-a', '-q', '--no-trunc']));
   const t0 = performance.now();
   const child = execa('node', [BIN, ...argv], { env: { TMPDIR: tmp, NO_COLOR: '1', ...opts.env }, reject: false, timeout: opts.timeoutMs ?? 120_000, killSignal: 'SIGKILL' });
   let peak = 0;
@@ -101,7 +101,7 @@ export async function stagebench(
     stdout: String(res.stdout),
     stderr,
     ms,
-    startedAt,
+    imagesBefore,
     pid: child.pid!,
     out,
     tmp,
@@ -117,20 +117,17 @@ async function lines(args: string[]): Promise<string[]> {
 
 /**
  * What a run left on the engine, found by what is its own only (other clients share the engine): containers
- * by its run label, images by its per-run tags, and stagebench's untagged images created since it started
- * (an earlier round's image; with no tag it names no run).
+ * by its run label, images by its per-run tags, and stagebench's untagged images that were not there when it
+ * started (an earlier round's image, with no tag, names no run; a creation time cannot tell, since BuildKit
+ * gives an image rebuilt from the cache its first build's).
  */
-export async function leftBehind(run: string | { pid: number }, since: number): Promise<{ containers: string[]; images: string[] }> {
+export async function leftBehind(run: string | { pid: number }, before: Set<string>): Promise<{ containers: string[]; images: string[] }> {
   // A run id, or (when no results name it) every run of one process: its ids end in `-<pid>`.
   const end = typeof run === 'string' ? run : String(run.pid);
   const ofRun = (id: string) => (typeof run === 'string' ? id === run : id.endsWith(`-${run.pid}`));
   const tagged = await lines(['images', '-q', '--filter', `reference=stagebench/*:*-${end}`]);
-  const untagged = await lines(['images', '-a', '--filter', 'label=org.stagebench', '--filter', 'dangling=true', '--format', '{{.ID}} {{.CreatedAt}}']);
-  const fresh = untagged.flatMap((l) => {
-    // "<id> 2026-11-30 08:04:31 +0000 UTC": the CLI's own format, to the second.
-    const [, id, day, time, zone] = /^(\S+) (\S+) (\S+) ([+-]\d{4})/.exec(l) ?? [];
-    return Date.parse(`${day}T${time}${zone?.slice(0, 3)}:${zone?.slice(3)}`) >= since - 1000 ? [id!] : [];
-  });
+  const untagged = await lines(['images', '-a', '-q', '--no-trunc', '--filter', 'label=org.stagebench', '--filter', 'dangling=true']);
+  const fresh = untagged.filter((id) => !before.has(id)).map((id) => id.replace('sha256:', '').slice(0, 12));
   const containers = (await lines(['ps', '-a', '--filter', 'label=org.stagebench.run', '--format', '{{.ID}} {{.Label "org.stagebench.run"}}'])).flatMap((l) => {
     const [id, runId] = l.split(' ');
     return ofRun(runId ?? '') ? [id!] : [];
@@ -148,5 +145,5 @@ export function tempFiles(dir: string): string[] {
 export async function leftNothing(res: Faulted): Promise<void> {
   expect(tempFiles(res.out)).toEqual([]);
   expect(readdirSync(res.tmp)).toEqual([]);
-  expect(await leftBehind(res.results()?.run.id ?? { pid: res.pid }, res.startedAt)).toEqual({ containers: [], images: [] });
+  expect(await leftBehind(res.results()?.run.id ?? { pid: res.pid }, res.imagesBefore)).toEqual({ containers: [], images: [] });
 }

@@ -90,6 +90,6 @@ describe('where the results go', () => {
     expect(latest.run.error).toMatch(/^unfinished: the results could not be saved \(cannot write .*ENOSPC/);
     expect(latest.scenarios.map((s: { name: string }) => s.name)).toEqual(['a']);
     await leftNothing(res);
-    expect(await leftBehind(latest.run.id, res.startedAt)).toEqual({ containers: [], images: [] });
+    expect(await leftBehind(latest.run.id, res.imagesBefore)).toEqual({ containers: [], images: [] });
   });
 });

@@ -103,6 +103,17 @@ describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s bu
     expect(await leftovers(before)).toEqual({ containers: [], images: [] });
   });
 
+  test('an image a build took from the cache and a later round replaced is removed too, however old its creation time', async () => {
+    // After a first run, --mode warm,cold primes from the cache (BuildKit gives that image its first build's
+    // creation time), then the cold build moves the run's tag to a new image.
+    const args = ['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--no-smoke', '--no-compressed', '--no-files', '--format', 'json'];
+    expect((await stagebench(args)).code).toBe(0);
+    const before = await engineState();
+    const res = await stagebench([...args, '--mode', 'warm,cold']);
+    expect([res.code, res.stderr]).toEqual([0, expect.not.stringMatching(/cleanup:/)]);
+    expect(await leftovers(before)).toEqual({ containers: [], images: [] });
+  });
+
   test('--runs and --warmup: every build and every start is a sample, warm-ups are kept apart from the statistics', async () => {
     const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--runs', '2', '--warmup', '1', '--format', 'json']);
     expect(res.code).toBe(0);

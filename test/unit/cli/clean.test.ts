@@ -59,11 +59,11 @@ test('clean asks the engine for exactly the plan: per run its tags and run label
   const stderr: string[] = [];
   await cleanCommand({ runIds: [], all: true, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
   expect(engine.cleanups).toEqual([
-    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${A}`, `stagebench/app:single-${A}`] }, since: 0, label: ['org.stagebench.run', A] },
-    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${B}`] }, since: 0, label: ['org.stagebench.run', B] },
-    { made: { containers: [], images: [], tags: [] }, since: 0, label: ['org.stagebench.run', 'cccccccccccc'] },
-    { made: { containers: [], images: ['sha256:old'], tags: [] }, since: 0 },
-    { made: { containers: [], images: ['sha256:dangling'], tags: ['stagebench/app:multi'] }, since: 0, label: ['org.stagebench', 'true'] },
+    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${A}`, `stagebench/app:single-${A}`] }, before: new Set(), label: ['org.stagebench.run', A] },
+    { made: { containers: [], images: [], tags: [`stagebench/app:multi-${B}`] }, before: new Set(), label: ['org.stagebench.run', B] },
+    { made: { containers: [], images: [], tags: [] }, before: new Set(), label: ['org.stagebench.run', 'cccccccccccc'] },
+    { made: { containers: [], images: ['sha256:old'], tags: [] }, before: new Set() },
+    { made: { containers: [], images: ['sha256:dangling'], tags: ['stagebench/app:multi'] }, before: new Set(), label: ['org.stagebench', 'true'] },
   ]);
   expect(stderr.join('')).toContain('and 1 untagged stagebench image(s)');
 });

@@ -29,6 +29,8 @@ export interface FakeEngineOptions {
   /** Smoke containers exit with this status at once (none given: they are refused). */
   smokeExit?: number;
   cleanupProblems?: string[];
+  /** Image ids on the engine before a run (imageIds()). */
+  imagesBefore?: string[];
   /** The loopback registry pushes go to and pulls come from (--deploy); fakeRegistry() below. */
   registry?: FakeRegistry;
   /** Pushes to the registry are refused, as a registry that is full or read-only refuses them. */
@@ -42,7 +44,7 @@ export interface FakeEngineOptions {
 export interface FakeEngine extends Engine {
   builds: BuildRequest[];
   pulls: string[];
-  cleanups: { made: RunMade; since: number; label?: [string, string]; keep?: string[] }[];
+  cleanups: { made: RunMade; before: ReadonlySet<string>; label?: [string, string]; keep?: string[] }[];
   containers: SmokeRequest[];
   /** Image references present now (tag -> image id): what a build tags, tag() adds and removeReference() takes away. */
   refs: Map<string, string>;
@@ -114,8 +116,9 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     diskUsage: async () => new Map(),
     exportImage: async (id: string) => Readable.from(await exportOf([[], PACKAGES[id.replace('sha256:', '')] ?? []])),
     listLabelled: async () => [],
-    cleanup: async (made, since, label, keep) => {
-      engine.cleanups.push({ made, since, ...(label ? { label } : {}), ...(keep?.length ? { keep } : {}) });
+    imageIds: async () => opts.imagesBefore ?? [],
+    cleanup: async (made, before, label, keep) => {
+      engine.cleanups.push({ made, before, ...(label ? { label } : {}), ...(keep?.length ? { keep } : {}) });
       return opts.cleanupProblems ?? [];
     },
   };

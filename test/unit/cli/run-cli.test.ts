@@ -98,7 +98,7 @@ test('exit 0: every variant built; results JSON, its Markdown and the run file w
   expect(res.stderr).toContain('results: out/latest.json and out/latest.md\n');
   // One clean-up: this run's images and tags, and what carries its run label.
   const made = { containers: [], images: ['sha256:Dockerfile.single', 'sha256:Dockerfile', 'sha256:Dockerfile.scratch'], tags: ['single', 'multi', 'scratch'].map((v) => `stagebench/hello:${v}-${results.run.id}`) };
-  expect(res.engine.cleanups).toEqual([{ made, since: expect.any(Number), label: [RUN_LABEL, results.run.id] }]);
+  expect(res.engine.cleanups).toEqual([{ made, before: new Set(), label: [RUN_LABEL, results.run.id] }]);
 });
 
 test('--keep-images: the run says which images it kept and how to remove them, naming its run id', async () => {

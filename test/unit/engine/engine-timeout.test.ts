@@ -36,5 +36,5 @@ test('an interrupt stops the wait at once', async () => {
 });
 
 test('clean-up against a silent engine gives up after the time limit', async () => {
-  await expect(engine(300).cleanup({ containers: [], images: [], tags: [] }, 0, ['org.stagebench.run', 'x'])).rejects.toBeInstanceOf(EngineUnreachableError);
+  await expect(engine(300).cleanup({ containers: [], images: [], tags: [] }, new Set(), ['org.stagebench.run', 'x'])).rejects.toBeInstanceOf(EngineUnreachableError);
 });

@@ -43,6 +43,7 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
     pathsPresent: async () => new Set<string>(),
     diskUsage: async () => new Map(),
     exportImage: (id: string) => fakeExport(id, id.startsWith(`sha256:${fail.export}-`)),
+    imageIds: async () => ['cached'],
     cleanup: async (...args: unknown[]) => {
       engine.cleanupArgs.push(args);
       engine.cleanups++;
@@ -132,7 +133,9 @@ test('--keep-images with --runs 3: clean-up is given every round\'s image and ea
   const results = await (await bench(engine, { keepImages: true, runs: 3 })).run;
   const last = results.scenarios[0]!.variants.map((v) => v.imageId);
   expect(last).toEqual(['sha256:Dockerfile.single-7', 'sha256:Dockerfile-8', 'sha256:Dockerfile.scratch-9']);
-  const [made, , label, keep] = engine.cleanupArgs[0] as [unknown, number, [string, string], string[]];
+  const [made, before, label, keep] = engine.cleanupArgs[0] as [unknown, ReadonlySet<string>, [string, string], string[]];
+  // What was on the engine when the run started: never removed.
+  expect([...before]).toEqual(['cached']);
   const tags = ['single', 'multi', 'scratch'].map((v) => `stagebench/hello:${v}-${results.run.id}`);
   expect(made).toEqual({
     containers: [],
