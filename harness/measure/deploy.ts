@@ -56,7 +56,10 @@ export class DeployRun {
   private current: string;
   private manifest?: PushedManifest;
   private layers: DeployLayer[] = [];
+  /** A step failed: the variant's deploy has no figures. */
   private stopped = false;
+  /** Ctrl-C: no more rounds, but the rounds already timed are kept (as build times keep theirs). */
+  private interrupted = false;
   private readonly pulls: number[] = [];
   private readonly starts: number[] = [];
   private fetched = new Set<string>();
@@ -78,18 +81,20 @@ export class DeployRun {
 
   /** A step that fails stops this variant's deploy with a warning; an engine gone is the run's problem. */
   private async step(what: () => Promise<void>): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.interrupted) return;
     try {
       await what();
     } catch (err) {
       if (err instanceof EngineUnreachableError) throw err;
-      this.stop(this.signal.aborted ? undefined : `deploy not measured: ${errorMessage(err)}`);
+      // A step cut short by Ctrl-C says nothing about the image: the rounds before it stand.
+      if (this.signal.aborted) this.interrupted = true;
+      else this.stop(`deploy not measured: ${errorMessage(err)}`);
     }
   }
 
-  private stop(warning?: string): void {
+  private stop(warning: string): void {
     this.stopped = true;
-    if (warning) this.warnings.push(warning);
+    this.warnings.push(warning);
   }
 
   push(): Promise<void> {
@@ -131,7 +136,7 @@ export class DeployRun {
       // Which of the pushed blobs this pull downloaded, named by their pushed digests.
       const thisRound = new Set([manifest.config.digest, ...this.layers.map((l) => l.digest)].filter((d) => got.has(renamed.get(d) ?? d)));
       const smoke = await smokeCheck(engine, this.current, req.smoke, req.labels, this.signal);
-      if (this.signal.aborted) return this.stop();
+      if (this.signal.aborted) return void (this.interrupted = true);
       if (smoke.status === 'failed') return this.stop(`deploy not measured: the pulled image's smoke check failed: ${smoke.reason ?? ''}`);
       if (round < req.warmup) return;
       if (this.pulls.length > 0 && !sameSet(this.fetched, thisRound)) this.warnings.push(`deploy: round ${round + 1} fetched other blobs than the round before (${thisRound.size} vs ${this.fetched.size})`);
@@ -141,7 +146,10 @@ export class DeployRun {
     });
   }
 
-  /** The figures (none when a step failed or no round was timed), after putting the run's tag back. */
+  /**
+   * The figures (none when a step failed or no round was timed; after Ctrl-C, those of the rounds timed before it),
+   * after putting the run's tag back.
+   */
   async finish(): Promise<Deploy | undefined> {
     await this.restore().catch((err: unknown) => {
       if (err instanceof EngineUnreachableError) throw err;

@@ -174,3 +174,45 @@ test('interrupted during the deploy rounds: the run says so, the rounds already 
   for (const v of results.scenarios[0]!.variants) expect(engine.refs.get(v.imageTag!)).toBe(v.imageId);
   expect(registry.stopped).toBe(true);
 });
+
+test('interrupted in round 2 of 3, its pull cut short: every variant keeps the rounds it had timed', async () => {
+  let interrupt = () => {};
+  let pulls = 0;
+  const dir = scenarios();
+  const registry = fakeRegistry();
+  const engine = fakeEngine({ smokeExit: 0, registry });
+  const pull = engine.pullFromLoopback;
+  engine.pullFromLoopback = async (repository, tag) => {
+    await pull(repository, tag);
+    // 3 check pulls, 3 first rounds, then single's second round; multi's second pull is cut short by Ctrl-C.
+    if (++pulls === 8) {
+      interrupt();
+      throw new Error('the pull was aborted');
+    }
+  };
+  const code = await run({
+    argv: ['run', '--scenarios', 'scenarios', '--out', 'out', '--deploy', '--runs', '3'],
+    env: {},
+    cwd: dir,
+    stdout: { write: () => true },
+    stderr: { write: () => true },
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => (interrupt = () => {});
+    },
+    engine,
+    startRegistry: async () => registry,
+  });
+  expect(code).toBe(130);
+  const results = JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as Results;
+  expect(results.run.status).toBe('interrupted');
+  const [single, multi, scratch] = results.scenarios[0]!.variants.map((v) => v.deploy);
+  expect(single!.pullSamples).toHaveLength(2);
+  // multi was interrupted in its second round: its first, timed before, stands (n=1).
+  expect(multi).toMatchObject({ fetchedBytes: FAKE_BLOB.config + FAKE_BLOB.own });
+  expect(multi!.pullSamples).toBeUndefined();
+  expect(scratch).toMatchObject({ fetchedBytes: FAKE_BLOB.config + FAKE_BLOB.own + FAKE_BLOB.base });
+  expect(results.scenarios[0]!.variants.flatMap((v) => v.warnings ?? []).filter((w) => w.startsWith('deploy not measured'))).toEqual([]);
+  for (const v of results.scenarios[0]!.variants) expect(engine.refs.get(v.imageTag!)).toBe(v.imageId);
+  expect([...engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
+});
