@@ -275,7 +275,7 @@ export class DockerEngine implements Engine {
   async inspect(imageId: string): Promise<ImageFacts> {
     const [info, history] = await this.call(`inspecting image ${imageId}`, (signal) =>
       Promise.all([
-        this.dial<{ Id: string; Size: number; RootFS?: { Layers?: string[] } }>(`/images/${imageId}/json`, signal),
+        this.dial<{ Id: string; Size: number; RootFS?: { Layers?: string[] }; RepoTags?: string[] }>(`/images/${imageId}/json`, signal),
         this.dial<{ CreatedBy?: string; Size?: number }[]>(`/images/${imageId}/history`, signal),
       ]),
     );
@@ -291,6 +291,7 @@ export class DockerEngine implements Engine {
       diffIds: info.RootFS?.Layers ?? [],
       historyCount: history.length,
       history: history.reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
+      tags: (info.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
     };
   }
 

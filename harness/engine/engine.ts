@@ -38,6 +38,8 @@ export interface ImageFacts {
   historyCount: number;
   /** GET /images/{id}/history, oldest first. */
   history: { createdBy: string; sizeBytes: number }[];
+  /** RepoTags: the references that hold the image now (none for a dangling image). */
+  tags?: string[];
 }
 
 export interface SmokeRequest {

@@ -7,7 +7,7 @@ import type { VariantResult } from '../results/schema.js';
 import { spreadWarning, summarize } from '../stats/summary.js';
 import { type DeployLayer, deployLayers, downloadBytes, downloadMs, fetchedBlobs, type PushedManifest } from './deploy-bytes.js';
 import type { DeployRegistry } from './registry.js';
-import { deployRepository } from './labels.js';
+import { deployRepository, runOfTag } from './labels.js';
 import { smokeCheck } from './smoke.js';
 
 type Deploy = NonNullable<VariantResult['deploy']>;
@@ -125,7 +125,14 @@ export class DeployRun {
         // Nothing was removed for good: the image is still there under another tag; give it the run's back.
         await engine.tag(req.imageId, repoPart, this.tag);
         this.current = req.imageTag;
-        return this.stop("deploy not measured: the image is still on the engine after removing this run's references to it (another tag holds the same image, e.g. a variant built identically or a kept run)");
+        const tags = await engine.inspect(req.imageId).then(
+          (facts) => (facts.tags ?? []).filter((t) => t !== req.imageTag),
+          (err: unknown) => {
+            if (err instanceof EngineUnreachableError) throw err;
+            return [];
+          },
+        );
+        return this.stop(stillHeldWarning(tags, runOfTag(req.imageTag)));
       }
       const mark = registry.accessLog().length;
       this.current = `${this.repository}:${copy}`;
@@ -212,6 +219,23 @@ export class DeployRun {
     for (const other of new Set([this.ref, this.current])) if (other !== req.imageTag) await engine.removeReference(other);
     if (!(await engine.hasImage(req.imageTag))) this.warnings.push('deploy: the image is no longer on the engine (its pull failed after it was removed)');
   }
+}
+
+/**
+ * Why a variant's image is still on the engine once this run's references to it are gone, naming the tags that
+ * hold it and the fix for each. Images carry no run id, so a variant that builds as an earlier --keep-images run's
+ * did (a cached rebuild keeps its image id) is that run's image.
+ */
+function stillHeldWarning(tags: string[], runId: string | undefined): string {
+  const head = "deploy not measured: the image is still on the engine after removing this run's references to it";
+  if (tags.length === 0) return `${head}, held by something the engine lists no tag for (a container of it?): remove that and run again`;
+  const why = tags.map((tag) => {
+    const run = runOfTag(tag);
+    if (run !== undefined && run === runId) return `${tag}, a variant of this run built identically (one image: neither deploy can remove it)`;
+    if (run !== undefined) return `${tag}, kept by run ${run} (\`stagebench clean ${run}\` removes it)`;
+    return `${tag} (remove that tag, e.g. \`docker rmi ${tag}\`)`;
+  });
+  return `${head}: ${tags.length === 1 ? 'another tag holds' : 'other tags hold'} it: ${why.join('; ')}`;
 }
 
 /** Median (rounded) and, with several samples, their statistics. */

@@ -107,6 +107,21 @@ test('a refused push leaves that variant\'s deploy figures out with a warning; t
   expect(res.registry.stopped).toBe(true);
 });
 
+test('an image an earlier --keep-images run still tags (a cached rebuild keeps its image id): the warning names that tag and `stagebench clean <its run>`', async () => {
+  const kept = 'stagebench/hello:single-0123456789ab';
+  // The earlier run's tag, on the image single builds now.
+  const res = await stagebench(['--deploy'], { alsoTagged: { [kept]: 'Dockerfile.single' } });
+  expect(res.code).toBe(0);
+  const variants = res.results().scenarios[0]!.variants;
+  const single = variants.find((v) => v.id === 'single')!;
+  expect(single.deploy).toBeUndefined();
+  expect(single.warnings).toEqual(expect.arrayContaining([`deploy not measured: the image is still on the engine after removing this run's references to it: another tag holds it: ${kept}, kept by run 0123456789ab (\`stagebench clean 0123456789ab\` removes it)`]));
+  // The other variants are measured; the kept tag and single's run tag are both on the image still.
+  expect(variants.filter((v) => v.id !== 'single').map((v) => v.deploy === undefined)).toEqual([false, false]);
+  expect(res.engine.refs.get(kept)).toBe(single.imageId);
+  expect(res.engine.refs.get(single.imageTag!)).toBe(single.imageId);
+});
+
 test('a registry that cannot start: exit 2 with the fix, nothing built', async () => {
   const res = await stagebench(['--deploy'], {}, async () => {
     throw new ConfigError('--deploy needs a loopback registry, and docker-registry is not installed (not on PATH)', 'install it with `sudo npm run setup`');

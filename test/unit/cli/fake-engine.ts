@@ -39,6 +39,8 @@ export interface FakeEngineOptions {
   loopbackPullFails?: boolean;
   /** Layers (DiffIDs) the engine recognises by their content even under a new blob digest, so never fetches. */
   heldLayers?: string[];
+  /** References something else holds (an earlier kept run, the user) on the image a Dockerfile builds: reference -> Dockerfile name. */
+  alsoTagged?: Record<string, string>;
 }
 
 export interface FakeEngine extends Engine {
@@ -104,9 +106,10 @@ export function fakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       if (failure) return { ...base, auxIds: [], failure };
       built.add(id);
       engine.refs.set(req.tag, id);
+      for (const [ref, dockerfile] of Object.entries(opts.alsoTagged ?? {})) if (dockerfile === req.dockerfile) engine.refs.set(ref, id);
       return { ...base, imageId: id, buildMs: 5 };
     },
-    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, diffIds: id.startsWith('sha256:') ? diffIdsOf(id) : ['sha256:base'], historyCount: 3, history: opts.history?.[id] ?? [] }),
+    inspect: async (id: string) => ({ id, sizeBytes: sizeOf(id), layerCount: 2, diffIds: id.startsWith('sha256:') ? diffIdsOf(id) : ['sha256:base'], historyCount: 3, history: opts.history?.[id] ?? [], tags: [...engine.refs].filter(([, held]) => held === id).map(([ref]) => ref) }),
     startContainer: async (req) => {
       engine.containers.push(req);
       if (opts.smokeExit === undefined) throw new Error('the fake engine runs no containers: pass --no-smoke');
