@@ -2,16 +2,7 @@ import type { Engine, Labelled } from '../engine/engine.js';
 import { isStagebenchRef, LABEL, RUN_LABEL, runOfTag } from '../measure/labels.js';
 import type { CleanArgs } from './args.js';
 import type { CliIo } from './io.js';
-
-/** True while the process is there (EPERM: there, but someone else's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../process-alive.js';
 
 /** The runs a container or image belongs to: a container's run label, an image's per-run tags (or, made by an older stagebench, its run label). */
 function runsOf(item: Labelled): string[] {

@@ -1,11 +1,12 @@
 import { execa, type ResultPromise } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, errorMessage, InterruptedError } from '../errors.js';
 import { writeAtomic } from '../output/write.js';
+import { processAlive } from '../process-alive.js';
 import { type AccessLine, parseAccessLine, type PushedManifest } from './deploy-bytes.js';
 import { freePort } from './smoke.js';
 
@@ -37,8 +38,9 @@ const MANIFEST_TYPES = ['application/vnd.docker.distribution.manifest.v2+json', 
 
 /**
  * Starts Debian's docker-registry on 127.0.0.1 at a free port, with its own storage and configuration in a
- * new temporary folder (removed when it stops). Ready when GET /v2/ answers (polled every 20 ms, no fixed
- * wait). A port taken between choosing and binding it is retried with another, twice.
+ * new temporary folder named for this process (removed when it stops; a killed run's, when the next starts).
+ * Ready when GET /v2/ answers (polled every 20 ms, no fixed wait). A port taken between choosing and binding it
+ * is retried with another, twice.
  */
 export async function startLoopbackRegistry(signal: AbortSignal, env: Record<string, string | undefined> = process.env, options: RegistryOptions = {}): Promise<DeployRegistry> {
   const binary = REGISTRY_BINARY;
@@ -46,7 +48,8 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
   if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
     throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
   }
-  const storage = await mkdtemp(join(tmpdir(), 'stagebench-registry-'));
+  await removeOrphanStorage(tmpdir());
+  const storage = await mkdtemp(join(tmpdir(), `${STORAGE_PREFIX}${process.pid}-`));
   try {
     for (let attempt = 1; ; attempt++) {
       const started = await startOnce(binary, storage, signal, env, options);
@@ -59,6 +62,25 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
     await rm(storage, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A registry's storage folder in the temp dir: stagebench-registry-<pid>-<random>, <pid> the stagebench process that owns it. */
+const STORAGE_PREFIX = 'stagebench-registry-';
+
+/**
+ * Removes the storage folders in `dir` whose stagebench process is gone. A run killed outright (SIGKILL) runs
+ * nothing of its own: its registry stops with it (setpriv --pdeathsig) but its folder stays, until the next
+ * registry starts. A folder whose process lives (a run in flight, or a pid reused since) is left alone, as is
+ * one that cannot be removed (another user's). Returns the names removed.
+ */
+export async function removeOrphanStorage(dir: string, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const orphans = names.filter((name) => {
+    const pid = new RegExp(`^${STORAGE_PREFIX}(\\d+)-`).exec(name)?.[1];
+    return pid !== undefined && !alive(Number(pid));
+  });
+  const removed = await Promise.all(orphans.map((name) => rm(join(dir, name), { recursive: true, force: true }).then(() => name, () => undefined)));
+  return removed.filter((name) => name !== undefined);
 }
 
 let setpriv: Promise<boolean> | undefined;

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { execa } from 'execa';
 import { existsSync, readdirSync } from 'node:fs';
+import { removeOrphanStorage } from '../../harness/measure/registry.js';
 import { FROM, ensureFixtureBase, leftNothing, scenarios, stagebench } from './harness.js';
 
 // --deploy as its own process, stopped in the middle: the loopback registry must go with it, its storage
@@ -52,7 +53,10 @@ const dir = () =>
     expect(clean.code).toBe(0);
     expect(await deployRefs(res.pid)).toEqual([]);
     expect((await execa('docker', ['images', '-q', '--filter', `reference=stagebench/d:*-${run}`])).stdout).toBe('');
-    // Its storage stays in the killed process's TMPDIR: nothing of stagebench ran to remove it.
-    expect(readdirSync(res.tmp).filter((f) => f.startsWith('stagebench-registry-'))).toHaveLength(1);
+    // Its storage stays in the killed process's TMPDIR, named for its pid: nothing of stagebench ran to remove it.
+    // The next registry to start removes it (as it removes every folder whose process is gone).
+    expect(readdirSync(res.tmp).filter((f) => f.startsWith(`stagebench-registry-${res.pid}-`))).toHaveLength(1);
+    expect(await removeOrphanStorage(res.tmp)).toHaveLength(1);
+    expect(readdirSync(res.tmp).filter((f) => f.startsWith('stagebench-registry-'))).toEqual([]);
   });
 });
