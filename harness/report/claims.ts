@@ -3,6 +3,7 @@ import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { cell } from './markdown.js';
 import { formatBytes, formatChange, formatMs } from '../format/units.js';
+import { spreadWarning, WIDE_SPREAD } from '../stats/summary.js';
 
 export type Verdict = 'held' | 'did not hold' | 'cannot be checked here';
 
@@ -66,7 +67,15 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
   }
 }
 
-/** "Smaller images = faster pulls and deployments": the exact download bytes, their time at --bandwidth, and the timed pull + start, against single. */
+/** Timed rounds each side needs before its pull + start median decides the time half of the deploy claim. */
+const DEPLOY_MIN_ROUNDS = 3;
+
+/**
+ * "Smaller images = faster pulls and deployments", against single. The bytes decide the download half exactly
+ * (from the pushed manifests). The time half is decided by the timed pull + start medians only when both sides
+ * have at least DEPLOY_MIN_ROUNDS timed rounds and neither has a spread warning (the run's own rule, MAD over
+ * 10 % of the median); otherwise the time difference is within the noise and the claim cannot be checked here.
+ */
 function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResult): Omit<ClaimRow, 'text' | 'scenario' | 'variant'> {
   const single = variants.find((x) => x.id === 'single');
   if (!results.deploy) {
@@ -83,17 +92,33 @@ function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResu
     `pull + start ${time(d)} (single ${time(s)})`;
   const fewer = d.withBaseBytes < s.withBaseBytes && d.withoutBaseBytes < s.withoutBaseBytes;
   const faster = d.deployMs < s.deployMs;
+  const noise = [...tooNoisy(v.id, d), ...tooNoisy('single', s)];
   const rate = results.deploy.bandwidth ? ` Download times at ${results.deploy.bandwidth}, computed from the exact bytes.` : '';
   const held = [d, s].some((x) => x.fetchedBytes < x.withBaseBytes)
     ? ` This engine recognised some of the images' own layers under new digests, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
     : '';
   const other = v.baseImages.join(',') !== single!.baseImages.join(',');
   const confound = other ? ` Its final stage starts from ${v.baseImages.join(', ') || 'scratch'}, single's from ${single!.baseImages.join(', ')}: "with the base" is each one's own, so part of the difference is the base.` : '';
+  const [verdict, outcome]: [Verdict, string] = !fewer
+    ? ['did not hold', 'not fewer bytes']
+    : noise.length > 0
+      ? ['cannot be checked here', `fewer bytes (a faster download at any bandwidth), but the pull + start difference is within the noise (${noise.join('; ')}): more --runs or a quieter machine decide it`]
+      : [faster ? 'held' : 'did not hold', faster ? 'fewer bytes, faster' : 'fewer bytes, not faster'];
   return {
     measured,
-    verdict: fewer && faster ? 'held' : 'did not hold',
-    why: `held means fewer compressed bytes to download, with and without the base, and a lower median pull (from a loopback registry) + start on this engine; ${fewer ? 'fewer bytes' : 'not fewer bytes'}, ${faster ? 'faster' : 'not faster'}.${rate}${held}${confound}`,
+    verdict,
+    why:
+      `held means fewer compressed bytes to download, with and without the base, and a lower median pull (from a loopback registry) + start on this engine, ` +
+      `over at least ${DEPLOY_MIN_ROUNDS} timed rounds each with MAD within ${WIDE_SPREAD * 100} % of the median; ${outcome}.${rate}${held}${confound}`,
   };
+}
+
+/** Why one side's pull + start median cannot decide the time half: too few timed rounds, or a spread warning. */
+function tooNoisy(who: string, x: NonNullable<VariantResult['deploy']>): string[] {
+  const stats = x.deployStats;
+  const n = stats?.n ?? 1;
+  if (!stats || n < DEPLOY_MIN_ROUNDS) return [`${who}: ${n} timed round${n === 1 ? '' : 's'}`];
+  return spreadWarning(stats) ? [`${who}: MAD ${Math.round((stats.mad / stats.median) * 100)} % of the median`] : [];
 }
 
 /** "Fewer build tools" as a package count: what the variant ships beside what single ships, when both were inventoried. */

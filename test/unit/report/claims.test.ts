@@ -48,8 +48,8 @@ test('docs/claims.md is what `npm run docs` generates from the committed results
   expect(readFileSync(new URL('../../../docs/claims.md', import.meta.url), 'utf8')).toBe(renderClaims(committed, latest, 'docs/reference/results.json'));
 });
 
-/** A deploy record: bytes a host with / without the base downloads, and the timed pull + start samples. */
-const deploy = (withBase: number, withoutBase: number, samples: number[], fetched = withBase) => ({
+/** A deploy record: bytes a host with / without the base downloads, and the timed pull + start samples (MAD 10 ms unless given). */
+const deploy = (withBase: number, withoutBase: number, samples: number[], fetched = withBase, mad = 10) => ({
   configBytes: 1000,
   layers: [],
   withBaseBytes: withBase,
@@ -58,7 +58,7 @@ const deploy = (withBase: number, withoutBase: number, samples: number[], fetche
   pullMs: 0,
   startMs: 0,
   deployMs: [...samples].sort((a, b) => a - b)[1]!,
-  deployStats: { n: 3, median: [...samples].sort((a, b) => a - b)[1]!, mean: 0, stddev: 0, min: 0, max: 0, mad: 10, outliers: [] },
+  deployStats: { n: samples.length, median: [...samples].sort((a, b) => a - b)[1]!, mean: 0, stddev: 0, min: 0, max: 0, mad, outliers: [] },
   downloadMs: { withBase: Math.round((withBase * 8) / 100_000), withoutBase: Math.round((withoutBase * 8) / 100_000) },
 });
 const deployClaim: ClaimsFile = { title: 't', source: 's', claims: [{ text: 'faster deploys', scenario: 'node-app', variants: ['multi', 'prod'], check: { kind: 'faster-deploy' } }] };
@@ -89,4 +89,22 @@ test('faster deploys: held on fewer bytes and a lower pull + start median, with 
     ['cannot be checked here', '—', 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it'],
     ['cannot be checked here', '—', 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it'],
   ]);
+});
+
+test('faster deploys: a pull + start median within the noise decides nothing (a spread warning, or fewer than 3 rounds); the bytes still decide a \'did not hold\'', () => {
+  const run = (single: ReturnType<typeof deploy>, multi: ReturnType<typeof deploy>) =>
+    judgeClaims(deployClaim, {
+      ...results([variant('single', { sizeBytes: 900_000_000, deploy: single }), variant('multi', { sizeBytes: 160_000_000, deploy: multi }), variant('prod', { sizeBytes: 150_000_000 })]),
+      deploy: { registry: 'docker-registry 2.8.2+ds1' },
+    })[0]!;
+  // single's MAD is 48 % of its median (n=3): the run warned, so the lower median of multi holds nothing.
+  const noisy = run(deploy(120_000_000, 160_000_000, [1200, 2220, 3300], undefined, 1060), deploy(50_000_000, 90_000_000, [1700, 1830, 2000]));
+  expect(noisy.verdict).toBe('cannot be checked here');
+  expect(noisy.why).toContain('over at least 3 timed rounds each with MAD within 10 % of the median; fewer bytes (a faster download at any bandwidth), but the pull + start difference is within the noise (single: MAD 48 % of the median)');
+  // Two timed rounds each: too few to decide, whatever the medians.
+  const few = run(deploy(120_000_000, 160_000_000, [900, 1000]), deploy(50_000_000, 90_000_000, [400, 500]));
+  expect(few.verdict).toBe('cannot be checked here');
+  expect(few.why).toContain('within the noise (multi: 2 timed rounds; single: 2 timed rounds)');
+  // Not fewer bytes: did not hold, noise or not.
+  expect(run(deploy(50_000_000, 90_000_000, [900, 1000]), deploy(50_000_000, 90_000_000, [400, 500])).verdict).toBe('did not hold');
 });
