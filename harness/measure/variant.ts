@@ -155,7 +155,16 @@ export class VariantRun {
     return this.guard(async () => {
       const { result, opts, scenario, lastImage } = this;
       const smoke = scenario.file.smoke;
-      if (result.status !== 'ok' || result.smoke?.status !== 'ok' || !result.imageId || !result.imageTag || !lastImage || !smoke) return;
+      // A variant that did not build (or was not measured) says why in its failure.
+      if (result.status !== 'ok' || !result.imageId || !result.imageTag || !lastImage) return;
+      // Deploy times the start to the first passing smoke check: without one that passed there is nothing to time.
+      if (!smoke || result.smoke?.status !== 'ok') {
+        const why = !smoke
+          ? 'its scenario has no smoke check (deploy times the start to the first passing one): add `smoke` to its scenario.json'
+          : `its smoke check ${result.smoke ? 'failed' : 'did not run'}, and deploy times the start to the first passing one`;
+        result.warnings = [...(result.warnings ?? []), `deploy not measured: ${why}`];
+        return;
+      }
       const scratch = this.finalFrom.toLowerCase() === 'scratch';
       const baseDiffIds = scratch ? [] : (await this.engine.inspect(this.finalFrom)).diffIds;
       this.deployRun = new DeployRun(

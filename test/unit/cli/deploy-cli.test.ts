@@ -14,18 +14,18 @@ beforeAll(async () => {
   await import('../../../harness/cli/output.js');
 }, 60_000);
 
-/** The fixture scenarios, with a command smoke check the fake engine can pass. */
-function scenarios(): string {
+/** The fixture scenarios, with a command smoke check the fake engine can pass (or, smoke false, none). */
+function scenarios(smoke = true): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-deploy-cli-'));
   cpSync(new URL('../../fixtures/scenarios', import.meta.url).pathname, join(dir, 'scenarios'), { recursive: true });
   const file = join(dir, 'scenarios', 'hello', 'scenario.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...json, smoke: { command: ['/bin/true'], timeoutMs: 1000 } }));
+  const { smoke: _smoke, ...json } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify(smoke ? { ...json, smoke: { command: ['/bin/true'], timeoutMs: 1000 } } : json));
   return dir;
 }
 
-async function stagebench(argv: string[], engineOpts: FakeEngineOptions = {}, startRegistry?: () => Promise<never>) {
-  const dir = scenarios();
+async function stagebench(argv: string[], engineOpts: FakeEngineOptions = {}, startRegistry?: () => Promise<never>, smoke = true) {
+  const dir = scenarios(smoke);
   const registry = fakeRegistry();
   const engine = fakeEngine({ smokeExit: 0, registry, ...engineOpts });
   let stderr = '';
@@ -120,6 +120,17 @@ test('an image an earlier --keep-images run still tags (a cached rebuild keeps i
   expect(variants.filter((v) => v.id !== 'single').map((v) => v.deploy === undefined)).toEqual([false, false]);
   expect(res.engine.refs.get(kept)).toBe(single.imageId);
   expect(res.engine.refs.get(single.imageTag!)).toBe(single.imageId);
+});
+
+test.each([
+  ['its smoke check failed', { smokeExit: 1 }, true, 'deploy not measured: its smoke check failed, and deploy times the start to the first passing one'],
+  ['its scenario has no smoke check', {}, false, 'deploy not measured: its scenario has no smoke check (deploy times the start to the first passing one): add `smoke` to its scenario.json'],
+])('a variant not deployed because %s: a warning says so, and nothing is pushed', async (_why, engineOpts, smoke, warning) => {
+  const res = await stagebench(['--deploy'], engineOpts, undefined, smoke);
+  const variants = res.results().scenarios[0]!.variants;
+  expect(variants.map((v) => v.deploy)).toEqual([undefined, undefined, undefined]);
+  for (const v of variants) expect(v.warnings).toEqual(expect.arrayContaining([warning]));
+  expect(res.registry.accessLog()).toEqual([]);
 });
 
 test('a registry that cannot start: exit 2 with the fix, nothing built', async () => {
