@@ -304,9 +304,9 @@ export const DEPLOY_METHODS: Record<string, string> = {
     'with --deploy, per variant with a passing smoke check, once every variant of the scenario is built and checked: the image is tagged <registry>/stagebench-deploy/<scenario>:<variant>-<run id> and pushed (POST /images/{name}/push) to a docker-registry ' +
     'stagebench started on 127.0.0.1 with its own temporary storage. Then round by round (--warmup untimed, then --runs timed), variants interleaved as builds are; each round, untimed: the registry gets a copy of the manifest whose layers above the base are the same blobs ' +
     'with a new gzip header MTIME (same size and data, a digest no engine has seen, so no engine can take them from what it still holds: the build cache, other images); the run\'s references to the image are removed ' +
-    '(never forced; base images stay, as on a host that has the base). Timed: the copy is pulled (POST /images/create), then started as startMs is. Afterwards the run\'s tag is put back and the registry references removed.',
+    '(never forced; base images stay, as on a host that has the base). Timed: the copy is pulled (Docker: POST /images/create; Podman: its libpod endpoint POST /libpod/images/pull with tlsVerify=false, since its compat pull asks a plain-HTTP registry for TLS), then started as startMs is. Afterwards the run\'s tag is put back and the registry references removed.',
   'deploy.pullMs':
-    'clock (performance.now) around POST /images/create until its progress stream ends: download from the loopback registry and unpack, as the engine does it. Median over the timed rounds, pullStats as buildStats.',
+    'clock (performance.now) around the pull request (Docker: POST /images/create; Podman: POST /libpod/images/pull) until its progress stream ends: download from the loopback registry and unpack, as the engine does it. Median over the timed rounds, pullStats as buildStats.',
   'deploy.startMs': 'as startMs, on the image just pulled. deploy.deployMs: pull + start of each round, median over the rounds, deployStats as buildStats.',
   'deploy.bytes':
     'withBaseBytes / withoutBaseBytes: exact, from the pushed manifest (config + layer blob sizes); a layer is inBase when the image\'s RootFS.Layers start with the final FROM image\'s and it is among them. ' +
