@@ -10,7 +10,7 @@ import { runBench } from '../measure/run-bench.js';
 import { type DeployRegistry, startLoopbackRegistry } from '../measure/registry.js';
 import { neededServices, startServices } from '../measure/services.js';
 import { markUnfinished, publishGateReport, publishResults } from '../output/publish.js';
-import { ensureWritableDir } from '../output/write.js';
+import { ensureWritableDir, ensureWritableFile } from '../output/write.js';
 import { gitState } from '../results/git.js';
 import { createProgress } from '../report/progress.js';
 import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
@@ -59,6 +59,8 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   }
   const outDir = resolve(io.cwd, out);
   await ensureWritableDir(outDir, `--out ${out}`);
+  // The gate report is written after every build: a path it cannot take is refused now, not after the run.
+  if (reportFile) await ensureWritableFile(resolve(io.cwd, reportFile), '--report <file>');
   const terminal = terminalFor(io.stdout, io.env, args);
   // Redrawn in place on a terminal (colour or not), cut to its width; plain lines otherwise.
   const progress = createProgress(io.stderr, !!io.stderr.isTTY && io.env.TERM !== 'dumb' && format !== 'json', () => io.stderr.columns ?? 80);

@@ -71,6 +71,23 @@ export async function ensureWritableDir(dir: string, what: string): Promise<void
   }
 }
 
+/**
+ * A file the user named (`--report <file>`) checked before anything is measured: its folder is made and
+ * writable, and the file, when it is there, can be written. A usage error (exit 2) naming the flag otherwise.
+ */
+export async function ensureWritableFile(file: string, chosenBy: ChosenBy): Promise<void> {
+  try {
+    await makeDir(dirname(file));
+    await access(dirname(file), constants.W_OK);
+    await access(file, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  } catch (err) {
+    const problem = writeProblem(file, err, chosenBy);
+    throw new UsageError(problem.message, `pass ${chosenBy} in a folder you can write`);
+  }
+}
+
 /** Writes via a temporary file and a rename, so a reader never sees half a file; the temporary file never outlives a failure. */
 export async function writeAtomic(file: string, content: string | Uint8Array, chosenBy?: ChosenBy): Promise<void> {
   await makeDir(dirname(file)).catch((err: unknown) => {

@@ -165,6 +165,15 @@ test('exit 0: --baseline within the rules', async () => {
   expect(res.stdout).toContain('PASS');
 });
 
+test('exit 2: a --report file that cannot be written is refused before anything is built', async () => {
+  // A regular file where the report's folder should be: no user can make that folder.
+  const res = await stagebench([...RUN, '--baseline', 'base.json', '--report', 'base.json/gate.md'], { files: { 'base.json': await baseline(80 * MB) } });
+  expect(res.code).toBe(2);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toMatch(/cannot write \S*base\.json/);
+  expect(res.stderr).toContain('fix: pass --report <file> in a folder you can write');
+});
+
 test('exit 2: a baseline from another engine is refused before anything is built', async () => {
   const other = await baseline(80 * MB, (r) => (r.engine.storageDriver = 'btrfs'));
   const res = await stagebench([...RUN, '--baseline', 'base.json'], { files: { 'base.json': other } });
