@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import type { DeployRegistry } from '../measure/registry.js';
+import type { DeployRegistry, RegistryOptions } from '../measure/registry.js';
 import type { TextSink } from '../report/progress.js';
 import type { Stream } from './output.js';
 
@@ -17,5 +17,5 @@ export interface CliIo {
   /** Tests may pass their own engine; the default talks to DOCKER_HOST or the local socket. */
   engine?: Engine;
   /** Tests may pass their own loopback registry for --deploy; the default starts Debian's docker-registry. */
-  startRegistry?: (signal: AbortSignal, env: Record<string, string | undefined>) => Promise<DeployRegistry>;
+  startRegistry?: (signal: AbortSignal, env: Record<string, string | undefined>, options?: RegistryOptions) => Promise<DeployRegistry>;
 }

@@ -37,7 +37,7 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 /** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
 export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
   // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
-  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs: _timeout, ...measure } = args;
+  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs, ...measure } = args;
   const root = resolve(io.cwd, scenariosDir ?? 'scenarios');
   // A folder named on the command line must be there: a typo would otherwise measure only the config's scenarios.
   if (scenariosDir !== undefined && !existsSync(root)) {
@@ -83,7 +83,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     let registry: DeployRegistry | undefined;
     if (measure.deploy) {
       const stopOthers = stopServices;
-      registry = await (io.startRegistry ?? startLoopbackRegistry)(controller.signal, io.env);
+      registry = await (io.startRegistry ?? startLoopbackRegistry)(controller.signal, io.env, { timeoutMs: engineTimeoutMs });
       progress.line(`deploy: ${registry.version} on ${registry.address}`);
       const started = registry;
       stopServices = async () => {

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEFAULT_ENGINE_TIMEOUT_MS, deadline } from '../engine/deadline.js';
 import { ConfigError, errorMessage, InterruptedError } from '../errors.js';
 import { writeAtomic } from '../output/write.js';
 import { processAlive } from '../process-alive.js';
@@ -87,9 +88,17 @@ let setpriv: Promise<boolean> | undefined;
 const hasSetpriv = (env: Record<string, string | undefined>) =>
   (setpriv ??= execa('setpriv', ['--help'], { env, extendEnv: false, reject: false }).then((r) => r.exitCode === 0 && /--pdeathsig/.test(r.stdout)));
 
-/** For the fault tests: a read-only registry refuses every push, as a full or read-only one does. */
 export interface RegistryOptions {
+  /** How long one request to the registry may wait for its answer to begin (the run's --engine-timeout). */
+  timeoutMs?: number;
+  /** For the fault tests: a read-only registry refuses every push, as a full or read-only one does. */
   readOnly?: boolean;
+}
+
+/** Every request to the registry stops on Ctrl-C (the run's signal) and when its answer has not begun within timeoutMs. */
+export interface RequestLimits {
+  signal: AbortSignal;
+  timeoutMs: number;
 }
 
 type Started = { registry: Omit<DeployRegistry, 'version'> } | { why: string; portTaken: boolean };
@@ -145,12 +154,13 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
     }
     const ok = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
     if (ok) {
+      const limits: RequestLimits = { signal, timeoutMs: options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS };
       return {
         registry: {
           address,
           accessLog: () => log,
-          manifest: (repository, tag) => readManifest(address, repository, tag),
-          republish: (repository, from, to, layers, stamp) => republish(address, repository, from, to, layers, stamp),
+          manifest: (repository, tag) => readManifest(address, repository, tag, limits),
+          republish: (repository, from, to, layers, stamp) => republish(address, repository, from, to, layers, stamp, limits),
           stop,
         },
       };
@@ -167,30 +177,41 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
   return { why: tail || 'it exited at once', portTaken: /address already in use/.test(tail) };
 }
 
-/** GET with the manifest types, the raw body kept (its digest is what the manifest names). */
-async function fetchManifest(address: string, repository: string, tag: string): Promise<{ text: string; type: string }> {
-  const url = `http://${address}/v2/${repository}/manifests/${tag}`;
-  let res: Response;
+/**
+ * One request to the registry, under `limits`: the clock runs until the answer begins (a blob's body may take
+ * longer to read), Ctrl-C ends it at any point. A stuck registry is an error naming the request, not a hang.
+ */
+async function registryFetch(url: string, init: RequestInit, limits: RequestLimits): Promise<Response> {
+  const limit = deadline(limits.timeoutMs, limits.signal);
   try {
-    res = await fetch(url, { headers: { Accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(10_000) });
+    return await fetch(url, { ...init, signal: limit.signal });
   } catch (err) {
-    throw new Error(`the loopback registry did not answer GET ${url}: ${errorMessage((err as Error).cause ?? err)}`, { cause: err });
+    const why = limit.timedOut ? `no answer within ${limits.timeoutMs / 1000} s (--engine-timeout gives it longer)` : errorMessage((err as Error).cause ?? err);
+    throw new Error(`the loopback registry did not answer ${init.method ?? 'GET'} ${url}: ${why}`, { cause: err });
+  } finally {
+    limit.disarm();
   }
+}
+
+/** GET with the manifest types, the raw body kept (its digest is what the manifest names). */
+async function fetchManifest(address: string, repository: string, tag: string, limits: RequestLimits): Promise<{ text: string; type: string }> {
+  const url = `http://${address}/v2/${repository}/manifests/${tag}`;
+  const res = await registryFetch(url, { headers: { Accept: MANIFEST_TYPES } }, limits);
   if (!res.ok) throw new Error(`the loopback registry answered GET ${url} with HTTP ${res.status}`);
   return { text: await res.text(), type: res.headers.get('content-type') ?? 'application/vnd.docker.distribution.manifest.v2+json' };
 }
 
-async function republish(address: string, repository: string, from: string, to: string, layers: string[], stamp: number): Promise<Map<string, string>> {
-  const manifest = await fetchManifest(address, repository, from);
+export async function republish(address: string, repository: string, from: string, to: string, layers: string[], stamp: number, limits: RequestLimits): Promise<Map<string, string>> {
+  const manifest = await fetchManifest(address, repository, from, limits);
   const renamed = new Map<string, string>();
   for (const digest of layers) {
-    const fresh = await restamp(address, repository, digest, stamp);
+    const fresh = await restamp(address, repository, digest, stamp, limits);
     if (fresh) renamed.set(digest, fresh);
   }
   let text = manifest.text;
   for (const [old, fresh] of renamed) text = text.split(old).join(fresh);
   const url = `http://${address}/v2/${repository}/manifests/${to}`;
-  const put = await fetch(url, { method: 'PUT', body: text, headers: { 'Content-Type': manifest.type }, signal: AbortSignal.timeout(30_000) });
+  const put = await registryFetch(url, { method: 'PUT', body: text, headers: { 'Content-Type': manifest.type } }, limits);
   if (put.status !== 201) throw new Error(`the loopback registry answered PUT ${url} with HTTP ${put.status}: ${(await put.text()).slice(0, 200)}`);
   return renamed;
 }
@@ -201,11 +222,11 @@ async function republish(address: string, repository: string, from: string, to: 
  * digest (Docker's v2 metadata, Podman's blob info cache, the containerd content store), so a pull of the copy
  * downloads and unpacks it as a host without it would. Undefined for a blob that is not gzip.
  */
-async function restamp(address: string, repository: string, digest: string, stamp: number): Promise<string | undefined> {
+async function restamp(address: string, repository: string, digest: string, stamp: number, limits: RequestLimits): Promise<string | undefined> {
   const base = `http://${address}/v2/${repository}/blobs`;
-  const blob = await fetch(`${base}/${digest}`);
+  const blob = await registryFetch(`${base}/${digest}`, {}, limits);
   if (!blob.ok || !blob.body) throw new Error(`the loopback registry answered GET ${base}/${digest} with HTTP ${blob.status}`);
-  const started = await fetch(`${base}/uploads/`, { method: 'POST' });
+  const started = await registryFetch(`${base}/uploads/`, { method: 'POST' }, limits);
   if (started.status !== 202) throw new Error(`the loopback registry refused an upload to ${repository} (HTTP ${started.status})`);
   const hash = createHash('sha256');
   let offset = 0;
@@ -226,24 +247,25 @@ async function restamp(address: string, repository: string, digest: string, stam
   const location = (res: Response) => new URL(res.headers.get('location') ?? '', `http://${address}`).toString();
   let patched: Response;
   try {
-    patched = await fetch(location(started), { method: 'PATCH', body: stamped, duplex: 'half', headers: { 'Content-Type': 'application/octet-stream' } } as RequestInit);
+    patched = await registryFetch(location(started), { method: 'PATCH', body: stamped, duplex: 'half', headers: { 'Content-Type': 'application/octet-stream' } } as RequestInit, limits);
   } catch (err) {
-    await fetch(location(started), { method: 'DELETE' }).catch(() => undefined);
-    if (err instanceof NotGzip || (err as Error).cause instanceof NotGzip) return undefined;
+    await fetch(location(started), { method: 'DELETE', signal: AbortSignal.timeout(limits.timeoutMs) }).catch(() => undefined);
+    // The stream's NotGzip, under fetch's TypeError and registryFetch's message.
+    for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof NotGzip) return undefined;
     throw err;
   }
   if (patched.status !== 202) throw new Error(`the loopback registry answered the upload of ${digest} with HTTP ${patched.status}`);
   const fresh = `sha256:${hash.digest('hex')}`;
   const end = location(patched);
-  const put = await fetch(`${end}${end.includes('?') ? '&' : '?'}digest=${encodeURIComponent(fresh)}`, { method: 'PUT' });
+  const put = await registryFetch(`${end}${end.includes('?') ? '&' : '?'}digest=${encodeURIComponent(fresh)}`, { method: 'PUT' }, limits);
   if (put.status !== 201) throw new Error(`the loopback registry answered the upload of ${digest} with HTTP ${put.status}`);
   return fresh;
 }
 
 class NotGzip extends Error {}
 
-async function readManifest(address: string, repository: string, tag: string): Promise<PushedManifest> {
-  const body = JSON.parse((await fetchManifest(address, repository, tag)).text) as Partial<PushedManifest>;
+async function readManifest(address: string, repository: string, tag: string, limits: RequestLimits): Promise<PushedManifest> {
+  const body = JSON.parse((await fetchManifest(address, repository, tag, limits)).text) as Partial<PushedManifest>;
   if (!body.config || !Array.isArray(body.layers)) throw new Error(`the manifest of ${repository}:${tag} has no config or layers (a manifest list?)`);
   return { config: { digest: body.config.digest, size: body.config.size }, layers: body.layers.map((l) => ({ digest: l.digest, size: l.size })) };
 }
