@@ -63,16 +63,14 @@ export function parseAccessLine(line: string): AccessLine | undefined {
 
 /**
  * The blobs of `repository` a client downloaded in these requests: every GET of /v2/<repository>/blobs/<digest>
- * answered 200 or 206, with the bytes the registry sent, summed per digest. HEAD requests (existence checks)
- * and refused requests fetch nothing.
+ * answered 200 or 206. HEAD requests (existence checks) and refused requests fetch nothing.
  */
-export function fetchedBlobs(lines: AccessLine[], repository: string): Map<string, number> {
+export function fetchedBlobs(lines: AccessLine[], repository: string): Set<string> {
   const prefix = `/v2/${repository}/blobs/`;
-  const fetched = new Map<string, number>();
+  const fetched = new Set<string>();
   for (const l of lines) {
     if (l.method !== 'GET' || (l.status !== 200 && l.status !== 206) || !l.path.startsWith(prefix)) continue;
-    const digest = l.path.slice(prefix.length).split('?')[0]!;
-    fetched.set(digest, (fetched.get(digest) ?? 0) + l.bytes);
+    fetched.add(l.path.slice(prefix.length).split('?')[0]!);
   }
   return fetched;
 }

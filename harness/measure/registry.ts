@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_ENGINE_TIMEOUT_MS, deadline } from '../engine/deadline.js';
 import { ConfigError, errorMessage, InterruptedError } from '../errors.js';
@@ -49,8 +49,12 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
   if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
     throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
   }
-  await removeOrphanStorage(tmpdir());
-  const storage = await mkdtemp(join(tmpdir(), `${STORAGE_PREFIX}${process.pid}-`));
+  // The temp dir of the environment stagebench was given (TMPDIR, as os.tmpdir() reads it from the process's).
+  const temp = env.TMPDIR ? env.TMPDIR.replace(/(.)\/+$/, '$1') : tmpdir();
+  await removeOrphanStorage(temp);
+  const storage = await mkdtemp(join(temp, `${STORAGE_PREFIX}${process.pid}-`)).catch((err: unknown) => {
+    throw tempDirProblem(temp, err);
+  });
   try {
     for (let attempt = 1; ; attempt++) {
       const started = await startOnce(binary, storage, signal, env, options);
@@ -83,6 +87,10 @@ export async function removeOrphanStorage(dir: string, alive: (pid: number) => b
   const removed = await Promise.all(orphans.map((name) => rm(join(dir, name), { recursive: true, force: true }).then(() => name, () => undefined)));
   return removed.filter((name) => name !== undefined);
 }
+
+/** The registry's storage and configuration cannot be written: the temp dir is at fault, not --out. */
+const tempDirProblem = (temp: string, err: unknown) =>
+  new ConfigError(`the loopback registry's storage cannot be written in the temp dir (${temp}): ${errorMessage(err)}`, 'set TMPDIR to a folder you can write, or leave out --deploy');
 
 let setpriv: Promise<boolean> | undefined;
 const hasSetpriv = (env: Record<string, string | undefined>) =>
@@ -122,7 +130,9 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
   ].join('\n');
   // Its own file in the storage folder: /dev/stdin cannot be opened on the socket Node's child stdin is.
   const file = join(storage, 'config.yml');
-  await writeAtomic(file, config);
+  await writeAtomic(file, config).catch((err: unknown) => {
+    throw tempDirProblem(dirname(storage), err);
+  });
   // Under setpriv --pdeathsig (util-linux), the registry is stopped with stagebench even when stagebench is
   // killed outright (SIGKILL), when nothing of stagebench runs to stop it; without setpriv, as it is.
   const [cmd, ...args] = (await hasSetpriv(env)) ? ['setpriv', '--pdeathsig', 'TERM', '--', binary, 'serve', file] : [binary, 'serve', file];

@@ -52,9 +52,5 @@ test('the access log: only GETs of this repository\'s blobs answered 200/206 wer
   expect(parsed[0]).toEqual({ method: 'GET', path: '/v2/', status: 200, bytes: 2 });
   expect(parsed[9]).toBeUndefined();
   const fetched = fetchedBlobs(parsed.filter((l) => l !== undefined), 'stagebench/hello');
-  expect([...fetched]).toEqual([
-    ['sha256:c', 1439],
-    ['sha256:l1', 98],
-    ['sha256:l2', 884],
-  ]);
+  expect([...fetched]).toEqual(['sha256:c', 'sha256:l1', 'sha256:l2']);
 });
