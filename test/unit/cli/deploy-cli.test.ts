@@ -70,7 +70,8 @@ test('--deploy --bandwidth: exact bytes with and without the base, what was fetc
     [false, true],
     [false, true],
   ]);
-  expect(results.scenarios[0]!.variants.flatMap((v) => v.warnings ?? []).filter((w) => w.startsWith('deploy'))).toEqual([]);
+  // No deploy warning but, maybe, the spread one: the fake's pulls take 0-2 ms, so two rounds can differ by 100 %.
+  expect(results.scenarios[0]!.variants.flatMap((v) => v.warnings ?? []).filter((w) => w.startsWith('deploy') && !w.startsWith('deploy time: spread'))).toEqual([]);
   // Afterwards: the registry stopped, no pushed reference left, every variant's run tag on its own image again.
   expect(res.registry.stopped).toBe(true);
   expect([...res.engine.refs.keys()].filter((r) => r.includes('127.0.0.1:5999'))).toEqual([]);
