@@ -38,15 +38,24 @@ if ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q verdaccio; then
   exit 0
 fi
 
+# Verdaccio stops listening at once on SIGTERM, then takes about another second to exit. Wait (polling every
+# 20 ms, up to 10 s) until its port is closed: it serves nothing more and a new start can take the port. A
+# detached watcher sees the exit through (SIGKILL after 10 s), so a run never waits on the proxy's shutdown.
+port=$(awk -F: '/^listen:/ { print $NF; exit }' "$here/config.yaml" 2>/dev/null || true)
+port=${port:-${STAGEBENCH_NPM_PROXY_PORT:-4873}}
+port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; }
 kill -TERM "$pid"
-# Poll every 20 ms (up to 10 s): the stop costs what Verdaccio takes to exit, not a fixed wait.
 for _ in $(seq 1 500); do
   kill -0 "$pid" 2>/dev/null || break
+  port_open || break
   sleep 0.02
 done
-if kill -0 "$pid" 2>/dev/null; then
-  log "pid $pid ignored SIGTERM for 10s; sending SIGKILL"
+if kill -0 "$pid" 2>/dev/null && port_open; then
+  log "pid $pid still serves 10s after SIGTERM; sending SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
 fi
 rm -f "$pidfile"
+if kill -0 "$pid" 2>/dev/null; then
+  setsid bash -c 'for _ in $(seq 1 500); do kill -0 "$1" 2>/dev/null || exit 0; sleep 0.02; done; kill -KILL "$1" 2>/dev/null' _ "$pid" </dev/null >/dev/null 2>&1 &
+fi
 log "stopped (pid $pid)"
