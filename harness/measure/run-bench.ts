@@ -4,6 +4,7 @@ import { PullSizer } from '../engine/compressed-size.js';
 import { workerGzip } from '../engine/gzip-pool.js';
 import { MemoryRecordCache } from '../engine/layer-cache.js';
 import type { Engine, RunMade } from '../engine/engine.js';
+import { diskUsageOf } from './composition.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
 import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
@@ -100,11 +101,13 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
             }
           }
         }
+        // Every variant's image is on the engine now, and stays until clean-up: one disk-usage answer serves them all.
+        const usage = opts.signal.aborted ? undefined : await diskUsageOf(engine, runs.flatMap((r) => r.builtImage ?? []));
         for (const run of runs) {
           if (opts.signal.aborted) run.interrupted();
           else {
             if (run.result.status === 'ok') opts.progress.measuring(scenario.name, run.result.id);
-            await run.finish();
+            await run.finish(usage);
           }
         }
         if (opts.registry) await deployAll(scenario.name, runs, opts.registry, opts);

@@ -7,7 +7,7 @@ import { EngineUnreachableError, errorMessage } from '../errors.js';
 import type { CacheMode, VariantResult } from '../results/schema.js';
 import type { Scenario, Variant } from '../scenarios/scenario.js';
 import { buildInMode, buildLeftovers, explainFailure, stepsOf } from './build.js';
-import { measureComposition } from './composition.js';
+import { type DiskUsage, measureComposition } from './composition.js';
 import { fileFields } from './files.js';
 import { checkContains } from './contains.js';
 import type { BenchOptions } from './options.js';
@@ -50,6 +50,11 @@ export class VariantRun {
   }
 
   /** False for a variant the run never got to (stopped or interrupted before its first build). */
+  /** The image finish() measures: the last one built from the scenario's own content, once the variant built. */
+  get builtImage(): ImageFacts | undefined {
+    return this.result.status === 'ok' ? this.lastImage : undefined;
+  }
+
   get attempted(): boolean {
     return this.result.status === 'ok' || this.failed;
   }
@@ -211,12 +216,12 @@ export class VariantRun {
   }
 
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
-  finish(): Promise<void> {
+  finish(usage?: DiskUsage): Promise<void> {
     return this.guard(async () => {
       const { result, scenario, opts, request, lastImage } = this;
       if (result.status !== 'ok' || !result.imageId || !request || !lastImage) return;
       Object.assign(result, timingFields(this.samples, opts.modes, this.timedSteps, result.warnings));
-      Object.assign(result, await measureComposition(this.engine, lastImage, this.finalFrom));
+      Object.assign(result, await measureComposition(this.engine, lastImage, this.finalFrom, usage));
       if (opts.compressed || opts.files) await this.analyzeLayers(lastImage);
       const labels = containerLabels(this.runId, scenario.name, result.id);
       if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, labels);

@@ -1,5 +1,6 @@
 import type { Engine, ImageFacts } from '../../../harness/engine/engine.js';
-import { measureComposition } from '../../../harness/measure/composition.js';
+import { diskUsageOf, measureComposition } from '../../../harness/measure/composition.js';
+import { EngineUnreachableError } from '../../../harness/errors.js';
 import { fakeEngine } from '../cli/fake-engine.js';
 
 const image = (history: ImageFacts['history'], sizeBytes: number): ImageFacts => ({ id: 'sha256:img', sizeBytes, layerCount: history.length, historyCount: history.length, history, diffIds: [] });
@@ -34,4 +35,21 @@ test('a history that does not start with the base history marks nothing as inher
   const engine = fakeEngine({ history: { 'node:24': [{ createdBy: 'ADD other', sizeBytes: 10 }] }, sizes: { 'node:24': 10 } });
   const built = image([{ createdBy: 'ADD rootfs', sizeBytes: 10 }], 10);
   expect((await measureComposition(engine, built, 'node:24')).layers).toEqual([{ sizeBytes: 10, createdBy: 'ADD rootfs', fromBase: false }]);
+});
+
+test('one disk-usage answer serves several images; with one image, or when it fails, each asks on its own', async () => {
+  const asked: string[][] = [];
+  const answer = new Map([['sha256:a', { uniqueBytes: 1, sharedBytes: 2 }], ['sha256:b', { uniqueBytes: 3, sharedBytes: 4 }]]);
+  const engine: Engine = { ...fakeEngine(), diskUsage: async (images) => (asked.push(images.map((i) => i.id)), answer) };
+  const a = { ...image([], 3), id: 'sha256:a' };
+  const b = { ...image([], 7), id: 'sha256:b' };
+  const usage = await diskUsageOf(engine, [a, b]);
+  expect(asked).toEqual([['sha256:a', 'sha256:b']]);
+  expect((await measureComposition(engine, b, 'scratch', usage)).uniqueBytes).toBe(3);
+  expect(asked).toHaveLength(1);
+  expect(await diskUsageOf(engine, [a])).toBeUndefined();
+  const failing: Engine = { ...engine, diskUsage: async () => Promise.reject(new Error('409 already running')) };
+  expect(await diskUsageOf(failing, [a, b])).toBeUndefined();
+  const gone: Engine = { ...engine, diskUsage: async () => Promise.reject(new EngineUnreachableError('gone')) };
+  await expect(diskUsageOf(gone, [a, b])).rejects.toBeInstanceOf(EngineUnreachableError);
 });

@@ -199,3 +199,11 @@ test("each built variant's measuring steps come under its own name, not under th
     'step compressing layers for the pull size',
   ]);
 });
+
+test("one disk-usage call per scenario, for all its variants' images at once", async () => {
+  const engine = fakeEngine({});
+  const asked: string[][] = [];
+  engine.diskUsage = async (images) => (asked.push(images.map((i) => i.id)), new Map());
+  await (await bench(engine)).run;
+  expect(asked).toEqual([['sha256:Dockerfile.single-1', 'sha256:Dockerfile-2', 'sha256:Dockerfile.scratch-3']]);
+});
