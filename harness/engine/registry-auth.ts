@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -85,6 +84,8 @@ export async function authFor(ref: string, env: Record<string, string | undefine
  */
 async function fromHelper(name: string, registry: string, source: string, env: Record<string, string | undefined>): Promise<AuthConfig | undefined> {
   const program = `docker-credential-${name}`;
+  // Loaded only when a credential helper is asked: most runs never need one.
+  const { execa } = await import('execa');
   const res = await execa(program, ['get'], { input: registry, env, extendEnv: false, reject: false, timeout: 30_000 });
   if ((res as { code?: string }).code === 'ENOENT') {
     throw new ConfigError(`${program} (${source}) is not on PATH, so the credentials for ${registry} cannot be read`, `install ${program}, or remove "${name}" from the Docker config`);

@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,8 @@ const MANIFEST_TYPES = ['application/vnd.docker.distribution.manifest.v2+json', 
  */
 export async function startLoopbackRegistry(signal: AbortSignal, env: Record<string, string | undefined> = process.env, options: RegistryOptions = {}): Promise<DeployRegistry> {
   const binary = REGISTRY_BINARY;
+  // Loaded only with --deploy.
+  const { execa } = await import('execa');
   const version = await execa(binary, ['--version'], { reject: false, env, extendEnv: false });
   if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
     throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
@@ -94,7 +96,7 @@ const tempDirProblem = (temp: string, err: unknown) =>
 
 let setpriv: Promise<boolean> | undefined;
 const hasSetpriv = (env: Record<string, string | undefined>) =>
-  (setpriv ??= execa('setpriv', ['--help'], { env, extendEnv: false, reject: false }).then((r) => r.exitCode === 0 && /--pdeathsig/.test(r.stdout)));
+  (setpriv ??= import('execa').then(({ execa }) => execa('setpriv', ['--help'], { env, extendEnv: false, reject: false })).then((r) => r.exitCode === 0 && /--pdeathsig/.test(r.stdout)));
 
 export interface RegistryOptions {
   /** How long one request to the registry may wait for its answer to begin (the run's --engine-timeout). */
@@ -136,6 +138,7 @@ async function startOnce(binary: string, storage: string, signal: AbortSignal, e
   // Under setpriv --pdeathsig (util-linux), the registry is stopped with stagebench even when stagebench is
   // killed outright (SIGKILL), when nothing of stagebench runs to stop it; without setpriv, as it is.
   const [cmd, ...args] = (await hasSetpriv(env)) ? ['setpriv', '--pdeathsig', 'TERM', '--', binary, 'serve', file] : [binary, 'serve', file];
+  const { execa } = await import('execa');
   const child: ResultPromise = execa(cmd!, args, { env, extendEnv: false, reject: false, buffer: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const log: AccessLine[] = [];
   const stderr: string[] = [];

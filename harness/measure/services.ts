@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { Service } from '../config/schemas.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import { variantOptions } from '../scenarios/discover.js';
@@ -29,6 +28,8 @@ export function neededServices(profile: { name: string; services?: Service[] }, 
 
 /** Starts a profile's services (e.g. a loopback npm proxy); returns a function that stops them all. */
 export async function startServices(services: Service[], cwd: string, log: (line: string) => void, signal: AbortSignal): Promise<() => Promise<void>> {
+  // Loaded only when a scenario needs a service.
+  const { execa } = await import('execa');
   const started: Service[] = [];
   const stopAll = async () => {
     for (const service of started.reverse()) {
