@@ -11,6 +11,9 @@ function runsOf(item: Labelled): string[] {
   return label ? [...tags, label] : tags;
 }
 
+/** Every run something on the engine belongs to, sorted. */
+const runIdsOf = (items: Labelled[]) => [...new Set(items.flatMap(runsOf))].sort();
+
 /**
  * The runs whose containers and images `clean` removes: the named ones, every one with --all, else every
  * run whose stagebench process is gone. A run id ends in the pid of the process that made it; while a
@@ -18,7 +21,7 @@ function runsOf(item: Labelled): string[] {
  */
 export function runsToClean(items: Labelled[], args: Pick<CleanArgs, 'runIds' | 'all'>, alive: (pid: number) => boolean) {
   if (args.runIds.length > 0) return { remove: args.runIds, kept: [] as string[] };
-  const ids = [...new Set(items.flatMap(runsOf))].sort();
+  const ids = runIdsOf(items);
   if (args.all) return { remove: ids, kept: [] as string[] };
   const inFlight = (id: string) => {
     const pid = /-(\d+)$/.exec(id)?.[1];
@@ -50,7 +53,7 @@ const NOTHING: ReadonlySet<string> = new Set();
 export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, engine: Engine): Promise<string[]> {
   const items = await engine.listLabelled(LABEL);
   // A named run with nothing on the engine (a typo, or already cleaned up): say so rather than "removed".
-  const present = [...new Set(items.flatMap(runsOf))].sort();
+  const present = runIdsOf(items);
   const absent = args.runIds.filter((id) => !present.includes(id));
   for (const id of absent) {
     io.stderr.write(`clean: nothing on the engine belongs to run ${id} (already removed, or not a run id: it is run.id in the results JSON and ends every tag \`stagebench/<scenario>:<variant>-<run id>\`); ${present.length > 0 ? `runs with images or containers here: ${present.join(', ')}` : 'no run has images or containers here'}\n`);

@@ -146,11 +146,7 @@ export class DockerEngine implements Engine {
     } finally {
       d.disarm();
     }
-    let failure: string | undefined;
-    await readJsonLines(stream, (msg) => {
-      const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
-      if (detail) failure = detail;
-    });
+    const failure = await progressFailure(stream);
     if (failure) throw refused(failure);
   }
 
@@ -189,16 +185,12 @@ export class DockerEngine implements Engine {
 
   /** Reads a push or pull progress stream to its end; an error message in it rejects. */
   private async followProgress(stream: Readable, what: string): Promise<void> {
-    let failure: string | undefined;
-    await readJsonLines(stream, (msg) => {
-      const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
-      if (detail) failure = detail;
-    });
+    const failure = await progressFailure(stream);
     if (failure) throw new EngineError(`${what} failed: ${failure}`);
   }
 
   async removeReference(ref: string): Promise<void> {
-    await this.call(`removing ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>).catch((err: unknown) => {
+    await this.call(`removing image ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>).catch((err: unknown) => {
       if ((err as EngineError).cause && ((err as EngineError).cause as ModemError).statusCode === 404) return;
       throw err;
     });
@@ -291,7 +283,7 @@ export class DockerEngine implements Engine {
       diffIds: info.RootFS?.Layers ?? [],
       historyCount: history.length,
       history: history.reverse().map((h) => ({ createdBy: h.CreatedBy ?? '', sizeBytes: h.Size ?? 0 })),
-      tags: (info.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      tags: repoTags(info.RepoTags),
     };
   }
 
@@ -387,7 +379,7 @@ export class DockerEngine implements Engine {
     );
     return [
       ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, labels: c.Labels ?? {} })),
-      ...images.map((i) => ({ kind: 'image' as const, id: i.Id, labels: i.Labels ?? {}, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') })),
+      ...images.map((i) => ({ kind: 'image' as const, id: i.Id, labels: i.Labels ?? {}, tags: repoTags(i.RepoTags) })),
     ];
   }
 
@@ -399,15 +391,14 @@ export class DockerEngine implements Engine {
       if (problem) problems.push(problem);
     }
     const status = (err: unknown) => ((err as EngineError).cause as ModemError | undefined)?.statusCode;
-    // Never forced: a reference another run, a kept image or the user still holds keeps the image, and an
-    // image a container or a child image uses stays (409).
-    const remove = (ref: string) => this.call(`removing image ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>);
+    // Never forced (removeReference): a reference another run, a kept image or the user still holds keeps the
+    // image, and an image a container or a child image uses stays (409).
     // The run's tags: the engine untags, and removes the image (with its untagged classic parents) only when
-    // this was its last reference. 404: already gone.
+    // this was its last reference.
     for (const tag of new Set(made.tags.filter((t) => !keep.includes(t)))) {
-      await remove(tag).catch((e: unknown) => {
+      await this.removeReference(tag).catch((e: unknown) => {
         if (e instanceof EngineUnreachableError) throw e;
-        if (status(e) !== 404) problems.push(`image ${tag}: ${errorMessage(e)}`);
+        problems.push(`image ${tag}: ${errorMessage(e)}`);
       });
     }
     // What the builds made that no tag holds now (earlier rounds' images, a priming build's, classic stage
@@ -418,8 +409,7 @@ export class DockerEngine implements Engine {
       if (before.has(bareId(id))) continue;
       try {
         const info = await this.call(`inspecting image ${id}`, (signal) => this.dial<{ RepoTags?: string[] }>(`/images/${id}/json`, signal));
-        const tagged = (info.RepoTags ?? []).some((t: string) => t !== '<none>:<none>');
-        if (!tagged) await remove(id);
+        if (repoTags(info.RepoTags).length === 0) await this.removeReference(id);
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
         if (status(err) !== 404 && status(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
@@ -463,3 +453,16 @@ function demuxLines(buf: Buffer): string[] {
 
 /** An image id without its `sha256:` prefix (engines and build streams write it either way). */
 const bareId = (id: string) => id.replace(/^sha256:/, '');
+
+/** An image's references as the engine lists them, without the `<none>:<none>` it writes for a dangling one. */
+const repoTags = (tags: string[] | undefined) => (tags ?? []).filter((t) => t !== '<none>:<none>');
+
+/** The error a push or pull progress stream ends with, if any, after reading it to its end. */
+async function progressFailure(stream: Readable): Promise<string | undefined> {
+  let failure: string | undefined;
+  await readJsonLines(stream, (msg) => {
+    const detail = (msg.errorDetail as { message?: string } | undefined)?.message ?? (msg.error as string | undefined);
+    if (detail) failure = detail;
+  });
+  return failure;
+}

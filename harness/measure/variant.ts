@@ -49,12 +49,12 @@ export class VariantRun {
     return this.result.error !== undefined;
   }
 
-  /** False for a variant the run never got to (stopped or interrupted before its first build). */
   /** The image finish() measures: the last one built from the scenario's own content, once the variant built. */
   get builtImage(): ImageFacts | undefined {
     return this.result.status === 'ok' ? this.lastImage : undefined;
   }
 
+  /** False for a variant the run never got to (stopped or interrupted before its first build). */
   get attempted(): boolean {
     return this.result.status === 'ok' || this.failed;
   }

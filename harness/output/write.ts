@@ -60,11 +60,16 @@ async function makeDir(dir: string): Promise<void> {
   }
 }
 
+/** Makes the folder if needed; rejects when it cannot be made or written. */
+async function makeWritableDir(dir: string): Promise<void> {
+  await makeDir(dir);
+  await access(dir, constants.W_OK);
+}
+
 /** Creates the folder if needed and checks it can be written, before anything is measured. */
 export async function ensureWritableDir(dir: string, what: string): Promise<void> {
   try {
-    await makeDir(dir);
-    await access(dir, constants.W_OK);
+    await makeWritableDir(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`${what}: cannot write there (${code ? `${WHY[code] ?? code}, ${code}` : errorMessage(err)})`, 'pass --out <dir> with a folder you can write');
@@ -73,18 +78,18 @@ export async function ensureWritableDir(dir: string, what: string): Promise<void
 
 /**
  * A file the user named (`--report <file>`) checked before anything is measured: its folder is made and
- * writable, and the file, when it is there, can be written. A usage error (exit 2) naming the flag otherwise.
+ * writable, and the file, when it is there, can be written. Otherwise a usage error (exit 2) naming the flag, or
+ * an output error (exit 3) when the disk is full, as for every file the user named.
  */
 export async function ensureWritableFile(file: string, chosenBy: ChosenBy): Promise<void> {
   try {
-    await makeDir(dirname(file));
-    await access(dirname(file), constants.W_OK);
+    await makeWritableDir(dirname(file));
     await access(file, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
   } catch (err) {
-    const problem = writeProblem(file, err, chosenBy);
-    throw new UsageError(problem.message, `pass ${chosenBy} in a folder you can write`);
+    // With the flag named, writeProblem's answer is already the usage error (its fix names the flag).
+    throw writeProblem(file, err, chosenBy);
   }
 }
 
