@@ -11,7 +11,17 @@ export const GZIP_LEVEL = 6;
  */
 export const COMPRESSOR = `gzip-${GZIP_LEVEL}/zlib-${process.versions.zlib}`;
 
-// A worker compresses any number of streams, each fed chunk by chunk, and acknowledges each chunk once zlib
+/**
+ * Bytes handed to zlib per call, and its output buffer. zlib's streams compress on libuv's thread pool, one
+ * call at a time per stream; with its 16 kB default output buffer a layer takes thousands of round trips
+ * between that pool and the worker, which on a 2-core machine with both cores compressing cost about a
+ * third more time than one synchronous call (measured: two layers of 99 and 77 MB, 2.4 s against 1.9 s;
+ * with 4 MB batches, 1.9 s). The bytes do not depend on either size.
+ */
+const BATCH = 4 * 1024 * 1024;
+const OUTPUT_CHUNK = 1024 * 1024;
+
+// A worker compresses any number of streams, each fed batch by batch, and acknowledges each batch once zlib
 // has taken it, so the main thread can bound the bytes in flight. Inline (eval) so it runs the same from the
 // compiled output and from the TypeScript sources under test.
 const WORKER_SOURCE = `
@@ -20,7 +30,7 @@ const { createGzip } = require('node:zlib');
 const jobs = new Map();
 parentPort.on('message', (msg) => {
   if (msg.type === 'start') {
-    const gzip = createGzip({ level: msg.level });
+    const gzip = createGzip({ level: msg.level, chunkSize: msg.chunkSize });
     const job = { gzip, bytes: 0, failed: false };
     gzip.on('data', (c) => (job.bytes += c.length));
     gzip.on('end', () => { jobs.delete(msg.id); parentPort.postMessage({ type: 'done', id: msg.id, bytes: job.bytes }); });
@@ -81,10 +91,10 @@ interface Pending {
 
 /**
  * Worker threads (as many as cores, by default), started on the first job and ended by close(). Jobs go to
- * the worker with the fewest running jobs. At most `maxInFlight` bytes are waiting in workers at a time:
- * writes beyond that wait, so a fast export does not pile up in memory.
+ * the worker with the fewest running jobs. At most `maxInFlight` bytes are waiting in workers at a time
+ * (plus one batch being filled per job): writes beyond that wait, so a fast export does not pile up in memory.
  */
-export function workerGzip(workers = availableParallelism(), maxInFlight = 256 * 1024 * 1024): GzipPool {
+export function workerGzip(workers = availableParallelism(), maxInFlight = 256 * 1024 * 1024, batchBytes = BATCH): GzipPool {
   const threads: { worker: Worker; running: number }[] = [];
   const pending = new Map<number, Pending & { thread: (typeof threads)[number] }>();
   let inFlight = 0;
@@ -135,18 +145,34 @@ export function workerGzip(workers = availableParallelism(), maxInFlight = 256 *
       const id = nextId++;
       thread.running++;
       const done = new Promise<number>((resolve, reject) => pending.set(id, { resolve, reject, thread }));
-      thread.worker.postMessage({ type: 'start', id, level: GZIP_LEVEL });
+      thread.worker.postMessage({ type: 'start', id, level: GZIP_LEVEL, chunkSize: OUTPUT_CHUNK });
+      // Chunks are copied into a batch, which is handed over (transferred, not copied again) when full.
+      // Transferring a chunk itself would detach its whole underlying buffer, which other slices may share.
+      let batch = new Uint8Array(batchBytes);
+      let filled = 0;
+      const send = () => {
+        if (filled === 0) return;
+        const data = filled === batch.length ? batch : batch.slice(0, filled);
+        inFlight += filled;
+        thread.worker.postMessage({ type: 'chunk', id, data }, [data.buffer]);
+        batch = new Uint8Array(batchBytes);
+        filled = 0;
+      };
       return {
         async write(chunk) {
           if (failure) throw failure;
-          inFlight += chunk.byteLength;
-          // A copy of just these bytes, handed over without a second copy. Cloning or transferring the chunk
-          // itself would copy or detach its whole underlying buffer, which other slices may share.
-          const data = new Uint8Array(chunk);
-          thread.worker.postMessage({ type: 'chunk', id, data }, [data.buffer]);
+          for (let at = 0; at < chunk.byteLength; ) {
+            const n = Math.min(chunk.byteLength - at, batch.length - filled);
+            batch.set(chunk.subarray(at, at + n), filled);
+            filled += n;
+            at += n;
+            if (filled === batch.length) send();
+          }
           if (inFlight >= maxInFlight) await new Promise<void>((resolve) => waiters.push(resolve));
         },
         end() {
+          if (failure) return Promise.reject(failure);
+          send();
           thread.worker.postMessage({ type: 'end', id });
           return done;
         },

@@ -124,9 +124,11 @@ test('the worker pool and the main thread give the same gzipped sizes, whatever 
     return job.end();
   };
   const pool = workerGzip(2, 64 * 1024); // a small in-flight bound: writes must wait for the workers
-  pools.push(pool);
-  const results = await Promise.all([sizes(pool, 1000), sizes(pool, 65536), sizes(inlineGzip(), 4096)]);
-  expect(results).toEqual([gzip6(data), gzip6(data), gzip6(data)]);
+  // Batches of 10 kB: chunks smaller than a batch fill it, larger ones are split across batches.
+  const small = workerGzip(2, 64 * 1024, 10_000);
+  pools.push(pool, small);
+  const results = await Promise.all([sizes(pool, 1000), sizes(pool, 65536), sizes(small, 1000), sizes(small, 65536), sizes(inlineGzip(), 4096)]);
+  expect(results).toEqual(Array(5).fill(gzip6(data)));
 });
 
 test('other consumers see every layer entry with its digest, in the same pass', async () => {
