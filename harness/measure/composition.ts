@@ -22,13 +22,13 @@ export async function diskUsageOf(engine: Engine, images: ImageFacts[]): Promise
 /**
  * What the image adds on top of the image its final stage starts FROM, its layers largest first (those from
  * the base marked), and its unique and shared bytes as the engine's disk usage reports them (`usage`: an
- * answer already read for several images at once).
+ * answer read for several images at once, or still being read).
  */
 export async function measureComposition(
   engine: Engine,
   image: ImageFacts,
   finalFrom: string,
-  usage?: DiskUsage,
+  usage?: DiskUsage | Promise<DiskUsage | undefined>,
 ): Promise<Pick<VariantResult, 'baseBytes' | 'addedBytes' | 'layers' | 'uniqueBytes' | 'sharedBytes'>> {
   const scratch = finalFrom.toLowerCase() === 'scratch';
   const base = scratch ? { sizeBytes: 0, history: [] } : await engine.inspect(finalFrom);
@@ -37,6 +37,6 @@ export async function measureComposition(
     .map((h, i) => ({ sizeBytes: h.sizeBytes, createdBy: h.createdBy, fromBase: i < inherited }))
     .filter((l) => l.sizeBytes > 0)
     .sort((a, b) => b.sizeBytes - a.sizeBytes);
-  const mine = (usage ?? (await engine.diskUsage([{ id: image.id, sizeBytes: image.sizeBytes }]))).get(image.id);
+  const mine = ((await usage) ?? (await engine.diskUsage([{ id: image.id, sizeBytes: image.sizeBytes }]))).get(image.id);
   return { baseBytes: base.sizeBytes, addedBytes: image.sizeBytes - base.sizeBytes, layers, ...mine };
 }

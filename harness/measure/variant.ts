@@ -19,6 +19,12 @@ import { timingFields } from './timing.js';
 import { containerLabels } from './labels.js';
 import type { RunMade } from '../engine/engine.js';
 
+/** What finish() reads from the engine about the built image, before anything is exported or started. */
+interface EngineReads {
+  composition: Awaited<ReturnType<typeof measureComposition>>;
+  contains?: NonNullable<VariantResult['contains']>;
+}
+
 /**
  * One variant through a run: prepared once, built once per round (warm-up rounds first), then checked.
  * Every step records what went wrong as a value in `result`; only an engine that stopped answering throws.
@@ -215,16 +221,43 @@ export class VariantRun {
     return this.deployRun !== undefined;
   }
 
+  private engineReads?: Promise<EngineReads>;
+
+  /** The composition and the contains check of the last image, read once. */
+  private readEngine(usage?: DiskUsage | Promise<DiskUsage | undefined>): Promise<EngineReads> {
+    return (this.engineReads ??= (async () => {
+      const { result, scenario, lastImage } = this;
+      const labels = containerLabels(this.runId, scenario.name, result.id);
+      const [composition, contains] = await Promise.all([
+        measureComposition(this.engine, lastImage!, this.finalFrom, usage),
+        scenario.file.contains ? checkContains(this.engine, result.imageId!, scenario.file.contains, labels) : undefined,
+      ]);
+      return { composition, contains };
+    })());
+  }
+
+  /**
+   * The engine reads of finish() (history, the base, disk usage, the contains check): nothing timed, nothing
+   * exported or compressed, so every variant of a scenario may do them at once, while the engine computes
+   * the disk usage they share (`usage`, still being read).
+   */
+  readBuilt(usage: Promise<DiskUsage | undefined>): Promise<void> {
+    return this.guard(async () => {
+      if (this.result.status === 'ok' && this.result.imageId && this.lastImage) await this.readEngine(usage);
+    });
+  }
+
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
-  finish(usage?: DiskUsage): Promise<void> {
+  finish(usage?: DiskUsage | Promise<DiskUsage | undefined>): Promise<void> {
     return this.guard(async () => {
       const { result, scenario, opts, request, lastImage } = this;
       if (result.status !== 'ok' || !result.imageId || !request || !lastImage) return;
       Object.assign(result, timingFields(this.samples, opts.modes, this.timedSteps, result.warnings));
-      Object.assign(result, await measureComposition(this.engine, lastImage, this.finalFrom, usage));
+      const { composition, contains } = await this.readEngine(usage);
+      Object.assign(result, composition);
       if (opts.compressed || opts.files) await this.analyzeLayers(lastImage);
       const labels = containerLabels(this.runId, scenario.name, result.id);
-      if (scenario.file.contains) result.contains = await checkContains(this.engine, result.imageId, scenario.file.contains, labels);
+      if (contains) result.contains = contains;
       if (opts.smoke && scenario.file.smoke) {
         if (!opts.signal.aborted) {
           opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');

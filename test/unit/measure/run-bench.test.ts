@@ -200,6 +200,27 @@ test("each built variant's measuring steps come under its own name, not under th
   ]);
 });
 
+test("the variants' contains checks run while the engine computes the scenario's disk usage, not after it", async () => {
+  const engine = fakeEngine({});
+  const checked: string[] = [];
+  let allChecked!: () => void;
+  const checks = new Promise<void>((resolve) => (allChecked = resolve));
+  engine.pathsPresent = async (image) => {
+    checked.push(image);
+    if (checked.length === 3) allChecked();
+    return new Set();
+  };
+  // Answers only once every variant's contains check has started: waiting for it first would never end.
+  engine.diskUsage = async () => (await checks, new Map());
+  const results = await (await bench(engine)).run;
+  expect(checked.sort()).toEqual(['sha256:Dockerfile-2', 'sha256:Dockerfile.scratch-3', 'sha256:Dockerfile.single-1']);
+  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status, v.contains?.shell?.present])).toEqual([
+    ['single', 'ok', false],
+    ['multi', 'ok', false],
+    ['scratch', 'ok', false],
+  ]);
+});
+
 test("one disk-usage call per scenario, for all its variants' images at once", async () => {
   const engine = fakeEngine({});
   const asked: string[][] = [];
