@@ -62,7 +62,8 @@ export function versionParts(version: string): [number, number, number] {
   return [major, minor, patch];
 }
 
-const atLeast = (version: string, [a, b]: [number, number]) => {
+/** Whether a version ("27.5.0", an API version "1.42") is `a.b` or later. */
+export const atLeast = (version: string, [a, b]: [number, number]) => {
   const [major, minor] = versionParts(version);
   return major > a || (major === a && minor >= b);
 };
@@ -85,3 +86,4 @@ export function builderLabel(r: { builder: Builder; builderUsed?: BuilderUsed })
   const used = r.builderUsed ?? r.builder;
   return used === r.builder ? used : `${used} (asked for ${r.builder})`;
 }
+

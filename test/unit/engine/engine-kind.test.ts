@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { builderLabel, builderUsed, checkBuilderWorks, describeEngine, engineName, storeName, versionParts } from '../../../harness/engine/engine-kind.js';
+import { atLeast, builderLabel, builderUsed, checkBuilderWorks, describeEngine, engineName, storeName, versionParts } from '../../../harness/engine/engine-kind.js';
 import type { EngineFacts } from '../../../harness/engine/engine.js';
 import { ConfigError } from '../../../harness/errors.js';
 
@@ -43,6 +43,14 @@ describe('the builder', () => {
     ['28', [28, 0, 0]],
     ['dev', [0, 0, 0]],
   ])('versionParts(%s)', (v, parts) => expect(versionParts(v)).toEqual(parts));
+
+test.each([
+  ['1.41', false],
+  ['1.42', true],
+  ['1.45', true],
+  ['2.0', true],
+  ['', false],
+])('API %s is 1.42 or later (disk usage of images only): %s', (api, expected) => expect(atLeast(api, [1, 42])).toBe(expected));
 
   const containerd = (serverVersion: string): EngineFacts => ({ ...recorded('docker-26.1-containerd'), serverVersion });
   test('BuildKit on the containerd store before 27.5 is refused with both ways out', () => {
