@@ -22,6 +22,11 @@ export interface Column<R = Row> {
   fold?: { max: number; parts?(row: R): string[] };
   /** Terminal only: when the table is too wide, columns are left out in this order (1 first); never if unset. */
   drop?: number;
+  /**
+   * Terminal only: a shorter form of the cells, for a table still too wide; it takes their place at step `drop`
+   * of the same order columns are left out in, so a column that matters more can stay.
+   */
+  compact?: { drop: number; value(row: R): string };
   /** Terminal only: a free-text column (a path, a command) whose cells are cut with … to what is left of the width. */
   shrink?: boolean;
 }

@@ -38,7 +38,11 @@ interface Laid {
 /** How folding columns fold: not at all, cells past their `fold.max`, or every cell wider than its header (the last resort). */
 type Fold = 'none' | 'long' | 'all';
 
-function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: Fold, cut = Infinity): Laid {
+/** A cell's text: the column's own, or its compact form. */
+type Cell<R> = (c: Column<R>, row: R) => string;
+const fullCell = <R>(c: Column<R>, row: R) => c.value(row);
+
+function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold: Fold, cut = Infinity, cell: Cell<R> = fullCell): Laid {
   const notes = new Map<string, number>();
   const ref = (text: string) => {
     if (!notes.has(text)) notes.set(text, notes.size + 1);
@@ -47,7 +51,7 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
   // Row by row, so the footnotes are numbered in reading order.
   const cells = rows.map((row) =>
     columns.map((c) => {
-      const text = c.shrink ? fit(c.value(row), cut) : c.value(row);
+      const text = c.shrink ? fit(cell(c, row), cut) : cell(c, row);
       const max = fold === 'all' ? Math.max(4, widthOf(headerText(c))) : (c.fold?.max ?? Infinity);
       if (fold === 'none' || !c.fold || widthOf(text) <= max) return text;
       return (c.fold.parts?.(row) ?? [text]).map(ref).join(' ');
@@ -68,34 +72,50 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
 
 /**
  * A column spec's table for a terminal: a header, one rule under it, no rules between rows. When it is wider
- * than `width`, long cells of folding columns become numbered footnotes, and when it is still too wide,
- * columns are left out in their `drop` order, with a line saying which and how to see them; then every
- * folding cell wider than its header becomes a footnote.
+ * than `width`, long cells of folding columns become numbered footnotes, and when it is still too wide, the
+ * columns give way in their `drop` order: left out, or, at their `compact.drop`, shown in their compact form
+ * (undone at the end where a later step made room for the full cells again). A line says which columns were
+ * left out and how to see them; if it is still too wide, every folding cell wider than its header becomes a
+ * footnote.
  */
 export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions): string {
   let shown = columns;
   let laid = layout(shown, rows, opts, 'none');
   if (opts.width === undefined || laid.width <= opts.width) return laid.text;
+  const width = opts.width;
   laid = layout(shown, rows, opts, 'long');
   // A free-text column gives up width first, down to 24 characters.
   const shrinking = shown.find((c) => c.shrink);
   let cut = Infinity;
-  if (shrinking && laid.width > opts.width) {
+  if (shrinking && laid.width > width) {
     const full = Math.max(widthOf(headerText(shrinking)), ...rows.map((r) => widthOf(shrinking.value(r))));
-    cut = Math.max(24, full - (laid.width - opts.width));
+    cut = Math.max(24, full - (laid.width - width));
     laid = layout(shown, rows, opts, 'long', cut);
   }
-  const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
-  while (laid.width > opts.width && droppable.length > 0) {
-    const gone = droppable.shift()!;
-    shown = shown.filter((c) => c !== gone);
-    laid = layout(shown, rows, opts, 'long', cut);
+  const compacted = new Set<Column<R>>();
+  const cell: Cell<R> = (c, row) => (compacted.has(c) ? c.compact!.value(row) : c.value(row));
+  const steps = [
+    ...columns.filter((c) => c.drop !== undefined).map((column) => ({ column, at: column.drop!, compact: false })),
+    ...columns.filter((c) => c.compact).map((column) => ({ column, at: column.compact!.drop, compact: true })),
+  ].sort((a, b) => a.at - b.at);
+  while (laid.width > width && steps.length > 0) {
+    const step = steps.shift()!;
+    if (step.compact) compacted.add(step.column);
+    else shown = shown.filter((c) => c !== step.column);
+    laid = layout(shown, rows, opts, 'long', cut, cell);
+  }
+  // The column compacted last gets its full cells back first, where they fit now.
+  for (const column of [...compacted].reverse()) {
+    compacted.delete(column);
+    const full = layout(shown, rows, opts, 'long', cut, cell);
+    if (full.width <= width) laid = full;
+    else compacted.add(column);
   }
   // Still too wide with every droppable column gone: even short cells of the folding columns become footnotes.
-  if (laid.width > opts.width) laid = layout(shown, rows, opts, 'all', cut);
+  if (laid.width > width) laid = layout(shown, rows, opts, 'all', cut, cell);
   const left = columns.filter((c) => !shown.includes(c)).map((c) => c.header);
   if (left.length === 0) return laid.text;
-  return `${laid.text}\n${wrap(`Not shown at ${opts.width} columns: ${left.join(', ')} (${WIDE_HINT}).`, opts.width)}`;
+  return `${laid.text}\n${wrap(`Not shown at ${width} columns: ${left.join(', ')} (${WIDE_HINT}).`, width)}`;
 }
 
 /** The comparison table for a terminal. Colour only when asked for. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ResultsSchema } from '../../../harness/results/schema.js';
 import { renderTerminal, terminalTable, wrap } from '../../../harness/report/terminal.js';
-import { renderMarkdown } from '../../../harness/report/markdown.js';
+import { markdownTable, renderMarkdown } from '../../../harness/report/markdown.js';
 import { renderChart } from '../../../harness/report/chart.js';
 import { results, variant } from '../results-fixture.js';
 
@@ -39,6 +39,22 @@ test('80 columns: the columns dropped first are named, without their header note
   const out = renderTerminal(lesson, { color: false, width: 80 });
   expect(out).toContain('Not shown at 80 columns: Adds to base, Layers, Wasted, Start-up, Deploy,\nDownload (has base), Packages, Build time, Final base');
   expect(out.split('\n')[0]).toBe('Scenario  Variant  Status     Size           vs single     Pull  Notes');
+});
+
+test('compact cells come in the order columns are left out, and the last compacted gets its full cells back where a later step made room', () => {
+  const columns = [
+    { header: 'A', align: 'left' as const, value: () => 'aaaa' },
+    { header: 'B', align: 'left' as const, value: () => 'bbbbbbbbbb', compact: { drop: 1, value: () => 'bb' }, drop: 3 },
+    { header: 'C', align: 'left' as const, value: () => 'cccccccccc', drop: 2 },
+  ];
+  const table = (width: number) => terminalTable(columns, ['row'], { color: false, width }).split('\n')[2];
+  expect(table(28)).toBe('aaaa  bbbbbbbbbb  cccccccccc');
+  expect(table(20)).toBe('aaaa  bb  cccccccccc');
+  expect(table(18)).toBe('aaaa  bbbbbbbbbb');
+  expect(table(12)).toBe('aaaa  bb');
+  expect(table(5)).toBe('aaaa');
+  // The Markdown table knows nothing of compact forms: it holds every cell in full.
+  expect(markdownTable(columns, ['row'])).toBe('| A | B | C |\n| --- | --- | --- |\n| aaaa | bbbbbbbbbb | cccccccccc |');
 });
 
 test('no width (--wide): as wide as the cells, every cell inline', () => {
