@@ -42,6 +42,14 @@ export function statusOf(v: VariantResult): string {
 }
 
 /**
+ * Where the compact forms come in the order columns give way on a narrow terminal: after the other columns
+ * (final base 1, layers 2, adds to base 3) are gone and before build time (4), so Size, vs single, Pull and
+ * Build time stay. Build time's unit said once loses nothing, so it goes first.
+ */
+const COMPACT_BUILD_TIME = 3.5;
+const COMPACT_VS_SINGLE = 3.6;
+
+/**
  * The one column spec every table format renders. Sizes share one unit per column (the Size column's also
  * serves "vs single"), build times too, so a column reads at a glance.
  */
@@ -88,6 +96,8 @@ export function runColumns(rows: Row[]): Column[] {
             align: 'right' as const,
             value: (r: Row) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : dash),
             drop: 6,
+            // The bytes are the difference of two Size cells of the same table; the percentage stays.
+            compact: { drop: COMPACT_VS_SINGLE, value: (r: Row) => (r.comparison ? formatChange(r.comparison.percentSaved) : dash) },
           },
         ]
       : []),
@@ -95,7 +105,7 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Adds to base', align: 'right', value: (r) => bytes(r.variant.addedBytes, added), drop: 3 },
     { header: 'Layers', align: 'right', value: (r) => (r.variant.layerCount === undefined ? dash : String(r.variant.layerCount)), drop: 2 },
     ...files,
-    { ...withN('Build time', buildN), align: 'right', value: (r) => buildTime(r, time, buildN), drop: 4 },
+    { ...withN('Build time', buildN), align: 'right', value: (r) => buildTime(r, time, buildN), drop: 4, compact: { drop: COMPACT_BUILD_TIME, value: (r) => buildTime(r, time, buildN, true) } },
     { header: 'Final base', align: 'left', value: (r) => r.variant.baseImages.join(', ') || dash, fold: { max: 10 }, drop: 1 },
     { header: 'Notes', align: 'left', value: (r) => notes(r, short).join('; '), fold: { max: 0, parts: (r) => notes(r, firstLine) } },
   ];
@@ -125,9 +135,18 @@ export const headerText = (c: Pick<Column<never>, 'header' | 'headerNote'>) => (
 
 const withN = (header: string, n: number | undefined) => ({ header, ...(n === undefined ? {} : { headerNote: `(n=${n})` }) });
 
+/**
+ * "0.91 s ± 0.29 s"; compact, the column's shared unit said once, after both numbers: "0.91 ± 0.29 s".
+ * `pm` is the ± with its spacing.
+ */
+function medianMad(median: number, mad: number, unit: TimeUnit | undefined, compact = false, pm = ' ± '): string {
+  const m = formatMs(median, unit);
+  return `${compact && unit ? m.slice(0, -` ${unit}`.length) : m}${pm}${formatMs(mad, unit)}`;
+}
+
 /** Median ± MAD, with its n unless the column's header says it. */
-function statsCell(stats: { median: number; mad: number; n: number }, unit: TimeUnit | undefined, headerN: number | undefined): string {
-  return `${formatMs(stats.median, unit)} ± ${formatMs(stats.mad, unit)}${headerN === stats.n ? '' : ` (n=${stats.n})`}`;
+function statsCell(stats: { median: number; mad: number; n: number }, unit: TimeUnit | undefined, headerN: number | undefined, compact = false): string {
+  return `${medianMad(stats.median, stats.mad, unit, compact)}${headerN === stats.n ? '' : ` (n=${stats.n})`}`;
 }
 
 /** Container create to the first passing smoke check: median ± MAD over n starts. */
@@ -154,16 +173,16 @@ function downloadOf(r: Row, unit: ReturnType<typeof byteUnitFor>, time: TimeUnit
 }
 
 /** One build: its time. Several: median ± MAD over n timed builds. */
-function buildTime(r: Row, unit: TimeUnit | undefined, headerN: number | undefined): string {
+function buildTime(r: Row, unit: TimeUnit | undefined, headerN: number | undefined, compact = false): string {
   const { buildMs, buildStats, modeStats } = r.variant;
   if (buildMs === undefined) return dash;
   const ms = (n: number) => formatMs(n, unit);
   if (modeStats) {
     const short = { cold: 'cold', warm: 'warm', incremental: 'incr.' };
-    return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${ms(s.median)}${s.n > 1 ? ` ±${ms(s.mad)}` : ''}`).join(' · ');
+    return Object.entries(modeStats).map(([mode, s]) => `${short[mode as keyof typeof short]} ${s.n > 1 ? medianMad(s.median, s.mad, unit, compact, ' ±') : ms(s.median)}`).join(' · ');
   }
   if (!buildStats || buildStats.n < 2) return ms(buildMs);
-  return statsCell(buildStats, unit, headerN);
+  return statsCell(buildStats, unit, headerN, compact);
 }
 
 /** The notes of a row; `cut` shortens failure messages (the full text is in the failure details and the JSON). */
