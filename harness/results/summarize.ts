@@ -10,13 +10,19 @@ function afterSingle(single: VariantResult, v: VariantResult): Pick<Comparison, 
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
+/**
+ * The id of the variant the others are compared with: fixed by the results schema (`against: "single"`), as
+ * the lesson scenarios name their one-stage Dockerfile; `stagebench init` gives it to the reference Dockerfile.
+ */
+export const REFERENCE_VARIANT = 'single';
+
 /** Each built variant against `single` of the same scenario and run. Empty when single did not build. */
 export function compareToSingle(variants: VariantResult[]): Comparison[] {
-  const single = variants.find((v) => v.id === 'single');
+  const single = variants.find((v) => v.id === REFERENCE_VARIANT);
   if (single?.sizeBytes === undefined || single.sizeBytes === 0) return [];
   const base = single.sizeBytes;
   return variants
-    .filter((v) => v.id !== 'single' && v.sizeBytes !== undefined)
+    .filter((v) => v.id !== REFERENCE_VARIANT && v.sizeBytes !== undefined)
     .map((v) => {
       const bytesSaved = base - (v.sizeBytes as number);
       return {
