@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import type { DeclaredScenario } from '../config/schemas.js';
-import { bulkSent, writeInitialConfig } from '../init/write-config.js';
+import { bulkSent, GROUPING_RULE_SHORT, type InitScenario, writeInitialConfig } from '../init/write-config.js';
 import { wrap } from '../report/wrap.js';
 import type { Outcome } from './exit-code.js';
 
@@ -14,25 +14,44 @@ export interface InitArgs {
 /** `stagebench init`: writes a starting config for the repository in cwd and says what to run next. */
 export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { write(s: string): unknown } }): Promise<Outcome> {
   const file = resolve(io.cwd, args.config ?? 'stagebench.config.json');
-  const { config } = await writeInitialConfig(io.cwd, file, args.force);
-  const names = Object.keys(config.scenarios ?? {});
+  const { config, scenarios, notes } = await writeInitialConfig(io.cwd, file, args.force);
   const flag = args.config ? ` --config ${args.config}` : '';
   // What every build of a scenario would send besides the app: measured as docker build does, but worth knowing.
   const bulky = Object.entries(config.scenarios ?? {}).flatMap(([name, s]) => {
     const sent = bulkSent(dirname(file), s as DeclaredScenario);
-    return sent.length > 0 ? [wrap(`note: ${name}'s context ${s.context ?? '.'} has no .dockerignore, so every build sends ${sent.join(' and ')} to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix`, 80, '  ')] : [];
+    return sent.length > 0 ? [`note: ${name}'s context ${s.context ?? '.'} has no .dockerignore, so every build sends ${sent.join(' and ')} to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix`] : [];
   });
-  io.stdout.write(
+  const lines = [
     // Within 80 columns, as the help is; what `run` writes into results/ does not belong in git.
-    `${wrap(`wrote ${relative(io.cwd, file)}: ${names.length} scenario(s), one image each (${names.join(', ')}); its "$comment" says what was guessed`, 80, '  ')}\n` +
+    wrap(`wrote ${relative(io.cwd, file)}: ${scenarios.length === 1 ? 'one scenario' : `${scenarios.length} scenarios`}; its "$comment" says what was guessed`, 80, '  '),
+    ...scenarioLines(scenarios).map((l) => wrap(`  ${l}`, 80, '    ')),
+    wrap(`how: ${GROUPING_RULE_SHORT}`, 80, '  '),
+    ...notes.map((n) => wrap(`note: ${n}`, 80, '  ')),
+  ];
+  io.stdout.write(
+    lines.map((l) => `${l}\n`).join('') +
       'next:\n' +
       nextSteps([
         [`npx stagebench run${flag}`, 'measure every scenario; git-ignore results/'],
         ['npx stagebench baseline update', 'keep that run as the baseline for CI'],
       ]) +
-      bulky.map((l) => `${l}\n`).join(''),
+      bulky.map((l) => `${wrap(l, 80, '  ')}\n`).join(''),
   );
   return { kind: 'done' };
+}
+
+/** What each scenario compares, one line each; the scenarios of one image together on one line. */
+export function scenarioLines(scenarios: InitScenario[]): string[] {
+  const compared = scenarios.filter((s) => s.variants.length > 1);
+  const lone = scenarios.filter((s) => s.variants.length === 1);
+  return [
+    ...compared.map(({ name, variants: [reference, ...others], reference: why }) => {
+      const listed = others.map((v) => `${v.id} (${v.dockerfile})`);
+      const list = listed.length > 1 ? `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)}, each` : listed[0];
+      return `${name}: ${list} compared with ${reference!.id} (${reference!.dockerfile}, ${why})`;
+    }),
+    ...(lone.length > 0 ? [`${compared.length > 0 ? 'one image, compared with nothing' : 'one image each'}: ${lone.map((s) => `${s.name} (${s.variants[0]!.dockerfile})`).join(', ')}`] : []),
+  ];
 }
 
 /** Commands with their comments lined up, whatever the commands' lengths (a --config flag makes `run` longer). */

@@ -88,7 +88,7 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Variant', align: 'left', value: (r) => r.variant.id },
     { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
     { header: 'Size', align: 'right', value: (r) => bytes(r.variant.sizeBytes, size) },
-    // Only where some scenario has a `single` to compare with: single-image scenarios (what init makes) have none.
+    // Only where some scenario has a `single` to compare with: one-image scenarios (init's for a lone Dockerfile) have none.
     ...(rows.some((r) => r.comparison)
       ? [
           {

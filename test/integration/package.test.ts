@@ -87,9 +87,13 @@ describeEngine('the packed package in a repository of its own', () => {
         ['docker-api', ['default']],
         ['api', ['default']],
         ['tool', ['default']],
-        ['worker', ['default']],
+        ['worker', ['single', 'slim']],
       ]);
       await expectInspectEqual(results);
+      // The two Dockerfiles of services/worker are compared: slim against the plain Dockerfile, which init named single.
+      const worker = results.scenarios.find((s) => s.name === 'worker')!;
+      const [single, slim] = worker.variants;
+      expect(worker.comparisons.map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['slim', 'single', single!.sizeBytes! - slim!.sizeBytes!]]);
     } finally {
       await removeRun(results.run.id);
     }

@@ -5,8 +5,12 @@ import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-dockerfiles.js';
 import { guessContext } from '../../../harness/init/guess-context.js';
-import { initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
-import { initCommand, nextSteps } from '../../../harness/cli/init-command.js';
+import { groupDockerfiles, nameParts } from '../../../harness/init/group-dockerfiles.js';
+import { bulkSent, initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
+import { compareToSingle } from '../../../harness/results/summarize.js';
+import type { VariantResult } from '../../../harness/results/schema.js';
+import { nameProblem, nameProblems } from '../../../harness/scenarios/names.js';
+import { initCommand, nextSteps, scenarioLines } from '../../../harness/cli/init-command.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 
 const REPO = new URL('../../fixtures/repo', import.meta.url).pathname;
@@ -45,7 +49,7 @@ test('finds the Dockerfiles, skipping node_modules, .git and .gitignore (nested 
     'other/gen/Dockerfile': '',
   });
   expect(await findDockerfiles(dir)).toEqual(['Dockerfile', 'app/Dockerfile.dev', 'other/gen/Dockerfile']);
-  expect(await findDockerfiles(REPO)).toEqual(['Dockerfile', 'docker/api.Dockerfile', 'services/api/Dockerfile', 'services/tool/Dockerfile', 'services/worker/Dockerfile']);
+  expect(await findDockerfiles(REPO)).toEqual(['Dockerfile', 'docker/api.Dockerfile', 'services/api/Dockerfile', 'services/tool/Dockerfile', 'services/worker/Dockerfile', 'services/worker/Dockerfile.slim']);
 });
 
 test('the context: its own folder when what it copies is there, else the nearest folder above that has it all', () => {
@@ -59,37 +63,153 @@ test('the context: its own folder when what it copies is there, else the nearest
   expect(guessContext(dir, 'svc/x/Dockerfile', ['$SRC', 'app.txt']).context).toBe('svc/x');
 });
 
-test('scenario names: the folder, the Dockerfile suffix, a longer path on a clash, always valid', () => {
+test('scenario names: the folder, the label, a longer path on a clash, always valid', () => {
   const taken = new Set<string>();
-  const name = (f: string) => {
-    const n = scenarioNameFor(f, 'shop', taken);
+  const name = ([folder, label]: [string, string]) => {
+    const n = scenarioNameFor(folder, label, 'shop', taken);
     taken.add(n);
     return n;
   };
-  expect(['Dockerfile', 'Dockerfile.dev', 'services/api/Dockerfile', 'legacy/api/Dockerfile', 'docker/Web App.Dockerfile', 'Go|Svc/Dockerfile'].map(name)).toEqual([
-    'shop',
-    'shop-dev',
-    'api',
-    'legacy-api',
-    'docker-web-app',
-    'go-svc',
+  const asked: [string, string][] = [['.', ''], ['.', 'dev'], ['services/api', ''], ['legacy/api', ''], ['docker', 'Web App'], ['Go|Svc', ''], ['services/api', '']];
+  expect(asked.map(name)).toEqual(['shop', 'shop-dev', 'api', 'legacy-api', 'docker-web-app', 'go-svc', 'services-api']);
+});
+
+test.each([
+  ['Dockerfile', { image: '', flavour: '', plain: true }],
+  ['Dockerfile.prod', { image: '', flavour: 'prod', plain: false }],
+  // Dockerfile.<x> is always a flavour of the folder's app, whatever x is.
+  ['Dockerfile.api', { image: '', flavour: 'api', plain: false }],
+  ['Dockerfile.api.prod', { image: '', flavour: 'api.prod', plain: false }],
+  ['prod.Dockerfile', { image: '', flavour: 'prod', plain: false }],
+  ['Production.dockerfile', { image: '', flavour: 'Production', plain: false }],
+  ['api.Dockerfile', { image: 'api', flavour: '', plain: true }],
+  ['api.dev.Dockerfile', { image: 'api', flavour: 'dev', plain: false }],
+  ['billing-api-slim.Dockerfile', { image: 'billing-api', flavour: 'slim', plain: false }],
+  ['web_test.Dockerfile', { image: 'web', flavour: 'test', plain: false }],
+  ['my-service.Dockerfile', { image: 'my-service', flavour: '', plain: true }],
+  ['.Dockerfile', { image: '', flavour: '', plain: false }],
+])('%s names image and flavour %j', (file, expected) => expect(nameParts(file)).toEqual(expected));
+
+const found = (context: string, ...dockerfiles: string[]) => dockerfiles.map((dockerfile) => ({ dockerfile, context }));
+
+test('Dockerfile and Dockerfile.<x> of one folder and context: one group, the plain Dockerfile is "single", the others by id', () => {
+  expect(groupDockerfiles(found('app', 'app/Dockerfile', 'app/Dockerfile.prod', 'app/Dockerfile.dev', 'app/dev.Dockerfile'))).toEqual({
+    groups: [
+      {
+        folder: 'app',
+        image: '',
+        context: 'app',
+        variants: [
+          { id: 'single', dockerfile: 'app/Dockerfile' },
+          { id: 'dev', dockerfile: 'app/Dockerfile.dev' },
+          { id: 'dev-2', dockerfile: 'app/dev.Dockerfile' },
+          { id: 'prod', dockerfile: 'app/Dockerfile.prod' },
+        ],
+        reference: 'the plain one',
+      },
+    ],
+    notes: [],
+  });
+});
+
+test('no plain Dockerfile: the first by id is "single", and says why', () => {
+  const { groups } = groupDockerfiles(found('.', 'Dockerfile.prod', 'Dockerfile.dev'));
+  expect(groups).toEqual([
+    {
+      folder: '.',
+      image: '',
+      context: '.',
+      variants: [
+        { id: 'single', dockerfile: 'Dockerfile.dev' },
+        { id: 'prod', dockerfile: 'Dockerfile.prod' },
+      ],
+      reference: 'the first by name: there is no plain Dockerfile',
+    },
   ]);
 });
 
-test('the fixture repository: one scenario per Dockerfile, contexts guessed, $schema and notes, valid for the loader', async () => {
-  const config = await initialConfig(REPO, join(REPO, 'stagebench.config.json'));
+test('<name>.Dockerfile is an image of its own unless <name> is a flavour; <image>.<flavour>.Dockerfile joins its image', () => {
+  const { groups } = groupDockerfiles(found('deploy', 'deploy/Dockerfile', 'deploy/api.Dockerfile', 'deploy/api.dev.Dockerfile', 'deploy/prod.Dockerfile', 'deploy/worker.Dockerfile'));
+  expect(groups.map((g) => [g.image, g.variants.map((v) => `${v.id}=${v.dockerfile}`)])).toEqual([
+    ['', ['single=deploy/Dockerfile', 'prod=deploy/prod.Dockerfile']],
+    ['api', ['single=deploy/api.Dockerfile', 'dev=deploy/api.dev.Dockerfile']],
+    ['worker', ['default=deploy/worker.Dockerfile']],
+  ]);
+  expect(groups[2]!.reference).toBeUndefined();
+});
+
+test('the lesson layout keeps its ids: Dockerfile.single is "single", Dockerfile "multi", before any Dockerfile.multi', () => {
+  const { groups } = groupDockerfiles(found('go', 'go/Dockerfile', 'go/Dockerfile.multi', 'go/Dockerfile.scratch', 'go/Dockerfile.single'));
+  expect(groups[0]!.variants).toEqual([
+    { id: 'single', dockerfile: 'go/Dockerfile.single' },
+    { id: 'multi', dockerfile: 'go/Dockerfile' },
+    { id: 'multi-2', dockerfile: 'go/Dockerfile.multi' },
+    { id: 'scratch', dockerfile: 'go/Dockerfile.scratch' },
+  ]);
+  expect(groups[0]!.reference).toBe('as in the lesson scenarios, where Dockerfile is "multi"');
+});
+
+test('variant ids are valid and unique whatever the file names: lower case, clashes numbered, digits prefixed', () => {
+  const { groups } = groupDockerfiles(found('.', 'Dockerfile', 'Dockerfile.Prod', 'prod.Dockerfile', 'Dockerfile.2', 'Dockerfile.my..weird name', 'Dockerfile.', `Dockerfile.${'x'.repeat(200)}`, 'Dockerfile.-_-'));
+  const ids = groups[0]!.variants.map((v) => v.id);
+  expect(ids).toEqual(['single', 'dockerfile', 'dockerfile-2', 'my-weird-name', 'prod', 'prod-2', 'v2', 'x'.repeat(100)]);
+  expect(ids.filter((id) => nameProblem(id))).toEqual([]);
+  expect(nameProblems(ids.map((name) => ({ name, where: name })))).toEqual([]);
+});
+
+test('one folder, two contexts: two scenarios, and a note that says why', () => {
+  expect(groupDockerfiles([...found('app', 'app/Dockerfile', 'app/Dockerfile.prod'), ...found('.', 'app/Dockerfile.dev')])).toEqual({
+    groups: [
+      { folder: 'app', image: '', context: 'app', variants: [{ id: 'single', dockerfile: 'app/Dockerfile' }, { id: 'prod', dockerfile: 'app/Dockerfile.prod' }], reference: 'the plain one' },
+      { folder: 'app', image: '', context: '.', variants: [{ id: 'default', dockerfile: 'app/Dockerfile.dev' }] },
+    ],
+    notes: ['app: the Dockerfiles build from different contexts (Dockerfile, Dockerfile.prod from app; Dockerfile.dev from .): a scenario has one context, so they are separate scenarios'],
+  });
+});
+
+test('a subfolder whose Dockerfiles build from the root: one scenario named for the folder, context the root, comparisons against single', async () => {
+  tree({
+    'package.json': '{}',
+    'src/index.js': '',
+    'docker/Dockerfile': 'FROM x\nCOPY package.json src/ /app/\n',
+    'docker/Dockerfile.prod': 'FROM x AS build\nCOPY src /app/src\nFROM x\nCOPY --from=build /app /app\n',
+  });
+  const { config, scenarios } = await initialConfig(dir, join(dir, 'stagebench.config.json'));
+  expect(config.scenarios).toEqual({ docker: { context: '.', variants: { single: { dockerfile: 'docker/Dockerfile' }, prod: { dockerfile: 'docker/Dockerfile.prod' } } } });
+  expect(scenarios).toEqual([{ name: 'docker', variants: [{ id: 'single', dockerfile: 'docker/Dockerfile' }, { id: 'prod', dockerfile: 'docker/Dockerfile.prod' }], reference: 'the plain one' }]);
+  expect(config.$comment).toEqual(
+    expect.arrayContaining([
+      'docker: 2 variants, context .; "single" (docker/Dockerfile, the plain one) is the one the others are compared with',
+      'docker.single: docker/Dockerfile (it copies package.json, src, found from the repository root)',
+      'docker.prod: docker/Dockerfile.prod (it copies src, found from the repository root)',
+    ]),
+  );
+  const parsed = ConfigFileSchema.parse(JSON.parse(JSON.stringify(config)));
+  const [scenario] = await discoverScenarios(join(dir, 'none'), [], { file: join(dir, 'stagebench.config.json'), config: parsed });
+  expect(scenario!.variants.map((v) => [v.id, v.dockerfile])).toEqual([
+    ['single', 'docker/Dockerfile'],
+    ['prod', 'docker/Dockerfile.prod'],
+  ]);
+  // What the run compares: every other variant against the one init named "single".
+  const sized = (id: string, sizeBytes: number) => ({ id, status: 'ok', sizeBytes, baseImages: ['x'] }) as unknown as VariantResult;
+  expect(compareToSingle([sized('single', 1000), sized('prod', 600)]).map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['prod', 'single', 400]]);
+});
+
+test('the fixture repository: a scenario per folder and context, contexts guessed, $schema and notes, valid for the loader', async () => {
+  const { config } = await initialConfig(REPO, join(REPO, 'stagebench.config.json'));
   expect(config.scenarios).toEqual({
     repo: { context: '.', dockerfile: 'Dockerfile' },
     'docker-api': { context: 'docker', dockerfile: 'docker/api.Dockerfile' },
     api: { context: 'services/api', dockerfile: 'services/api/Dockerfile' },
     tool: { context: 'services/tool', dockerfile: 'services/tool/Dockerfile' },
-    worker: { context: '.', dockerfile: 'services/worker/Dockerfile' },
+    worker: { context: '.', variants: { single: { dockerfile: 'services/worker/Dockerfile' }, slim: { dockerfile: 'services/worker/Dockerfile.slim' } } },
   });
   expect(config.$schema).toBe('./node_modules/stagebench/docs/config.schema.json');
   expect(config.$comment).toEqual(
     expect.arrayContaining([
       'api: context services/api (what it copies is in its own folder); stages build, runtime, debug: the last is built, "target" picks another',
-      'worker: context . (it copies shared/greeting.txt, services/worker/payload, found from the repository root)',
+      'worker.single: services/worker/Dockerfile (it copies shared/greeting.txt, services/worker/payload, found from the repository root)',
+      'worker.slim: services/worker/Dockerfile.slim (it copies services/worker/payload, found from the repository root)',
     ]),
   );
   const parsed = ConfigFileSchema.parse(JSON.parse(JSON.stringify(config)));
@@ -99,7 +219,7 @@ test('the fixture repository: one scenario per Dockerfile, contexts guessed, $sc
     ['docker-api', ['default']],
     ['api', ['default']],
     ['tool', ['default']],
-    ['worker', ['default']],
+    ['worker', ['single', 'slim']],
   ]);
 });
 
@@ -122,7 +242,14 @@ test('no Dockerfile: a config error that says where it looked', async () => {
 });
 
 test('what init prints fits 80 columns, and says that results/ does not belong in git', async () => {
-  tree({ Dockerfile: 'FROM x\n', 'services/api/Dockerfile': 'FROM x\n', 'services/worker/Dockerfile': 'FROM x\n', 'services/billing-reconciler/Dockerfile': 'FROM x\n' });
+  tree({
+    Dockerfile: 'FROM x\n',
+    'services/api/Dockerfile': 'FROM x\n',
+    'services/worker/Dockerfile': 'FROM x\n',
+    'services/billing-reconciler/Dockerfile': 'FROM x\n',
+    'services/billing-reconciler/Dockerfile.production': 'FROM x\n',
+    'services/billing-reconciler/Dockerfile.development': 'FROM x\n',
+  });
   let out = '';
   await initCommand({ command: 'init', force: false }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
   expect(out.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
@@ -153,4 +280,50 @@ test('what to run next: the comments line up, with or without --config', () => {
   expect(nextSteps([['npx stagebench run --config ci/stagebench.json', 'build'], ['npx stagebench baseline update', 'keep']])).toBe(
     '  npx stagebench run --config ci/stagebench.json  # build\n' + '  npx stagebench baseline update                  # keep\n',
   );
+});
+
+test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the comparison, the rule, what to run, in 80 columns', async () => {
+  tree({ 'shop/Dockerfile': 'FROM x\nCOPY . /app\n', 'shop/Dockerfile.prod': 'FROM x AS build\nCOPY . /src\nFROM x\nCOPY --from=build /src/app /app\n', 'shop/app': '' });
+  let out = '';
+  await initCommand({ command: 'init', force: false }, { cwd: join(dir, 'shop'), stdout: { write: (t: string) => (out += t) } });
+  expect(out).toBe(
+    [
+      'wrote stagebench.config.json: one scenario; its "$comment" says what was guessed',
+      '  shop: prod (Dockerfile.prod) compared with single (Dockerfile, the plain one)',
+      'how: a scenario per folder and context, a variant per Dockerfile; "single" is',
+      '  the plain Dockerfile, the one the others are compared with. <name>.Dockerfile',
+      '  is an image of its own unless <name> is a flavour such as dev or prod (the',
+      '  config\'s "$comment" lists them).',
+      'next:',
+      '  npx stagebench run              # measure every scenario; git-ignore results/',
+      '  npx stagebench baseline update  # keep that run as the baseline for CI',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('what each scenario compares: others against single and why it is single, lone images on one line', () => {
+  const v = (id: string, dockerfile: string) => ({ id, dockerfile });
+  expect(
+    scenarioLines([
+      { name: 'web', variants: [v('single', 'Dockerfile.dev'), v('prod', 'Dockerfile.prod')], reference: 'the first by name: there is no plain Dockerfile' },
+      { name: 'api', variants: [v('single', 'api.Dockerfile'), v('dev', 'api.dev.Dockerfile'), v('slim', 'api-slim.Dockerfile')], reference: 'the plain one' },
+      { name: 'worker', variants: [v('default', 'worker.Dockerfile')] },
+      { name: 'tool', variants: [v('default', 'tool/Dockerfile')] },
+    ]),
+  ).toEqual([
+    'web: prod (Dockerfile.prod) compared with single (Dockerfile.dev, the first by name: there is no plain Dockerfile)',
+    'api: dev (api.dev.Dockerfile) and slim (api-slim.Dockerfile), each compared with single (api.Dockerfile, the plain one)',
+    'one image, compared with nothing: worker (worker.Dockerfile), tool (tool/Dockerfile)',
+  ]);
+  expect(scenarioLines([{ name: 'tool', variants: [v('default', 'tool/Dockerfile')] }])).toEqual(['one image each: tool (tool/Dockerfile)']);
+});
+
+test('bulky folders with variants: noted while any variant has no ignore file that applies', () => {
+  tree({ 'node_modules/x': '', Dockerfile: '', 'Dockerfile.prod': '', 'Dockerfile.prod.dockerignore': 'node_modules\n' });
+  const scenario = { context: '.', variants: { single: { dockerfile: 'Dockerfile' }, prod: { dockerfile: 'Dockerfile.prod' } } };
+  expect(bulkSent(dir, scenario)).toEqual(['node_modules']);
+  expect(bulkSent(dir, { ...scenario, variants: { prod: { dockerfile: 'Dockerfile.prod' } } })).toEqual([]);
+  writeFileSync(join(dir, 'Dockerfile.dockerignore'), '');
+  expect(bulkSent(dir, scenario)).toEqual([]);
 });
