@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import DockerModem from 'docker-modem';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { EngineError, EngineUnreachableError, errorMessage, InterruptedError } from '../errors.js';
@@ -33,10 +33,28 @@ function engineMessage(err: ModemError): string {
   return (err.json?.message ?? err.message).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
 }
 
-const STATUS = { 200: true, 204: true, 304: true, 404: 'not found', 409: 'conflict', 500: 'server error' };
+const STATUS = { 200: true, 201: true, 204: true, 304: true, 400: 'bad parameter', 404: 'not found', 409: 'conflict', 500: 'server error' };
 
+/**
+ * `fromImage` and `tag` of POST /images/create for a reference: without a tag or digest the engine would
+ * pull every tag of the repository, so "latest" is asked for, as `docker pull` does.
+ */
+export function pullQuery(ref: string): { fromImage: string; tag: string } {
+  const at = ref.indexOf('@');
+  if (at >= 0) return { fromImage: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const colon = ref.lastIndexOf(':');
+  if (colon > ref.lastIndexOf('/')) return { fromImage: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { fromImage: ref, tag: 'latest' };
+}
+
+/**
+ * The Docker Engine API through docker-modem, the transport dockerode is built on: unix sockets, named
+ * pipes, TCP with TLS, and ssh (docker-host.ts turns DOCKER_HOST or a context into its options). dockerode's
+ * wrappers are not used: it loads gRPC and a protobuf loader at start-up for BuildKit sessions stagebench
+ * never opens (builds send a tar context), about 50 ms of every command that talks to an engine.
+ */
 export class DockerEngine implements Engine {
-  private readonly docker: Docker;
+  private readonly modem: DockerModem;
   private readonly address: string;
   private readonly endpoint: EngineAddress;
   private readonly timeoutMs: number;
@@ -50,7 +68,7 @@ export class DockerEngine implements Engine {
     options: { timeoutMs?: number; context?: string } = {},
   ) {
     this.endpoint = engineAddress(env, options.context);
-    this.docker = new Docker(this.endpoint.options);
+    this.modem = new DockerModem(this.endpoint.options);
     this.address = this.endpoint.address;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
   }
@@ -86,10 +104,13 @@ export class DockerEngine implements Engine {
     }
   }
 
-  /** A plain request through the modem, for the endpoints whose dockerode method takes no abort signal. */
-  private dial<T>(path: string, signal: AbortSignal, extra: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * One request (GET unless `extra` says otherwise). A path ending in "?" takes `extra.options` as its query
+   * (and, for POST, as its JSON body unless `_body` is given).
+   */
+  private dial<T>(path: string, signal: AbortSignal | undefined, extra: Record<string, unknown> = {}): Promise<T> {
     return new Promise((resolve, reject) =>
-      this.docker.modem.dial({ path, method: 'GET', abortSignal: signal, statusCodes: STATUS, ...extra }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T))),
+      this.modem.dial({ path, method: 'GET', ...(signal ? { abortSignal: signal } : {}), statusCodes: STATUS, ...extra }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T))),
     );
   }
 
@@ -99,7 +120,9 @@ export class DockerEngine implements Engine {
       await this.call('answering a ping', (abortSignal) => this.dial('/_ping', abortSignal));
       return false;
     } catch (err) {
-      return err instanceof EngineUnreachableError;
+      // No HTTP answer at all is nobody answering: refused, and also reset or hung up, which is what a ping
+      // gets while a killed daemon's listening socket is still closing. An HTTP error is someone answering.
+      return err instanceof EngineUnreachableError || ((err as EngineError).cause as ModemError | undefined)?.statusCode === undefined;
     }
   }
 
@@ -141,7 +164,7 @@ export class DockerEngine implements Engine {
     const d = deadline(this.timeoutMs, signal);
     let stream: Readable;
     try {
-      stream = (await this.docker.pull(ref, { ...(auth ? { authconfig: auth } : {}), abortSignal: d.signal })) as unknown as Readable;
+      stream = await this.dial<Readable>('/images/create?', d.signal, { method: 'POST', isStream: true, options: { _query: pullQuery(ref), _body: {} }, ...(auth ? { authconfig: auth } : {}) });
     } catch (err) {
       // A time-out, an interrupt or an engine gone are the engine's; anything else is the registry's answer.
       if (d.timedOut || signal?.aborted || isUnreachable(err)) throw this.failure(`pulling ${ref}`, err, d, signal);
@@ -154,7 +177,7 @@ export class DockerEngine implements Engine {
   }
 
   async tag(image: string, repository: string, tag: string): Promise<void> {
-    await this.call(`tagging ${image} as ${repository}:${tag}`, (abortSignal) => this.docker.getImage(image).tag({ repo: repository, tag, abortSignal }) as Promise<unknown>);
+    await this.call(`tagging ${image} as ${repository}:${tag}`, (abortSignal) => this.dial(`/images/${image}/tag?`, abortSignal, { method: 'POST', options: { _query: { repo: repository, tag }, _body: {} } }));
   }
 
   /** Podman's compat API asks for TLS unless told otherwise (its own tlsVerify parameter); Docker allows plain HTTP to 127.0.0.0/8 by default. */
@@ -165,7 +188,11 @@ export class DockerEngine implements Engine {
   async pushToLoopback(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
     const extra = await this.loopbackOptions();
     // A push reports progress for as long as it takes: only the start of the answer is under the time limit.
-    const stream = await this.call(`pushing ${repository}:${tag}`, (abortSignal) => this.docker.getImage(repository).push({ tag, authconfig: {}, abortSignal, ...extra } as never) as unknown as Promise<Readable>, signal);
+    const stream = await this.call(
+      `pushing ${repository}:${tag}`,
+      (abortSignal) => this.dial<Readable>(`/images/${repository}/push?`, abortSignal, { method: 'POST', isStream: true, authconfig: {}, options: { _query: { tag, ...extra }, _body: {} } }),
+      signal,
+    );
     await this.followProgress(stream, `the push of ${repository}:${tag}`);
   }
 
@@ -180,7 +207,7 @@ export class DockerEngine implements Engine {
       (abortSignal) =>
         podman
           ? this.dial<Readable>('/v4.0.0/libpod/images/pull?', abortSignal, { method: 'POST', isStream: true, options: { reference: ref, tlsVerify: 'false' } })
-          : (this.docker.pull(ref, { abortSignal }) as unknown as Promise<Readable>),
+          : this.dial<Readable>('/images/create?', abortSignal, { method: 'POST', isStream: true, options: { _query: pullQuery(ref), _body: {} } }),
       signal,
     );
     await this.followProgress(stream, `the pull of ${ref}`);
@@ -193,7 +220,7 @@ export class DockerEngine implements Engine {
   }
 
   async removeReference(ref: string): Promise<void> {
-    await this.call(`removing image ${ref}`, (abortSignal) => this.docker.getImage(ref).remove({ abortSignal }) as Promise<unknown>).catch((err: unknown) => {
+    await this.call(`removing image ${ref}`, (abortSignal) => this.dial(`/images/${ref}`, abortSignal, { method: 'DELETE' })).catch((err: unknown) => {
       if ((err as EngineError).cause && ((err as EngineError).cause as ModemError).statusCode === 404) return;
       throw err;
     });
@@ -232,7 +259,7 @@ export class DockerEngine implements Engine {
       // modem.dial rather than buildImage: buildImage opens a BuildKit session for version "2", which a tar
       // context does not need, and packs the context its own way (see docs/architecture.md).
       const stream = await new Promise<Readable>((resolve, reject) =>
-        this.docker.modem.dial(
+        this.modem.dial(
           {
             path: '/build?',
             method: 'POST',
@@ -262,8 +289,11 @@ export class DockerEngine implements Engine {
       else parser.push({ errorDetail: { message: engineMessage(err as ModemError) } });
     }
     const parsed = parser.finish();
-    // A daemon stopped mid-build may still close the stream with an error message of its own.
-    if (parsed.failure && !req.signal?.aborted && (await this.gone())) throw this.wentAway(`the build of ${req.dockerfile}`, new Error(parsed.failure.message));
+    // A daemon stopped mid-build may still close the stream with an error message of its own, or close it
+    // with neither an error nor an image (a killed daemon's socket can end the answer cleanly).
+    if ((parsed.failure || !parsed.imageId) && !req.signal?.aborted && (await this.gone())) {
+      throw this.wentAway(`the build of ${req.dockerfile}`, new Error(parsed.failure?.message ?? 'the build stream ended without an image'));
+    }
     return { ...parsed, buildMs: parsed.failure || imageAt === undefined ? undefined : Math.round(imageAt - started) };
   }
 
@@ -291,27 +321,23 @@ export class DockerEngine implements Engine {
   }
 
   async startContainer(req: SmokeRequest): Promise<SmokeContainer> {
-    const container = await this.call(`starting a container of ${req.image}`, async (abortSignal) => {
-      const c = await this.docker.createContainer({
-        Image: req.image,
-        Labels: req.labels,
-        Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
-        ...(req.cmd ? { Cmd: req.cmd } : {}),
-        HostConfig: { NetworkMode: req.network, AutoRemove: false },
+    const id = await this.call(`starting a container of ${req.image}`, async (abortSignal) => {
+      const c = await this.createContainer(
+        { Image: req.image, Labels: req.labels, Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`), ...(req.cmd ? { Cmd: req.cmd } : {}), HostConfig: { NetworkMode: req.network, AutoRemove: false } },
         abortSignal,
-      });
-      await c.start({ abortSignal });
+      );
+      await this.dial(`/containers/${c}/start`, abortSignal, { method: 'POST' });
       return c;
     });
     return {
       // Not limited: the wait lasts as long as the container runs; the smoke check's own timeout bounds it.
-      exited: container.wait().then((r: { StatusCode: number }) => r.StatusCode),
+      exited: this.dial<{ StatusCode: number }>(`/containers/${id}/wait`, undefined, { method: 'POST' }).then((r) => r.StatusCode),
       logTail: async () => {
-        const buf = await this.call(`reading the logs of ${req.image}`, (abortSignal) => container.logs({ stdout: true, stderr: true, tail: 20, abortSignal }) as unknown as Promise<Buffer>);
+        const buf = await this.call(`reading the logs of ${req.image}`, (abortSignal) => this.dial<Buffer>(`/containers/${id}/logs?`, abortSignal, { options: { stdout: true, stderr: true, tail: 20 } }));
         return demuxLines(buf);
       },
       remove: async () => {
-        await this.call(`removing a container of ${req.image}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
+        await this.call(`removing a container of ${req.image}`, (abortSignal) => this.removeContainerOnce(id, abortSignal)).catch(() => undefined);
       },
     };
   }
@@ -350,16 +376,14 @@ export class DockerEngine implements Engine {
 
   async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {
     // Cmd is never run; it only lets images without CMD (FROM scratch) be created.
-    const container = await this.call(`creating a container of ${image}`, (abortSignal) =>
-      this.docker.createContainer({ Image: image, Labels: labels, Cmd: ['/stagebench-never-started'], abortSignal }),
-    );
+    const container = await this.call(`creating a container of ${image}`, (abortSignal) => this.createContainer({ Image: image, Labels: labels, Cmd: ['/stagebench-never-started'] }, abortSignal));
     const present = new Set<string>();
     try {
       for (const path of paths) {
         const found = await this.call(`checking ${path} in ${image}`, async (abortSignal) => {
           try {
-            // dockerode hands back the (empty) HEAD response as a stream: drain it, or its socket stays open.
-            ((await container.infoArchive({ path, abortSignal })) as unknown as Readable).resume();
+            // The (empty) HEAD response comes as a stream: drain it, or its socket stays open.
+            (await this.dial<Readable>(`/containers/${container}/archive?`, abortSignal, { method: 'HEAD', isStream: true, options: { path } })).resume();
             return true;
           } catch (err) {
             if ((err as ModemError).statusCode === 404) return false;
@@ -369,20 +393,32 @@ export class DockerEngine implements Engine {
         if (found) present.add(path);
       }
     } finally {
-      await this.call(`removing a container of ${image}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
+      await this.call(`removing a container of ${image}`, (abortSignal) => this.removeContainerOnce(container, abortSignal)).catch(() => undefined);
     }
     return present;
   }
 
+  /** POST /containers/create with `config` as its body; the new container's id. */
+  private async createContainer(config: Record<string, unknown>, signal: AbortSignal): Promise<string> {
+    return (await this.dial<{ Id: string }>('/containers/create?', signal, { method: 'POST', options: { _query: {}, _body: config } })).Id;
+  }
+
+  private removeContainerOnce(id: string, signal: AbortSignal): Promise<unknown> {
+    return this.dial(`/containers/${id}?`, signal, { method: 'DELETE', options: { force: true } });
+  }
+
   async imageIds(): Promise<string[]> {
-    const images = await this.call('listing images', (abortSignal) => this.docker.listImages({ all: true, abortSignal }));
+    const images = await this.call('listing images', (abortSignal) => this.dial<ImageSummary[]>('/images/json?', abortSignal, { options: { all: true } }));
     return images.map((i) => bareId(i.Id));
   }
 
   async listLabelled(label: string): Promise<Labelled[]> {
     const filters = JSON.stringify({ label: [label] });
     const [containers, images] = await this.call(`listing what carries ${label}`, (abortSignal) =>
-      Promise.all([this.docker.listContainers({ all: true, filters, abortSignal }), this.docker.listImages({ all: true, filters, abortSignal })]),
+      Promise.all([
+        this.dial<{ Id: string; Labels?: Record<string, string> }[]>('/containers/json?', abortSignal, { options: { all: true, filters } }),
+        this.dial<ImageSummary[]>('/images/json?', abortSignal, { options: { all: true, filters } }),
+      ]),
     );
     return [
       ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, labels: c.Labels ?? {} })),
@@ -428,10 +464,9 @@ export class DockerEngine implements Engine {
   /** Removes a container and waits until it is gone: a cancelled classic build's step container may still be
    * being removed by the daemon (409) when the build stream has already ended. */
   private async removeContainer(id: string): Promise<string | undefined> {
-    const container = this.docker.getContainer(id);
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        await this.call(`removing container ${id.slice(0, 12)}`, (abortSignal) => container.remove({ force: true, abortSignal }));
+        await this.call(`removing container ${id.slice(0, 12)}`, (abortSignal) => this.removeContainerOnce(id, abortSignal));
         return undefined;
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
@@ -443,6 +478,13 @@ export class DockerEngine implements Engine {
     }
     return `container ${id.slice(0, 12)}: still being removed after 10 s`;
   }
+}
+
+/** One image of GET /images/json. */
+interface ImageSummary {
+  Id: string;
+  Labels?: Record<string, string> | null;
+  RepoTags?: string[];
 }
 
 /** Docker's multiplexed log format (8-byte frame headers) to text lines. */

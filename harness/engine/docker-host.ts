@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
+import type DockerModem from 'docker-modem';
 import { ConfigError } from '../errors.js';
 
 export interface EngineAddress {
-  options: Docker.DockerOptions;
+  options: DockerModem.ConstructorOptions;
   /** How the address is named in messages and results, e.g. unix:///var/run/docker.sock (context "ci"). */
   address: string;
   /** What chose it, so that a hint for an engine that does not answer names the right thing to change. */
@@ -103,7 +103,7 @@ function fromContext(configDir: string, name: string, source: string, env: Env):
   return { ...resolved, address: `${resolved.address} (context ${name})` };
 }
 
-/** dockerode options for one endpoint URL: unix, npipe, tcp (TLS when asked or on 2376), https, ssh. */
+/** docker-modem options for one endpoint URL: unix, npipe, tcp (TLS when asked or on 2376), https, ssh. */
 function fromHost(host: string, source: string, tls: Tls, env: Env): Endpoint {
   let url: URL;
   try {
@@ -120,7 +120,7 @@ function fromHost(host: string, source: string, tls: Tls, env: Env): Endpoint {
     case 'http:':
     case 'https:': {
       const secure = url.protocol === 'https:' || tls.on || url.port === '2376';
-      const options: Docker.DockerOptions = {
+      const options: DockerModem.ConstructorOptions = {
         host: url.hostname,
         port: Number(url.port || (secure ? 2376 : 2375)),
         protocol: secure ? 'https' : 'http',
@@ -132,7 +132,7 @@ function fromHost(host: string, source: string, tls: Tls, env: Env): Endpoint {
     }
     case 'ssh:':
       return {
-        options: { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } } as Docker.DockerOptions,
+        options: { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } } as DockerModem.ConstructorOptions,
         address: host,
       };
     default:
