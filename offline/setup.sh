@@ -54,7 +54,7 @@ cleanup_rootfs() {
     if grep -qs " $ROOTFS_WORK/rootfs/$m " /proc/mounts; then umount -l "$ROOTFS_WORK/rootfs/$m" || true; fi
   done
   if grep -qs " $ROOTFS_WORK/" /proc/mounts; then
-    log "WARNING: something is still mounted under $ROOTFS_WORK; not removing it"
+    log "WARNING: still mounted, so not removed: $ROOTFS_WORK"
   else
     rm -rf --one-file-system "$ROOTFS_WORK"
   fi
@@ -95,7 +95,7 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
   log "installed ${missing[*]} in $(secs "$t")s"
 else
-  log "docker, debootstrap, busybox-static and docker-registry are installed"
+  log "installed: docker, debootstrap, busybox-static, docker-registry"
 fi
 
 # --- 2. Docker daemon ---------------------------------------------------------------------------
@@ -142,11 +142,11 @@ vdir="$here/verdaccio"
 if [[ -x "$vdir/node_modules/.bin/verdaccio" && -f "$vdir/node_modules/.package-lock.json" ]]; then
   log "Verdaccio is installed (offline/verdaccio/node_modules)"
 elif ! command -v npm >/dev/null || ! command -v node >/dev/null; then
-  log "WARNING: node/npm not found; skipping the Verdaccio install (it needs Node.js >= 20 on the host)"
+  log "WARNING: no node/npm: Verdaccio (needs Node.js >= 20) not installed"
   npm_pid=missing
 else
   node_major=$(node -p 'process.versions.node.split(".")[0]')
-  ((node_major >= 20)) || log "WARNING: host node is v$node_major; Verdaccio 6.8 needs Node.js >= 20 to start"
+  ((node_major >= 20)) || log "WARNING: node is v$node_major; Verdaccio 6.8 needs Node.js >= 20"
   log "npm ci in offline/verdaccio (background)"
   npm_t=$(now_us)
   (
@@ -259,4 +259,4 @@ done
 if ((verdaccio_ok == 0)); then
   die "base images are ready, but the npm proxy is not: install Node.js >= 20 and npm, then re-run"
 fi
-log "ready in $(secs)s; run the lesson scenarios with: npm run bench -- --profile offline (it starts and stops the npm proxy)"
+log "ready in $(secs)s; next: npm run bench -- --profile offline"
