@@ -32,8 +32,16 @@ const log = (line) => console.log(line);
 const secs = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const ratioText = (r) => (r < 0.01 ? r.toExponential(1) : r.toFixed(3));
 
-/** Runs `a` and `b` in PAIRS interleaved pairs, order alternating; returns per-side times and the median ratio a/b. */
-async function pairs(name, a, b) {
+/**
+ * Runs `a` and `b` in PAIRS interleaved pairs, order alternating; returns per-side times and the median ratio
+ * a/b. `warmup`: each side once, untimed, first, so that a cold page cache or a daemon's first answers do not
+ * fall on whichever side the first pair runs first.
+ */
+async function pairs(name, a, b, { warmup = false } = {}) {
+  if (warmup) {
+    await a('warmup');
+    await b('warmup');
+  }
   const ratios = [];
   const times = { a: [], b: [] };
   for (let i = 0; i < PAIRS; i++) {
@@ -76,10 +84,10 @@ const target = (row) => rows.push(row);
 if (ONLY.has('a')) {
   log('(a) whole process: stagebench run --no-cache --no-compressed --no-files --no-smoke against a docker build/inspect/rmi loop');
   const goArgs = ['run', '--scenario', 'go-app', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--profile', 'offline', '--out', join(scratch, 'a-out')];
-  const go = await pairs('go-app', () => stagebench(goArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('scenarios/go-app', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], { GO_IMAGE: OFFLINE_ARGS.GO_IMAGE, RUNTIME_IMAGE: OFFLINE_ARGS.RUNTIME_IMAGE }, i));
+  const go = await pairs('go-app', () => stagebench(goArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('scenarios/go-app', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], { GO_IMAGE: OFFLINE_ARGS.GO_IMAGE, RUNTIME_IMAGE: OFFLINE_ARGS.RUNTIME_IMAGE }, i), { warmup: true });
   target({ id: 'a1', what: 'whole process vs the CLI loop, go-app (3 variants, --no-cache)', ...go, goal: 1.2 });
   const fxArgs = ['run', '--scenarios', 'test/fixtures/scenarios', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--out', join(scratch, 'a-out')];
-  const fx = await pairs('fixture', () => stagebench(fxArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('test/fixtures/scenarios/hello', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], {}, i));
+  const fx = await pairs('fixture', () => stagebench(fxArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('test/fixtures/scenarios/hello', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], {}, i), { warmup: true });
   target({ id: 'a2', what: 'whole process vs the CLI loop, the busybox fixture (3 variants, --no-cache)', ...fx });
 }
 
@@ -100,7 +108,7 @@ if (ONLY.has('b')) {
   };
   const pipeline = async () => `${(await execa('sh', ['-c', '"$1" save "$2" | gzip -6 | wc -c', 'sh', DOCKER, image])).stdout.trim()} B (whole archive)`;
   let n = 0;
-  const empty = await pairs('empty cache', () => measure(cacheHome(`b-empty-${n++}`)), pipeline);
+  const empty = await pairs('empty cache', () => measure(cacheHome(`b-empty-${n++}`)), pipeline, { warmup: true });
   target({ id: 'b1', what: `pull size, empty layer cache, vs docker save | gzip -6 (${image})`, ...empty, goal: 0.5 });
   await measure(cacheHome('b-warm'));
   const warm = await pairs('warm cache', () => measure(cacheHome('b-warm')), pipeline);
@@ -125,7 +133,7 @@ if (ONLY.has('d')) {
     return Number(res.stderr.trim().split('\n').at(-1)) * 1024;
   };
   const rss = { help: [], node: [] };
-  const d = await pairs('--help', async () => void rss.help.push(await timed(['bin/stagebench.js', '--help'])), async () => void rss.node.push(await timed(['-e', '0'])));
+  const d = await pairs('--help', async (i) => void (i !== 'warmup' && rss.help.push(await timed(['bin/stagebench.js', '--help']))), async (i) => void (i !== 'warmup' && rss.node.push(await timed(['-e', '0']))), { warmup: true });
   const helpRss = median(rss.help);
   const nodeRss = median(rss.node);
   // The targets are absolute: --help's own median wall time and peak RSS.
@@ -167,11 +175,12 @@ const lines = [
   '',
   '## Method',
   '',
+  '- **All**: a, b (empty cache) and d run each side once, untimed, before the timed pairs: the first run after a pause finds a cold page cache and a daemon that has not answered for a while, and would otherwise count against whichever side goes first.',
   '- **a**: `stagebench run --no-cache --no-compressed --no-files --no-smoke` as a whole process (start-up, engine checks, builds, inspect, composition, clean-up, results: the builds and their sizes, as the loop does; the pull size and the file analyses each read an export the loop does not) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
   '- **b**: the pull size of `stagebench-local/node:18-runtime` measured in process (inspect, `GET /images/{id}/get` streamed, new layers gzipped at level 6 in worker threads) against `docker save | gzip -6 | wc -c`; "empty": a fresh layer-cache folder each time; "warm": the same folder after one measurement (the image\'s record answers: no export).',
   '- **c**: `stagebench run --profile offline --no-smoke` (pull size and file analyses on, the defaults) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
   '- **c, what it shows**: images carry no run id (a run finds its own by its per-run tags), so a fully cached build is the same image id as the run before, and its pull size and file listings come whole from the layer cache: no export is read. Until that change every image carried its run\'s label, every warm build had a new image id, and each image was exported and read once per run (5.1 measured then).',
-  '- **b, its floor**: each layer is one gzip stream whose bytes must equal single-threaded level 6 (the cached sizes and the results do not depend on the machine), so layers are compressed in parallel but never split. With two cores and this image\'s two layers (77 MB and 99 MB as tar), the larger layer\'s compression after the export has reached it bounds the time; `docker save` also needs about 0.7 s before its first byte, which both sides pay.',
+  '- **b, its floor**: each layer is one gzip stream whose bytes must equal single-threaded level 6 (the cached sizes and the results do not depend on the machine), so layers are compressed in parallel but never split. With two cores and this image\'s two layers (77 MB and 99 MB as tar), the larger layer\'s compression after the export has reached it bounds the time: 1.7 s alone, 1.87 s beside the other (two synchronous gzips in two threads, measured apart). Docker 20.10 writes the whole export to a temporary folder before its first byte (about 0.6 s here), which both sides pay. zlib is handed 4 MB at a time with a 1 MB output buffer: with 64 kB writes and its 16 kB default buffer, its thousands of round trips between the thread pool and the worker cost about a quarter more time.',
   '- **d**: `stagebench --help` against `node -e 0` (what Node itself costs to start on this machine), each under GNU time for its peak RSS.',
   '- **e**: a size-only run (`--no-cache --no-compressed --no-files --no-smoke`) of the six lesson variants with `--jobs 2` against `--jobs 1`.',
   '',
