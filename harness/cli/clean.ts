@@ -3,6 +3,7 @@ import { isStagebenchRef, LABEL, RUN_LABEL, runOfTag } from '../measure/labels.j
 import type { CleanArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { processAlive } from '../process-alive.js';
+import { registryTempDir, removeOrphanStorage } from '../measure/registry.js';
 
 /** The runs a container or image belongs to: a container's run label, an image's per-run tags (or, made by an older stagebench, its run label). */
 function runsOf(item: Labelled): string[] {
@@ -50,7 +51,10 @@ export function cleanPlan(items: Labelled[], remove: string[], args: Pick<CleanA
 const NOTHING: ReadonlySet<string> = new Set();
 
 /** Removes what the chosen runs left; returns what could not be removed. */
-export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr'>, engine: Engine): Promise<string[]> {
+export async function cleanCommand(args: CleanArgs, io: Pick<CliIo, 'stderr' | 'env'>, engine: Engine): Promise<string[]> {
+  // A --deploy run killed outright leaves its registry's storage in the temp dir: gone with its process.
+  const folders = await removeOrphanStorage(registryTempDir(io.env));
+  if (folders.length > 0) io.stderr.write(`clean: removed ${folders.length} loopback registry folder(s) of --deploy runs that were killed (${folders.join(', ')})\n`);
   const items = await engine.listLabelled(LABEL);
   // A named run with nothing on the engine (a typo, or already cleaned up): say so rather than "removed".
   const present = runIdsOf(items);

@@ -51,8 +51,7 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
   if ((version as { code?: string }).code === 'ENOENT' || version.exitCode === undefined) {
     throw new ConfigError(`--deploy needs a loopback registry, and ${binary} is not installed (not on PATH)`, INSTALL_HINT);
   }
-  // The temp dir of the environment stagebench was given (TMPDIR, as os.tmpdir() reads it from the process's).
-  const temp = env.TMPDIR ? env.TMPDIR.replace(/(.)\/+$/, '$1') : tmpdir();
+  const temp = registryTempDir(env);
   await removeOrphanStorage(temp);
   const storage = await mkdtemp(join(temp, `${STORAGE_PREFIX}${process.pid}-`)).catch((err: unknown) => {
     throw tempDirProblem(temp, err);
@@ -71,13 +70,16 @@ export async function startLoopbackRegistry(signal: AbortSignal, env: Record<str
   }
 }
 
+/** Where registries keep their storage: the temp dir of the environment stagebench was given (TMPDIR, as os.tmpdir() reads it from the process's). */
+export const registryTempDir = (env: Record<string, string | undefined>) => (env.TMPDIR ? env.TMPDIR.replace(/(.)\/+$/, '$1') : tmpdir());
+
 /** A registry's storage folder in the temp dir: stagebench-registry-<pid>-<random>, <pid> the stagebench process that owns it. */
 const STORAGE_PREFIX = 'stagebench-registry-';
 
 /**
  * Removes the storage folders in `dir` whose stagebench process is gone. A run killed outright (SIGKILL) runs
  * nothing of its own: its registry stops with it (setpriv --pdeathsig) but its folder stays, until the next
- * registry starts. A folder whose process lives (a run in flight, or a pid reused since) is left alone, as is
+ * registry starts or `stagebench clean` runs. A folder whose process lives (a run in flight, or a pid reused since) is left alone, as is
  * one that cannot be removed (another user's). Returns the names removed.
  */
 export async function removeOrphanStorage(dir: string, alive: (pid: number) => boolean = processAlive): Promise<string[]> {

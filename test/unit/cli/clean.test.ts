@@ -2,6 +2,12 @@ import type { Labelled } from '../../../harness/engine/engine.js';
 import { cleanCommand, cleanPlan, runsToClean } from '../../../harness/cli/clean.js';
 import { runOfTag } from '../../../harness/measure/labels.js';
 import { fakeEngine } from './fake-engine.js';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A temp dir with no registry folders in it. */
+const emptyTemp = mkdtempSync(join(tmpdir(), 'sb-clean-'));
 
 const OURS = { 'org.stagebench': 'true' };
 const image = (id: string, tags: string[], labels: Record<string, string> = {}): Labelled => ({ kind: 'image', id: `sha256:${id}`, labels: { ...OURS, ...labels }, tags });
@@ -57,7 +63,7 @@ test("a run's tags are removed, never another's or the user's; untagged images o
 test('clean asks the engine for exactly the plan: per run its tags and run label, then the images no run names', async () => {
   const engine = { ...fakeEngine(), listLabelled: async () => items };
   const stderr: string[] = [];
-  await cleanCommand({ runIds: [], all: true, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  await cleanCommand({ runIds: [], all: true, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) }, env: { TMPDIR: emptyTemp } } as never, engine);
   expect(engine.cleanups).toEqual([
     { made: { containers: [], images: [], tags: [`stagebench/app:multi-${A}`, `stagebench/app:single-${A}`] }, before: new Set(), label: ['org.stagebench.run', A] },
     { made: { containers: [], images: [], tags: [`stagebench/app:multi-${B}`] }, before: new Set(), label: ['org.stagebench.run', B] },
@@ -71,7 +77,7 @@ test('clean asks the engine for exactly the plan: per run its tags and run label
 test('a named run with nothing on the engine (a typo, or already clean) is said to be so, and nothing is asked of the engine', async () => {
   const engine = { ...fakeEngine(), listLabelled: async () => items };
   const stderr: string[] = [];
-  const problems = await cleanCommand({ runIds: ['aaaaaaaaaaa-100'], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  const problems = await cleanCommand({ runIds: ['aaaaaaaaaaa-100'], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) }, env: { TMPDIR: emptyTemp } } as never, engine);
   expect(problems).toEqual([]);
   expect(engine.cleanups).toEqual([]);
   expect(stderr.join('')).toBe(
@@ -79,7 +85,21 @@ test('a named run with nothing on the engine (a typo, or already clean) is said 
   );
   // One of two named runs found: that one is cleaned and counted, the other named as absent.
   stderr.length = 0;
-  await cleanCommand({ runIds: ['nope-1', A], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) } } as never, engine);
+  await cleanCommand({ runIds: ['nope-1', A], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) }, env: { TMPDIR: emptyTemp } } as never, engine);
   expect(engine.cleanups.map((c) => c.label)).toEqual([['org.stagebench.run', A]]);
   expect(stderr.join('')).toMatch(/^clean: nothing on the engine belongs to run nope-1 .*\nclean: removed what 1 run\(s\) left \(aaaaaaaaaaaa-100\)\n$/);
+});
+
+test("clean removes the loopback registry folders of --deploy runs killed outright, never a live process's", async () => {
+  const temp = mkdtempSync(join(tmpdir(), 'sb-clean-'));
+  // pid 2^22 + 1 is above Linux's pid_max: no process has it.
+  const dead = `stagebench-registry-${2 ** 22 + 1}-abc123`;
+  const live = `stagebench-registry-${process.pid}-def456`;
+  for (const name of [dead, live, 'stagebench-registry-notapid', 'something-else']) mkdirSync(join(temp, name, 'docker'), { recursive: true });
+  const engine = { ...fakeEngine(), listLabelled: async () => [] };
+  const stderr: string[] = [];
+  await cleanCommand({ runIds: [], all: false, engineTimeoutMs: 1000 } as never, { stderr: { write: (s: string) => stderr.push(s) }, env: { TMPDIR: temp } } as never, engine);
+  expect(readdirSync(temp).sort()).toEqual([live, 'something-else', 'stagebench-registry-notapid'].sort());
+  expect(existsSync(join(temp, dead))).toBe(false);
+  expect(stderr[0]).toBe(`clean: removed 1 loopback registry folder(s) of --deploy runs that were killed (${dead})\n`);
 });
