@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { NetworkSchema } from '../results/schema.js';
+import { LESSON_REFERENCE, NetworkSchema } from '../results/schema.js';
 import { GateConfigSchema } from './gate-schema.js';
+
+/** The default reference of a scenario that has a variant of this id (scenarios/reference.ts). */
+export { LESSON_REFERENCE };
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -61,6 +64,12 @@ const scenarioOptions = {
     .optional(),
   /** What to look for in every built image: a name and the paths that count as it (any one present). */
   contains: z.record(z.string().min(1), z.array(z.string().startsWith('/')).min(1)).optional(),
+  /** The variant the others are compared with (scenarios/reference.ts): default "single" when there is one, else the first. */
+  reference: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The variant id the others are compared with (default: "single" when the scenario has one, else its first variant)'),
 };
 
 /** scenarios/<name>/scenario.json (optional). */

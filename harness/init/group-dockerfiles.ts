@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { REFERENCE_VARIANT } from '../results/summarize.js';
+import { LESSON_REFERENCE as REFERENCE_VARIANT } from '../config/schemas.js';
 import { DEFAULT_VARIANT } from '../scenarios/declared.js';
 import { idFromValue, nameProblem } from '../scenarios/names.js';
 

@@ -8,7 +8,7 @@ import { type DiskUsage, diskUsageOf } from './composition.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
 import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
-import { compareToSingle } from '../results/summarize.js';
+import { compareToReference } from '../results/summarize.js';
 import { cleanUpRun } from './cleanup.js';
 import type { BenchOptions } from './options.js';
 import type { DeployRegistry } from './registry.js';
@@ -131,8 +131,9 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
         results.scenarios.push({
           name: scenario.name,
           ...(scenario.file.description ? { description: scenario.file.description } : {}),
+          reference: scenario.reference,
           variants,
-          comparisons: compareToSingle(variants),
+          comparisons: compareToReference(variants, scenario.reference),
         });
       }
       await opts.save(results);

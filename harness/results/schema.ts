@@ -8,6 +8,11 @@ import { BUILDERS, CACHE_MODES } from './enums.js';
  * is a version-2 file without them and is read as one (README, "The results JSON").
  */
 export const SCHEMA_VERSION = 2;
+/**
+ * The variant the others were compared with in every file written before scenarios[].reference existed: the
+ * lesson scenarios' one-stage Dockerfile; still the default reference of a scenario that has it.
+ */
+export const LESSON_REFERENCE = 'single';
 /** The versions this stagebench reads. */
 export const READABLE_VERSIONS = [1, 2] as const;
 
@@ -162,16 +167,22 @@ export const VariantResultSchema = z.strictObject({
 
 export const ComparisonSchema = z.strictObject({
   variant: z.string(),
-  against: z.literal('single'),
-  bytesSaved: z.int().describe('single.sizeBytes - variant.sizeBytes; negative when the variant is larger'),
-  percentSaved: z.number().describe('bytesSaved / single.sizeBytes * 100'),
-  switchesBase: z.boolean().describe('the final stage starts from other images than single does: a confound'),
-  afterSingleBytes: bytes.optional().describe("compressed bytes a host holding single's image downloads to get this one: its config and the layers single lacks"),
+  against: z.string().describe("the scenario's reference variant (its config's \"reference\"; \"single\" in every file written before it existed)"),
+  bytesSaved: z.int().describe('reference.sizeBytes - variant.sizeBytes; negative when the variant is larger'),
+  percentSaved: z.number().describe('bytesSaved / reference.sizeBytes * 100'),
+  switchesBase: z.boolean().describe('the final stage starts from other images than the reference does: a confound'),
+  afterSingleBytes: bytes
+    .optional()
+    .describe("compressed bytes a host holding the reference's image downloads to get this one: its config and the layers the reference lacks (named for the lesson's reference, single)"),
 });
 
 export const ScenarioResultSchema = z.strictObject({
   name: z.string(),
   description: z.string().optional(),
+  reference: z
+    .string()
+    .optional()
+    .describe('the variant the others are compared with (comparisons[].against), written even when it did not build; absent in older files, whose reference is single'),
   variants: z.array(VariantResultSchema),
   comparisons: z.array(ComparisonSchema),
 });
@@ -295,7 +306,7 @@ export const METHODS: Record<string, string> = {
     'an HTTP probe of 127.0.0.1 answering 2xx (probed every 10 ms, each probe with a 2 s timeout), or the command\'s container exiting with the expected status (POST /containers/{id}/wait). ' +
     'Includes create, start and the app\'s own start-up; excludes removing the container. One start per timed round (--runs), after --warmup untimed ones; startMs is the median, startStats as buildStats.',
   contains: 'HEAD /containers/{id}/archive?path=<path> on a container created from the image and never started (404: absent).',
-  percentSaved: '(single.sizeBytes - variant.sizeBytes) / single.sizeBytes * 100, same run, same engine.',
+  percentSaved: "(reference.sizeBytes - variant.sizeBytes) / reference.sizeBytes * 100, same run, same engine; the reference is the scenario's (results' scenarios[].reference).",
 };
 
 /** What the deploy figures mean: added to `methods` by a run with --deploy. */

@@ -1,9 +1,9 @@
 import { downloadFor, layersOf } from './download.js';
-import type { Comparison, VariantResult } from './schema.js';
+import { type Comparison, LESSON_REFERENCE, type ScenarioResult, type VariantResult } from './schema.js';
 
 /** "Pulling multi after single costs X": layers the two images share are not fetched again. */
-function afterSingle(single: VariantResult, v: VariantResult): Pick<Comparison, 'afterSingleBytes'> {
-  const held = layersOf(single);
+function afterReference(reference: VariantResult, v: VariantResult): Pick<Comparison, 'afterSingleBytes'> {
+  const held = layersOf(reference);
   const download = held ? downloadFor(held, v) : undefined;
   return download ? { afterSingleBytes: download.bytes } : {};
 }
@@ -11,27 +11,29 @@ function afterSingle(single: VariantResult, v: VariantResult): Pick<Comparison, 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /**
- * The id of the variant the others are compared with: fixed by the results schema (`against: "single"`), as
- * the lesson scenarios name their one-stage Dockerfile; `stagebench init` gives it to the reference Dockerfile.
+ * Each built variant against the scenario's reference (scenarios/reference.ts chooses it), same scenario and
+ * run. Empty when the reference did not build.
  */
-export const REFERENCE_VARIANT = 'single';
-
-/** Each built variant against `single` of the same scenario and run. Empty when single did not build. */
-export function compareToSingle(variants: VariantResult[]): Comparison[] {
-  const single = variants.find((v) => v.id === REFERENCE_VARIANT);
-  if (single?.sizeBytes === undefined || single.sizeBytes === 0) return [];
-  const base = single.sizeBytes;
+export function compareToReference(variants: VariantResult[], referenceId: string = LESSON_REFERENCE): Comparison[] {
+  const reference = variants.find((v) => v.id === referenceId);
+  if (reference?.sizeBytes === undefined || reference.sizeBytes === 0) return [];
+  const base = reference.sizeBytes;
   return variants
-    .filter((v) => v.id !== REFERENCE_VARIANT && v.sizeBytes !== undefined)
+    .filter((v) => v.id !== referenceId && v.sizeBytes !== undefined)
     .map((v) => {
       const bytesSaved = base - (v.sizeBytes as number);
       return {
         variant: v.id,
-        against: 'single' as const,
+        against: referenceId,
         bytesSaved,
         percentSaved: Math.round((bytesSaved / base) * 100 * 100) / 100,
-        switchesBase: !sameSet(v.baseImages, single.baseImages),
-        ...afterSingle(single, v),
+        switchesBase: !sameSet(v.baseImages, reference.baseImages),
+        ...afterReference(reference, v),
       };
     });
+}
+
+/** A scenario's reference as its results say it: files written before "reference" existed compared with single. */
+export function referenceOf(s: Pick<ScenarioResult, 'reference' | 'comparisons'>): string {
+  return s.reference ?? s.comparisons[0]?.against ?? LESSON_REFERENCE;
 }

@@ -4,6 +4,7 @@ import type { BuildOptions, ConfigFile, DeclaredScenario } from '../config/schem
 import { dockerfileInContext } from '../engine/build-context.js';
 import type { Scenario, Variant } from './scenario.js';
 import { idFromValue, nameProblems } from './names.js';
+import { chooseReference } from './reference.js';
 
 /** The id of the one variant of a scenario declared without variants or matrix. */
 export const DEFAULT_VARIANT = 'default';
@@ -79,9 +80,11 @@ function toScenario(name: string, s: DeclaredScenario, configDir: string): { sce
     variants.push({ id: p.id, dockerfile: p.dockerfile, path: dockerfileInContext(dir, path) ?? path });
     if (Object.keys(p.options).length > 0) perVariant[p.id] = p.options;
   }
+  const chosen = chooseReference(planned.map((p) => p.id), s.reference, `${at}.reference`);
+  if ('problem' in chosen) problems.push(chosen.problem);
   const { context: _c, dockerfile: _d, variants: _v, matrix: _m, ...options } = s;
   const file = { ...options, ...(Object.keys(perVariant).length > 0 ? { variants: perVariant } : {}) };
-  return problems.length > 0 ? { problems } : { scenario: { name, dir, variants, file }, problems };
+  return problems.length > 0 || !('reference' in chosen) ? { problems } : { scenario: { name, dir, variants, reference: chosen.reference, file }, problems };
 }
 
 /** The scenarios the config file declares, with every problem found (names are checked by the caller, with the folders'). */

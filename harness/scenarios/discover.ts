@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { declaredScenarios } from './declared.js';
 import type { Scenario, Variant } from './scenario.js';
 import { nameProblems } from './names.js';
+import { chooseReference } from './reference.js';
 
 /** Variant ids from a folder's file names: single and multi first, the rest sorted. */
 export function variantsFromFiles(fileNames: string[]): { variants: Variant[]; problems: string[] } {
@@ -46,7 +47,9 @@ async function loadScenario(dir: string, name: string): Promise<{ scenario?: Sce
   for (const key of Object.keys(file.variants ?? {})) {
     if (!ids.has(key)) prefixed.push(`${name}: scenario.json names variant "${key}", which has no Dockerfile (known: ${[...ids].join(', ')})`);
   }
-  return { scenario: prefixed.length === 0 ? { name, dir, variants, file } : undefined, problems: prefixed };
+  const chosen = chooseReference([...ids], file.reference, `${name}: scenario.json: reference`);
+  if ('problem' in chosen) prefixed.push(chosen.problem);
+  return { scenario: prefixed.length === 0 && 'reference' in chosen ? { name, dir, variants, reference: chosen.reference, file } : undefined, problems: prefixed };
 }
 
 /** The names of the folders under root that may hold a scenario, sorted; none when root does not exist. */

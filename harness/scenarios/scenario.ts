@@ -15,6 +15,8 @@ export interface Scenario {
   /** The build context. */
   dir: string;
   variants: Variant[];
+  /** The id of the variant the others are compared with (scenarios/reference.ts decides it). */
+  reference: string;
   /** The scenario's options (scenario.json, or the config's declaration with per-variant options under `variants`). */
   file: ScenarioFile;
 }

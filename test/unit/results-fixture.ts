@@ -1,12 +1,12 @@
 import { METHODS, type Results, type VariantResult } from '../../harness/results/schema.js';
-import { compareToSingle } from '../../harness/results/summarize.js';
+import { compareToReference } from '../../harness/results/summarize.js';
 
 export function variant(id: string, over: Partial<VariantResult> = {}): VariantResult {
   return { id, dockerfile: id === 'single' ? 'Dockerfile.single' : id === 'multi' ? 'Dockerfile' : `Dockerfile.${id}`, status: 'ok', buildArgs: {}, baseImages: ['node:24-alpine'], ...over };
 }
 
-/** A small, fully specified results document for the renderers. */
-export function results(variants: VariantResult[]): Results {
+/** A small, fully specified results document for the renderers; a `reference` other than single is written as a run writes it. */
+export function results(variants: VariantResult[], reference?: string): Results {
   return {
     schemaVersion: 2,
     createdAt: '2026-11-27T12:00:00.000Z',
@@ -17,14 +17,17 @@ export function results(variants: VariantResult[]): Results {
     builder: 'buildkit',
     buildCache: 'used',
     methods: METHODS,
-    scenarios: [{ name: 'node-app', variants, comparisons: compareToSingle(variants) }],
+    scenarios: [{ name: 'node-app', ...(reference ? { reference } : {}), variants, comparisons: compareToReference(variants, reference) }],
   };
 }
 
-/** Like results(), with one scenario per entry, in the order given. */
-export function scenarioResults(scenarios: Record<string, VariantResult[]>): Results {
+/** Like results(), with one scenario per entry, in the order given; `references` by scenario name where not single. */
+export function scenarioResults(scenarios: Record<string, VariantResult[]>, references: Record<string, string> = {}): Results {
   return {
     ...results([]),
-    scenarios: Object.entries(scenarios).map(([name, variants]) => ({ name, variants, comparisons: compareToSingle(variants) })),
+    scenarios: Object.entries(scenarios).map(([name, variants]) => {
+      const reference = references[name];
+      return { name, ...(reference ? { reference } : {}), variants, comparisons: compareToReference(variants, reference) };
+    }),
   };
 }

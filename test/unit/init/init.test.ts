@@ -7,7 +7,7 @@ import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-do
 import { guessContext } from '../../../harness/init/guess-context.js';
 import { groupDockerfiles, nameParts } from '../../../harness/init/group-dockerfiles.js';
 import { bulkSent, initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
-import { compareToSingle } from '../../../harness/results/summarize.js';
+import { compareToReference } from '../../../harness/results/summarize.js';
 import type { VariantResult } from '../../../harness/results/schema.js';
 import { nameProblem, nameProblems } from '../../../harness/scenarios/names.js';
 import { initCommand, nextSteps, scenarioLines } from '../../../harness/cli/init-command.js';
@@ -192,7 +192,7 @@ test('a subfolder whose Dockerfiles build from the root: one scenario named for 
   ]);
   // What the run compares: every other variant against the one init named "single".
   const sized = (id: string, sizeBytes: number) => ({ id, status: 'ok', sizeBytes, baseImages: ['x'] }) as unknown as VariantResult;
-  expect(compareToSingle([sized('single', 1000), sized('prod', 600)]).map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['prod', 'single', 400]]);
+  expect(compareToReference([sized('single', 1000), sized('prod', 600)]).map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['prod', 'single', 400]]);
 });
 
 test('the fixture repository: a scenario per folder and context, contexts guessed, $schema and notes, valid for the loader', async () => {

@@ -13,7 +13,7 @@ export function scenario(files: Record<string, string>, file: ScenarioFile = {},
   const variants = Object.keys(files)
     .filter((f) => f.startsWith('Dockerfile'))
     .map((f) => ({ id: f === 'Dockerfile' ? 'multi' : f.replace('Dockerfile.', ''), dockerfile: f, path: f }));
-  return { name, dir, variants, file };
+  return { name, dir, variants, reference: file.reference ?? 'single', file };
 }
 
 /** What progress said, in order: "variant …", "step …", "line …". */

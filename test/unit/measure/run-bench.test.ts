@@ -228,3 +228,22 @@ test("one disk-usage call per scenario, for all its variants' images at once", a
   await (await bench(engine)).run;
   expect(asked).toEqual([['sha256:Dockerfile.single-1', 'sha256:Dockerfile-2', 'sha256:Dockerfile.scratch-3']]);
 });
+
+test("a run writes each scenario's reference and compares the others with it: single by default, the one scenario.json names otherwise", async () => {
+  const [scenario] = await discoverScenarios(new URL('../../fixtures/scenarios', import.meta.url).pathname);
+  // Sizes from the fake engine: the image id's length × 1000, so Dockerfile.scratch's image is the largest.
+  const sized = async (reference: string) => (await (await bench(fakeEngine({}), { scenarios: [{ ...scenario!, reference }] })).run).scenarios[0]!;
+  const single = await sized('single');
+  const size = (s: typeof single, id: string) => s.variants.find((v) => v.id === id)!.sizeBytes!;
+  expect(single.reference).toBe('single');
+  expect(single.comparisons.map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([
+    ['multi', 'single', size(single, 'single') - size(single, 'multi')],
+    ['scratch', 'single', size(single, 'single') - size(single, 'scratch')],
+  ]);
+  const scratch = await sized('scratch');
+  expect(scratch.reference).toBe('scratch');
+  expect(scratch.comparisons.map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([
+    ['single', 'scratch', size(scratch, 'scratch') - size(scratch, 'single')],
+    ['multi', 'scratch', size(scratch, 'scratch') - size(scratch, 'multi')],
+  ]);
+});

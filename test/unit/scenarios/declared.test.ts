@@ -36,9 +36,11 @@ test("the issue's example: a context with two variants of one Dockerfile, and a 
         { id: 'current', dockerfile: 'services/api/Dockerfile', path: 'Dockerfile' },
         { id: 'slim', dockerfile: 'services/api/Dockerfile', path: 'Dockerfile' },
       ],
+      // No variant "single" and no "reference": the first in the config's order is the one the others are compared with.
+      reference: 'current',
       file: { variants: { slim: { buildArgs: { BASE: 'node:20-slim' } } } },
     },
-    { name: 'web', dir: '<repo>', variants: [{ id: 'default', dockerfile: 'Dockerfile', path: 'Dockerfile' }], file: { target: 'runtime' } },
+    { name: 'web', dir: '<repo>', variants: [{ id: 'default', dockerfile: 'Dockerfile', path: 'Dockerfile' }], reference: 'default', file: { target: 'runtime' } },
   ]);
   expect(variantOptions(scenarios[0]!, 'slim')).toEqual({ buildArgs: { BASE: 'node:20-slim' } });
 });

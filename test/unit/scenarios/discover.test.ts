@@ -90,6 +90,7 @@ test('options merge: scenario < profile < variant', () => {
     name: 's',
     dir: '',
     variants: [],
+    reference: 'single',
     file: {
       network: 'none' as const,
       buildArgs: { A: 'scenario', B: 'scenario' },
