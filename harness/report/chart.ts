@@ -11,8 +11,9 @@ import { type ComposeOption, init, use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 // Axis option types are only exported from the full entry; a type import pulls none of its code in.
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
-import type { Results, VariantResult } from '../results/schema.js';
+import { LESSON_REFERENCE, type Results, type VariantResult } from '../results/schema.js';
 import { footnote, statusOf } from './columns.js';
+import { referenceOf } from '../results/summarize.js';
 import { type ByteUnit, byteUnitFor, formatBytes, formatMs, timeUnitFor } from '../format/units.js';
 
 // Only what this chart draws: no canvas, no DOM, no tooltip or toolbox.
@@ -48,7 +49,7 @@ function panelsFor(results: Results): Panel[] {
   return panels;
 }
 
-// Okabe–Ito, distinguishable with the common colour-vision deficiencies; single and multi always get the first two.
+// Okabe–Ito, distinguishable with the common colour-vision deficiencies; the references and multi get the first ones.
 const PALETTE = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999999', '#000000'];
 const colorOf = (index: number) => PALETTE[index % PALETTE.length] ?? '#999999';
 
@@ -75,11 +76,22 @@ const LABEL_ROOM = 1.3;
 // Px per character of the 11 px footnote when wrapping it, generous: fonts such as DejaVu Sans run wide.
 const FOOTER_CHAR = 6.2;
 
-/** Variant ids, single first, then multi, then the others in the order they first appear. */
+/**
+ * Variant ids, each scenario's reference first (single in the lesson's), then multi, then the others in the
+ * order they first appear: a bar's colour is its variant's across the scenarios.
+ */
 function variantOrder(results: Results): string[] {
   const seen = [...new Set(results.scenarios.flatMap((s) => s.variants.map((v) => v.id)))];
-  const fixed = ['single', 'multi'].filter((id) => seen.includes(id));
+  const references = [...new Set(results.scenarios.filter((s) => s.variants.length > 1).map(referenceOf))];
+  const fixed = [...new Set([...references, 'multi'])].filter((id) => seen.includes(id));
   return [...fixed, ...seen.filter((id) => !fixed.includes(id))];
+}
+
+/** The lesson's title while every compared scenario's reference is single; else what the bars are compared with. */
+function chartTitle(results: Results): string {
+  const references = [...new Set(results.scenarios.filter((s) => s.variants.length > 1).map(referenceOf))];
+  if (references.every((r) => r === LESSON_REFERENCE)) return 'stagebench: single vs multi-stage';
+  return references.length === 1 ? `stagebench: variants vs ${references[0]}` : 'stagebench: variants vs their reference (per scenario)';
 }
 
 type Bar = NonNullable<BarSeriesOption['data']>[number];
@@ -116,7 +128,7 @@ export function renderChart(results: Results): string {
   const xAxes: XAXisComponentOption[] = [];
   const yAxes: YAXisComponentOption[] = [];
   const titles: TitleComponentOption[] = [
-    { text: 'stagebench: single vs multi-stage', left: MARGIN, top: 16, textStyle: { color: TEXT, fontSize: 18, fontWeight: 'bold', fontFamily: FONT } },
+    { text: chartTitle(results), left: MARGIN, top: 16, textStyle: { color: TEXT, fontSize: 18, fontWeight: 'bold', fontFamily: FONT } },
     {
       text: wrapWords(footnote(results), Math.floor((WIDTH - 2 * MARGIN) / FOOTER_CHAR)),
       left: MARGIN,

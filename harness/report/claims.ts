@@ -2,6 +2,7 @@ import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { ClaimsFile } from '../config/schemas.js';
 import type { Results, VariantResult } from '../results/schema.js';
 import { cell } from './markdown.js';
+import { referenceOf } from '../results/summarize.js';
 import { formatBytes, formatChange, formatMs } from '../format/units.js';
 import { spreadWarning, WIDE_SPREAD } from '../stats/summary.js';
 
@@ -31,12 +32,13 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
   const check = claim.check;
   switch (check.kind) {
     case 'reduction': {
+      const reference = referenceOf(scenario);
       const c = scenario.comparisons.find((x) => x.variant === variantId);
-      if (!c) return { measured: size, verdict: 'cannot be checked here', why: 'single did not build in this run' };
+      if (!c) return { measured: size, verdict: 'cannot be checked here', why: variantId === reference ? `${reference} is the scenario's reference, the one the others are compared with` : `${reference} (the scenario's reference) did not build in this run` };
       const held = c.percentSaved >= check.percent * REDUCTION_SHARE;
       const confound = c.switchesBase ? ' The final stage also switches base image, so part of the change is the base, not multi-stage.' : '';
       return {
-        measured: `${formatChange(c.percentSaved)} (${formatBytes(scenario.variants.find((x) => x.id === 'single')!.sizeBytes!)} → ${size})`,
+        measured: `${formatChange(c.percentSaved)} (${formatBytes(scenario.variants.find((x) => x.id === reference)!.sizeBytes!)} → ${size})`,
         verdict: held ? 'held' : 'did not hold',
         why: `claimed ${check.percent} % smaller; held means at least ${Math.round(check.percent * REDUCTION_SHARE)} %.${confound}`,
       };
@@ -57,13 +59,13 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
       const missing = check.items.filter((item) => v.contains?.[item] === undefined);
       if (missing.length > 0) return { measured: size, verdict: 'cannot be checked here', why: `not checked in this run: ${missing.join(', ')}` };
       const found = check.items.filter((item) => v.contains?.[item]?.present);
-      const packages = packagesAgainstSingle(scenario.name, scenario.variants, v);
+      const packages = packagesAgainstReference(scenario.name, referenceOf(scenario), scenario.variants, v);
       return found.length === 0
         ? { measured: `none of: ${check.items.join(', ')}`, verdict: 'held', why: `not in the image${packages}` }
         : { measured: `ships: ${found.map((f) => `${f} (${v.contains![f]!.paths.join(', ')})`).join('; ')}`, verdict: 'did not hold', why: `found in the final image${packages}` };
     }
     case 'faster-deploy':
-      return judgeDeploy(results, scenario.variants, v);
+      return judgeDeploy(results, referenceOf(scenario), scenario.variants, v);
   }
 }
 
@@ -71,34 +73,34 @@ function judge(claim: Claim, results: Results, variantId: string): Omit<ClaimRow
 const DEPLOY_MIN_ROUNDS = 3;
 
 /**
- * "Smaller images = faster pulls and deployments", against single. The bytes decide the download half exactly
+ * "Smaller images = faster pulls and deployments", against the scenario's reference (single in the lesson's). The bytes decide the download half exactly
  * (from the pushed manifests). The time half is decided by the timed pull + start medians only when both sides
  * have at least DEPLOY_MIN_ROUNDS timed rounds and neither has a spread warning (the run's own rule, MAD over
  * 10 % of the median); otherwise the time difference is within the noise and the claim cannot be checked here.
  */
-function judgeDeploy(results: Results, variants: VariantResult[], v: VariantResult): Omit<ClaimRow, 'text' | 'scenario' | 'variant'> {
-  const single = variants.find((x) => x.id === 'single');
+function judgeDeploy(results: Results, ref: string, variants: VariantResult[], v: VariantResult): Omit<ClaimRow, 'text' | 'scenario' | 'variant'> {
+  const reference = variants.find((x) => x.id === ref);
   if (!results.deploy) {
     return { measured: '—', verdict: 'cannot be checked here', why: 'deploy time was not measured in this run; `stagebench run --deploy --bandwidth 100Mbit` measures it' };
   }
   const d = v.deploy;
-  const s = single?.deploy;
-  if (!d || !s) return { measured: '—', verdict: 'cannot be checked here', why: `${!d ? v.id : 'single'} has no deploy figures in this run (its warnings say why)` };
+  const s = reference?.deploy;
+  if (!d || !s) return { measured: '—', verdict: 'cannot be checked here', why: `${!d ? v.id : ref} has no deploy figures in this run (its warnings say why)` };
   const time = (x: NonNullable<VariantResult['deploy']>) => (x.deployStats && x.deployStats.n > 1 ? `${formatMs(x.deployStats.median)} ± ${formatMs(x.deployStats.mad)} (n=${x.deployStats.n})` : formatMs(x.deployMs));
   const at = (x: NonNullable<VariantResult['deploy']>, key: 'withBase' | 'withoutBase') => (x.downloadMs ? `, ${formatMs(x.downloadMs[key])}` : '');
   const measured =
-    `download with the base: ${formatBytes(d.withBaseBytes)}${at(d, 'withBase')} (single ${formatBytes(s.withBaseBytes)}${at(s, 'withBase')}); ` +
-    `without: ${formatBytes(d.withoutBaseBytes)}${at(d, 'withoutBase')} (single ${formatBytes(s.withoutBaseBytes)}${at(s, 'withoutBase')}); ` +
-    `pull + start ${time(d)} (single ${time(s)})`;
+    `download with the base: ${formatBytes(d.withBaseBytes)}${at(d, 'withBase')} (${ref} ${formatBytes(s.withBaseBytes)}${at(s, 'withBase')}); ` +
+    `without: ${formatBytes(d.withoutBaseBytes)}${at(d, 'withoutBase')} (${ref} ${formatBytes(s.withoutBaseBytes)}${at(s, 'withoutBase')}); ` +
+    `pull + start ${time(d)} (${ref} ${time(s)})`;
   const fewer = d.withBaseBytes < s.withBaseBytes && d.withoutBaseBytes < s.withoutBaseBytes;
   const faster = d.deployMs < s.deployMs;
-  const noise = [...tooNoisy(v.id, d), ...tooNoisy('single', s)];
+  const noise = [...tooNoisy(v.id, d), ...tooNoisy(ref, s)];
   const rate = results.deploy.bandwidth ? ` Download times at ${results.deploy.bandwidth}, computed from the exact bytes.` : '';
   const held = [d, s].some((x) => x.fetchedBytes < x.withBaseBytes)
-    ? ` This engine recognised some of the images' own layers under new digests, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (single ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
+    ? ` This engine recognised some of the images' own layers under new digests, so its timed pulls fetched ${formatBytes(d.fetchedBytes)} (${ref} ${formatBytes(s.fetchedBytes)}): the pull times are those of a host holding them.`
     : '';
-  const other = v.baseImages.join(',') !== single!.baseImages.join(',');
-  const confound = other ? ` Its final stage starts from ${v.baseImages.join(', ') || 'scratch'}, single's from ${single!.baseImages.join(', ')}: "with the base" is each one's own, so part of the difference is the base.` : '';
+  const other = v.baseImages.join(',') !== reference!.baseImages.join(',');
+  const confound = other ? ` Its final stage starts from ${v.baseImages.join(', ') || 'scratch'}, ${ref}'s from ${reference!.baseImages.join(', ')}: "with the base" is each one's own, so part of the difference is the base.` : '';
   const [verdict, outcome]: [Verdict, string] = !fewer
     ? ['did not hold', 'not fewer bytes']
     : noise.length > 0
@@ -121,12 +123,12 @@ function tooNoisy(who: string, x: NonNullable<VariantResult['deploy']>): string[
   return spreadWarning(stats) ? [`${who}: MAD ${Math.round((stats.mad / stats.median) * 100)} % of the median`] : [];
 }
 
-/** "Fewer build tools" as a package count: what the variant ships beside what single ships, when both were inventoried. */
-function packagesAgainstSingle(scenario: string, variants: VariantResult[], v: VariantResult): string {
-  const single = variants.find((x) => x.id === 'single');
-  if (!v.packages || !single?.packages || v === single) return '';
+/** "Fewer build tools" as a package count: what the variant ships beside what the reference ships, when both were inventoried. */
+function packagesAgainstReference(scenario: string, ref: string, variants: VariantResult[], v: VariantResult): string {
+  const reference = variants.find((x) => x.id === ref);
+  if (!v.packages || !reference?.packages || v === reference) return '';
   const counts = (p: NonNullable<VariantResult['packages']>) => Object.entries(p).map(([eco, items]) => `${eco} ${items!.length}`).join(' · ') || 'none';
-  return `; packages shipped: ${counts(v.packages)} (single: ${counts(single.packages)}; \`stagebench packages ${scenario} single ${v.id}\` lists them)`;
+  return `; packages shipped: ${counts(v.packages)} (${ref}: ${counts(reference.packages)}; \`stagebench packages ${scenario} ${ref} ${v.id}\` lists them)`;
 }
 
 export function judgeClaims(claims: ClaimsFile, results: Results): ClaimRow[] {

@@ -1,11 +1,14 @@
 import { builderLabel, engineName, storeName } from '../engine/engine-kind.js';
 import type { Comparison, Results, VariantResult } from '../results/schema.js';
+import { referenceOf } from '../results/summarize.js';
 import { byteUnitFor, formatBytes, formatChange, formatMs, type TimeUnit, timeUnitFor } from '../format/units.js';
 
 export interface Row {
   scenario: string;
   variant: VariantResult;
   comparison?: Comparison;
+  /** The id of the scenario's reference variant, the one its comparisons are against. */
+  reference: string;
 }
 
 /** One column of a table, for every format that renders it: results rows, or the gate's rows. */
@@ -43,15 +46,32 @@ export function statusOf(v: VariantResult): string {
 
 /**
  * Where the compact forms come in the order columns give way on a narrow terminal: after the other columns
- * (final base 1, layers 2, adds to base 3) are gone and before build time (4), so Size, vs single, Pull and
+ * (final base 1, layers 2, adds to base 3) are gone and before build time (4), so Size, the comparison, Pull and
  * Build time stay. Build time's unit said once loses nothing, so it goes first.
  */
 const COMPACT_BUILD_TIME = 3.5;
-const COMPACT_VS_SINGLE = 3.6;
+const COMPACT_VS_REFERENCE = 3.6;
+
+/** The longest reference id the comparison column is headed with ("vs production"); a longer one is "vs ref.". */
+const HEADER_ID_MAX = 10;
+
+/**
+ * How the comparison column says what its rows are compared with; the one place this is decided. When every
+ * scenario that has comparisons in the table has the same reference, it is named ("vs single", "vs default"),
+ * its own rows showing — as before. Otherwise (different references, or one too long for a narrow column)
+ * "vs ref.", and each scenario's reference row says "ref." there, so every row reads true.
+ */
+export function comparisonHeading(rows: Row[]): { header: string; marksReference: boolean } {
+  const compared = new Set(rows.filter((r) => r.comparison).map((r) => r.scenario));
+  const references = [...new Set(rows.filter((r) => compared.has(r.scenario)).map((r) => r.reference))];
+  const [only] = references;
+  if (references.length === 1 && only !== undefined && only.length <= HEADER_ID_MAX) return { header: `vs ${only}`, marksReference: false };
+  return { header: 'vs ref.', marksReference: true };
+}
 
 /**
  * The one column spec every table format renders. Sizes share one unit per column (the Size column's also
- * serves "vs single"), build times too, so a column reads at a glance.
+ * serves the comparison with the reference), build times too, so a column reads at a glance.
  */
 export function runColumns(rows: Row[]): Column[] {
   // A statistics column whose rows all have the same n says it once, in its header, not in every cell.
@@ -68,6 +88,10 @@ export function runColumns(rows: Row[]): Column[] {
   const deployTime = timeUnitFor(rows.flatMap((r) => [r.variant.deploy?.deployMs, r.variant.deploy?.deployStats?.mad]));
   const deployBytes = byteUnitFor(rows.map((r) => r.variant.deploy?.withBaseBytes));
   const downloadTime = timeUnitFor(rows.map((r) => r.variant.deploy?.downloadMs?.withBase));
+  const heading = comparisonHeading(rows);
+  const compared = new Set(rows.filter((r) => r.comparison).map((r) => r.scenario));
+  // A row with no comparison: the reference itself (marked when the header does not name it), or one not compared.
+  const uncompared = (r: Row) => (heading.marksReference && r.variant.id === r.reference && compared.has(r.scenario) ? 'ref.' : dash);
   // Columns of newer measurements appear only when some row has them (older results, --no-files).
   const files: Column[] = [
     ...(rows.some((r) => r.variant.wastedBytes !== undefined)
@@ -88,16 +112,16 @@ export function runColumns(rows: Row[]): Column[] {
     { header: 'Variant', align: 'left', value: (r) => r.variant.id },
     { header: 'Status', align: 'left', value: (r) => statusOf(r.variant) },
     { header: 'Size', align: 'right', value: (r) => bytes(r.variant.sizeBytes, size) },
-    // Only where some scenario has a `single` to compare with: one-image scenarios (init's for a lone Dockerfile) have none.
+    // Only where some scenario has a reference that built and something to compare with it: one-image scenarios (init's for a lone Dockerfile) have none.
     ...(rows.some((r) => r.comparison)
       ? [
           {
-            header: 'vs single',
+            header: heading.header,
             align: 'right' as const,
-            value: (r: Row) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : dash),
+            value: (r: Row) => (r.comparison ? `${formatChange(r.comparison.percentSaved)} (${r.comparison.bytesSaved < 0 ? '+' : ''}${formatBytes(-r.comparison.bytesSaved, size)})` : uncompared(r)),
             drop: 6,
             // The bytes are the difference of two Size cells of the same table; the percentage stays.
-            compact: { drop: COMPACT_VS_SINGLE, value: (r: Row) => (r.comparison ? formatChange(r.comparison.percentSaved) : dash) },
+            compact: { drop: COMPACT_VS_REFERENCE, value: (r: Row) => (r.comparison ? formatChange(r.comparison.percentSaved) : uncompared(r)) },
           },
         ]
       : []),
@@ -190,8 +214,8 @@ function notes(r: Row, cut: (s: string) => string): string[] {
   const out: string[] = [];
   const ships = Object.entries(r.variant.contains ?? {}).filter(([, found]) => found.present).map(([name]) => name);
   if (ships.length > 0) out.push(`ships ${ships.join(', ')}`);
-  if (r.comparison?.switchesBase) out.push('other final base than single (confound)');
-  if (r.comparison?.afterSingleBytes !== undefined) out.push(`pulled after single: ${formatBytes(r.comparison.afterSingleBytes)}`);
+  if (r.comparison?.switchesBase) out.push(`other final base than ${r.reference} (confound)`);
+  if (r.comparison?.afterSingleBytes !== undefined) out.push(`pulled after ${r.reference}: ${formatBytes(r.comparison.afterSingleBytes)}`);
   if (r.variant.smoke?.status === 'failed') out.push(`smoke: ${cut(r.variant.smoke.reason ?? '')}`);
   const error = r.variant.error;
   if (error) out.push(error.exitCode !== undefined ? `RUN exited ${error.exitCode}` : cut(error.message));
@@ -207,7 +231,7 @@ const short = (s: string) => {
 
 export function rowsOf(results: Results): Row[] {
   return results.scenarios.flatMap((s) =>
-    s.variants.map((variant) => ({ scenario: s.name, variant, comparison: s.comparisons.find((c) => c.variant === variant.id) })),
+    s.variants.map((variant) => ({ scenario: s.name, variant, comparison: s.comparisons.find((c) => c.variant === variant.id), reference: referenceOf(s) })),
   );
 }
 

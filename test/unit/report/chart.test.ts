@@ -122,6 +122,22 @@ test('legend: single, multi, then the other variants in order of appearance, one
   expect(new Set(legend.map((l) => l.fill)).size).toBe(4);
 });
 
+test("the references first in the legend, and a title that says what the bars are compared with, when one is not single", () => {
+  const own = scenarioResults(
+    {
+      web: [variant('dev', { sizeBytes: 9_000_000, buildMs: 2_000 }), variant('prod', { sizeBytes: 3_000_000, buildMs: 2_000 }), variant('default', { sizeBytes: 5_000_000, buildMs: 2_000 })],
+      api: [variant('prod', { sizeBytes: 3_000_000, buildMs: 2_000 }), variant('default', { sizeBytes: 5_000_000, buildMs: 2_000 })],
+    },
+    { web: 'default', api: 'default' },
+  );
+  const one = renderChart(own);
+  expect(legendOf(one).map((l) => l.id)).toEqual(['default', 'dev', 'prod']);
+  expect(textsOf(one).map((t) => t.content)).toContain('stagebench: variants vs default');
+  const mixed = renderChart(scenarioResults({ web: own.scenarios[0]!.variants, lesson: [variant('multi', { sizeBytes: 1_000_000, buildMs: 2_000 }), variant('single', { sizeBytes: 4_000_000, buildMs: 2_000 })] }, { web: 'default' }));
+  expect(legendOf(mixed).map((l) => l.id)).toEqual(['default', 'single', 'multi', 'dev', 'prod']);
+  expect(textsOf(mixed).map((t) => t.content)).toContain('stagebench: variants vs their reference (per scenario)');
+});
+
 test('one bar per successful variant and panel, in its scenario\'s row, with its variant colour', () => {
   const placed = locate(svg, doc).map((b) => `${b.panel} ${b.scenario} ${b.variant}`).sort();
   const expected = ok(doc).flatMap(({ scenario, v }) => [`size ${scenario} ${v.id}`, `pull ${scenario} ${v.id}`, `time ${scenario} ${v.id}`]).sort();

@@ -35,6 +35,44 @@ test('verdicts: held, did not hold, and cannot be checked, with the reason', () 
   expect(prodReduction.why).toBe('claimed 83 % smaller; held means at least 75 %. The final stage also switches base image, so part of the change is the base, not multi-stage.');
 });
 
+test("a scenario whose reference is not single: reductions, packages and deploys are against it, and named for it", () => {
+  const packages = (n: number) => ({ deb: Array.from({ length: n }, (_, i) => `p${i} 1`) });
+  const deploy = (bytes: number, ms: number) => ({ configBytes: 1000, withBaseBytes: bytes, withoutBaseBytes: bytes / 2, fetchedBytes: bytes, deployMs: ms, pullMs: ms - 100, startMs: 100, layers: [] });
+  const shop = results(
+    [
+      variant('default', { sizeBytes: 1_000_000, packages: packages(5), deploy: deploy(400_000, 900) }),
+      variant('prod', { sizeBytes: 250_000, contains: { tsc: { present: false, paths: [] } }, packages: packages(2), deploy: deploy(100_000, 600) }),
+      // Called single, but only a variant here: the reduction is measured against default.
+      variant('single', { sizeBytes: 2_000_000 }),
+    ],
+    'default',
+  );
+  const rows = judgeClaims(
+    {
+      ...claims,
+      claims: [
+        { text: '75 % smaller', scenario: 'node-app', variants: ['prod', 'single', 'default'], check: { kind: 'reduction', percent: 75 } },
+        { text: 'tools gone', scenario: 'node-app', variants: ['prod'], check: { kind: 'absent', items: ['tsc'] } },
+        { text: 'faster', scenario: 'node-app', variants: ['prod'], check: { kind: 'faster-deploy' } },
+      ],
+    },
+    { ...shop, deploy: { registry: 'docker-registry 2.8.2+ds1' } },
+  );
+  expect(rows.map((r) => [r.variant, r.verdict, r.measured])).toEqual([
+    ['prod', 'held', '−75.0 % (1.00 MB → 250 kB)'],
+    ['single', 'did not hold', '+100.0 % (1.00 MB → 2.00 MB)'],
+    ['default', 'cannot be checked here', '1.00 MB'],
+    ['prod', 'held', 'none of: tsc'],
+    ['prod', 'cannot be checked here', 'download with the base: 100 kB (default 400 kB); without: 50.0 kB (default 200 kB); pull + start 600 ms (default 900 ms)'],
+  ]);
+  expect(rows[2]!.why).toBe("default is the scenario's reference, the one the others are compared with");
+  expect(rows[3]!.why).toBe('not in the image; packages shipped: deb 2 (default: deb 5; `stagebench packages node-app default prod` lists them)');
+  expect(rows[4]!.why).toContain('(prod: 1 timed round; default: 1 timed round)');
+  const failed = results([variant('default', { status: 'failed' }), variant('prod', { sizeBytes: 1 })], 'default');
+  expect(judgeClaims({ ...claims, claims: [claims.claims[0]!] }, failed).map((r) => [r.variant, r.why])[0]).toEqual(['multi', 'node-app › multi did not build in this run']);
+  expect(judgeClaims({ ...claims, claims: [{ ...claims.claims[0]!, variants: ['prod'] }] }, failed)[0]!.why).toBe("default (the scenario's reference) did not build in this run");
+});
+
 test('the reduction threshold is 90 % of the claim, inclusive', () => {
   const at = (size: number) => judgeClaims({ ...claims, claims: [claims.claims[0]!] }, results([variant('single', { sizeBytes: 1000 }), variant('multi', { sizeBytes: size })]))[0]!.verdict;
   expect(at(253)).toBe('held'); // 74.7 % saved ≥ 74.7

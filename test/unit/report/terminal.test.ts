@@ -3,7 +3,7 @@ import { ResultsSchema } from '../../../harness/results/schema.js';
 import { renderTerminal, terminalTable, wrap } from '../../../harness/report/terminal.js';
 import { markdownTable, renderMarkdown } from '../../../harness/report/markdown.js';
 import { renderChart } from '../../../harness/report/chart.js';
-import { results, variant } from '../results-fixture.js';
+import { results, scenarioResults, variant } from '../results-fixture.js';
 
 // The lesson scenarios' committed reference run: the table a new user sees first.
 const lesson = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../../../docs/reference/results.json', import.meta.url), 'utf8')));
@@ -177,4 +177,50 @@ test('colour only when asked: cyan header, grey rule', () => {
 test('wrap: words within the width, later lines indented', () => {
   expect(wrap('aaa bbb ccc ddd', 8, '  ')).toBe('aaa bbb\n  ccc\n  ddd');
   expect(wrap('aaa bbb', undefined)).toBe('aaa bbb');
+});
+
+// A team's own repository: init named the plain Dockerfile "default" and made it the reference.
+const shop = [
+  variant('default', { dockerfile: 'Dockerfile', sizeBytes: 364_000_000, compressedBytes: 119_000_000, buildMs: 4690 }),
+  variant('dev', { dockerfile: 'Dockerfile.dev', sizeBytes: 912_000_000, compressedBytes: 301_000_000, buildMs: 9100, baseImages: ['node:24'] }),
+  variant('prod', { dockerfile: 'Dockerfile.prod', sizeBytes: 151_000_000, compressedBytes: 52_000_000, buildMs: 5390 }),
+];
+
+test('one reference other than single: the column is "vs <it>" and the notes name it, in 80 columns', () => {
+  const out = renderTerminal(scenarioResults({ shop }, { shop: 'default' }), { color: false, width: 80 });
+  expect(out.split('\n').slice(0, 7).join('\n')).toBe(
+    [
+      'Scenario  Variant  Status    Size          vs default     Pull   Build  Notes',
+      '                                                        (gzip)    time',
+      '─'.repeat(77),
+      'shop      default  ok      364 MB                   —   119 MB  4.69 s',
+      'shop      dev      ok      912 MB  +150.6 % (+548 MB)   301 MB  9.10 s  [1]',
+      'shop      prod     ok      151 MB   −58.5 % (−213 MB)  52.0 MB  5.39 s',
+      '[1] other final base than default (confound)',
+    ].join('\n'),
+  );
+  expect(renderMarkdown(scenarioResults({ shop }, { shop: 'default' }))).toContain('| Scenario | Variant | Status | Size | vs default | Pull (gzip) |');
+});
+
+test('references that differ between scenarios: "vs ref.", and each reference row says "ref." there', () => {
+  const doc = scenarioResults({ shop, lesson: [variant('single', { sizeBytes: 300_000_000 }), variant('multi', { sizeBytes: 100_000_000 })] }, { shop: 'default' });
+  const lines = renderTerminal(doc, { color: false, width: 80 }).split('\n');
+  expect(lines[0]).toBe('Scenario  Variant  Status    Size             vs ref.     Pull   Build  Notes');
+  expect(lines.slice(3, 8)).toEqual([
+    'shop      default  ok      364 MB                ref.   119 MB  4.69 s',
+    'shop      dev      ok      912 MB  +150.6 % (+548 MB)   301 MB  9.10 s  [1]',
+    'shop      prod     ok      151 MB   −58.5 % (−213 MB)  52.0 MB  5.39 s',
+    'lesson    single   ok      300 MB                ref.        —       —',
+    'lesson    multi    ok      100 MB   −66.7 % (−200 MB)        —       —',
+  ]);
+  const md = renderMarkdown(doc);
+  expect(md).toContain('| vs ref. |');
+  expect(md).toContain('| shop | default | ok | 364 MB | ref. |');
+  // A reference id too long for a narrow column is not spelt out in the header either.
+  const long = scenarioResults({ m: [variant('node-20-slim_runtime', { sizeBytes: 2 }), variant('node-20_runtime', { sizeBytes: 3 })] }, { m: 'node-20-slim_runtime' });
+  expect(renderMarkdown(long)).toContain('| m | node-20-slim_runtime | ok | 2 B | ref. |');
+  // A one-image scenario next to the lesson's (nothing compared with its "default") leaves the header "vs single".
+  const mixed = scenarioResults({ lesson: [variant('single', { sizeBytes: 3 }), variant('multi', { sizeBytes: 2 })], tool: [variant('default', { sizeBytes: 1 })] }, { tool: 'default' });
+  expect(renderMarkdown(mixed)).toContain('| vs single |');
+  expect(renderMarkdown(mixed)).toContain('| tool | default | ok | 1 B | — |');
 });
