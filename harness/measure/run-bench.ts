@@ -4,7 +4,7 @@ import { PullSizer } from '../engine/compressed-size.js';
 import { workerGzip } from '../engine/gzip-pool.js';
 import { MemoryRecordCache } from '../engine/layer-cache.js';
 import type { Engine, RunMade } from '../engine/engine.js';
-import { type DiskUsage, diskUsageOf } from './composition.js';
+import { diskUsageOf } from './composition.js';
 import { builderUsed } from '../engine/engine-kind.js';
 import { errorMessage } from '../errors.js';
 import { type CacheMode, DEPLOY_METHODS, type EngineFacts, METHODS, type Results, SCHEMA_VERSION, type VariantResult } from '../results/schema.js';
@@ -102,19 +102,19 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           }
         }
         // Every variant's image is on the engine now, and stays until clean-up: one disk-usage answer serves
-        // them all. While the engine computes it (it walks the build cache too: 0.1 s and more), the variants'
-        // other engine reads run, all at once; exports, compression and smoke checks stay one variant at a time.
-        let usage: Promise<DiskUsage | undefined> | undefined;
+        // them all. While the engine computes it (before API 1.42 it walks the build cache too: 0.1 s and more),
+        // the variants' other engine reads run, all at once; exports, compression and smoke checks stay one
+        // variant at a time.
         if (!opts.signal.aborted) {
-          usage = diskUsageOf(engine, runs.flatMap((r) => r.builtImage ?? []));
-          usage.catch(() => undefined); // awaited below (by each variant's read); never an unhandled rejection
-          await eachAtOnce(runs, ENGINE_READS_AT_ONCE, (run) => run.readBuilt(usage!));
+          const usage = diskUsageOf(engine, runs.flatMap((r) => r.builtImage ?? []));
+          usage.catch(() => undefined); // awaited by each variant's read; never an unhandled rejection
+          await eachAtOnce(runs, ENGINE_READS_AT_ONCE, (run) => run.readBuilt(usage));
         }
         for (const run of runs) {
           if (opts.signal.aborted) run.interrupted();
           else {
             if (run.result.status === 'ok') opts.progress.measuring(scenario.name, run.result.id);
-            await run.finish(usage);
+            await run.finish();
           }
         }
         if (opts.registry) await deployAll(scenario.name, runs, opts.registry, opts);

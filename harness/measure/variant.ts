@@ -21,8 +21,14 @@ import type { RunMade } from '../engine/engine.js';
 
 /** What finish() reads from the engine about the built image, before anything is exported or started. */
 interface EngineReads {
-  composition: Awaited<ReturnType<typeof measureComposition>>;
-  contains?: NonNullable<VariantResult['contains']>;
+  composition: PromiseSettledResult<Awaited<ReturnType<typeof measureComposition>>>;
+  contains: PromiseSettledResult<NonNullable<VariantResult['contains']> | undefined>;
+}
+
+/** A settled read's value, or its error thrown. */
+function settled<T>(read: PromiseSettledResult<T>): T {
+  if (read.status === 'rejected') throw read.reason;
+  return read.value;
 }
 
 /**
@@ -223,12 +229,15 @@ export class VariantRun {
 
   private engineReads?: Promise<EngineReads>;
 
-  /** The composition and the contains check of the last image, read once. */
-  private readEngine(usage?: DiskUsage | Promise<DiskUsage | undefined>): Promise<EngineReads> {
+  /**
+   * The composition and the contains check of the last image, each read once and kept as it settled: a
+   * failure of either surfaces in finish() where that figure is set, after what came before it is kept.
+   */
+  private readEngine(usage?: Promise<DiskUsage | undefined>): Promise<EngineReads> {
     return (this.engineReads ??= (async () => {
       const { result, scenario, lastImage } = this;
       const labels = containerLabels(this.runId, scenario.name, result.id);
-      const [composition, contains] = await Promise.all([
+      const [composition, contains] = await Promise.allSettled([
         measureComposition(this.engine, lastImage!, this.finalFrom, usage),
         scenario.file.contains ? checkContains(this.engine, result.imageId!, scenario.file.contains, labels) : undefined,
       ]);
@@ -237,27 +246,30 @@ export class VariantRun {
   }
 
   /**
-   * The engine reads of finish() (history, the base, disk usage, the contains check): nothing timed, nothing
-   * exported or compressed, so every variant of a scenario may do them at once, while the engine computes
-   * the disk usage they share (`usage`, still being read).
+   * Starts the engine reads of finish() (history, the base, disk usage, the contains check): nothing timed,
+   * exported or compressed, so every variant of a scenario may do them at once while the engine computes the
+   * disk usage they share (`usage`, still being read). Only an engine gone ends the variant here; any other
+   * failure waits for finish().
    */
-  readBuilt(usage: Promise<DiskUsage | undefined>): Promise<void> {
-    return this.guard(async () => {
-      if (this.result.status === 'ok' && this.result.imageId && this.lastImage) await this.readEngine(usage);
-    });
+  async readBuilt(usage: Promise<DiskUsage | undefined>): Promise<void> {
+    if (this.result.status !== 'ok' || !this.result.imageId || !this.lastImage) return;
+    const reads = await this.readEngine(usage);
+    const gone = [reads.composition, reads.contains].find((r) => r.status === 'rejected' && r.reason instanceof EngineUnreachableError);
+    if (gone) await this.guard(() => Promise.reject((gone as PromiseRejectedResult).reason));
   }
 
   /** Statistics over the timed samples, the image's composition and pull size, then the contains and smoke checks on the last image. */
-  finish(usage?: DiskUsage | Promise<DiskUsage | undefined>): Promise<void> {
+  finish(): Promise<void> {
     return this.guard(async () => {
       const { result, scenario, opts, request, lastImage } = this;
       if (result.status !== 'ok' || !result.imageId || !request || !lastImage) return;
       Object.assign(result, timingFields(this.samples, opts.modes, this.timedSteps, result.warnings));
-      const { composition, contains } = await this.readEngine(usage);
-      Object.assign(result, composition);
+      const { composition, contains } = await this.readEngine();
+      Object.assign(result, settled(composition));
       if (opts.compressed || opts.files) await this.analyzeLayers(lastImage);
       const labels = containerLabels(this.runId, scenario.name, result.id);
-      if (contains) result.contains = contains;
+      const found = settled(contains);
+      if (found) result.contains = found;
       if (opts.smoke && scenario.file.smoke) {
         if (!opts.signal.aborted) {
           opts.progress.step(opts.runs + opts.warmup > 1 ? `smoke check and start-up time (${opts.warmup + opts.runs} starts)` : 'smoke check and start-up time');

@@ -221,6 +221,25 @@ test("the variants' contains checks run while the engine computes the scenario's
   ]);
 });
 
+test('a contains check that fails fails its variant, and keeps what was measured before it: build times, samples, composition', async () => {
+  const engine = fakeEngine({});
+  engine.pathsPresent = async (image) => {
+    if (image.startsWith('sha256:Dockerfile-')) throw new EngineError(`creating a container of ${image} failed: boom`);
+    return new Set();
+  };
+  const results = await (await bench(engine, { runs: 2 })).run;
+  const multi = results.scenarios[0]!.variants.find((v) => v.id === 'multi')!;
+  expect([multi.status, multi.error?.message]).toEqual(['failed', 'creating a container of sha256:Dockerfile-5 failed: boom']);
+  expect([multi.buildMs, multi.samples?.length, multi.buildStats?.n]).toEqual([5, 2, 2]);
+  // The fake engine's sizes: 1000 bytes per character of the id (image) or reference (its FROM base).
+  expect([multi.sizeBytes, multi.baseBytes, multi.addedBytes]).toEqual([19_000, 33_000, -14_000]);
+  expect(results.scenarios[0]!.variants.map((v) => [v.id, v.status])).toEqual([
+    ['single', 'ok'],
+    ['multi', 'failed'],
+    ['scratch', 'ok'],
+  ]);
+});
+
 test("one disk-usage call per scenario, for all its variants' images at once", async () => {
   const engine = fakeEngine({});
   const asked: string[][] = [];
