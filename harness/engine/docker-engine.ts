@@ -22,6 +22,9 @@ interface ModemError extends Error {
   json?: { message?: string } | null;
 }
 
+/** The HTTP status the engine answered a request with (also through an EngineError that wraps it); none when it did not answer. */
+const statusOf = (err: unknown): number | undefined => ((err as ModemError).statusCode ?? ((err as EngineError).cause as ModemError | undefined)?.statusCode);
+
 /** The connection to the engine failed, as opposed to a request it answered or a local file error. */
 const isUnreachable = (err: unknown) => {
   const { code, syscall } = err as ModemError;
@@ -51,7 +54,7 @@ export function pullQuery(ref: string): { fromImage: string; tag: string } {
  * The Docker Engine API through docker-modem, the transport dockerode is built on: unix sockets, named
  * pipes, TCP with TLS, and ssh (docker-host.ts turns DOCKER_HOST or a context into its options). dockerode's
  * wrappers are not used: it loads gRPC and a protobuf loader at start-up for BuildKit sessions stagebench
- * never opens (builds send a tar context), about 50 ms of every command that talks to an engine.
+ * never opens (builds send a tar context), a cost every command that talks to an engine paid at start-up.
  */
 export class DockerEngine implements Engine {
   private readonly modem: DockerModem;
@@ -122,7 +125,7 @@ export class DockerEngine implements Engine {
     } catch (err) {
       // No HTTP answer at all is nobody answering: refused, and also reset or hung up, which is what a ping
       // gets while a killed daemon's listening socket is still closing. An HTTP error is someone answering.
-      return err instanceof EngineUnreachableError || ((err as EngineError).cause as ModemError | undefined)?.statusCode === undefined;
+      return err instanceof EngineUnreachableError || statusOf(err) === undefined;
     }
   }
 
@@ -150,7 +153,7 @@ export class DockerEngine implements Engine {
         await this.dial(`/images/${ref}/json`, signal);
         return true;
       } catch (err) {
-        if ((err as ModemError).statusCode === 404) return false;
+        if (statusOf(err) === 404) return false;
         throw err;
       }
     });
@@ -164,7 +167,7 @@ export class DockerEngine implements Engine {
     const d = deadline(this.timeoutMs, signal);
     let stream: Readable;
     try {
-      stream = await this.dial<Readable>('/images/create?', d.signal, { method: 'POST', isStream: true, options: { _query: pullQuery(ref), _body: {} }, ...(auth ? { authconfig: auth } : {}) });
+      stream = await this.createImage(ref, d.signal, auth);
     } catch (err) {
       // A time-out, an interrupt or an engine gone are the engine's; anything else is the registry's answer.
       if (d.timedOut || signal?.aborted || isUnreachable(err)) throw this.failure(`pulling ${ref}`, err, d, signal);
@@ -174,6 +177,11 @@ export class DockerEngine implements Engine {
     }
     const failure = await progressFailure(stream);
     if (failure) throw refused(failure);
+  }
+
+  /** POST /images/create: a pull, answered with its progress stream. */
+  private createImage(ref: string, signal: AbortSignal, auth?: object): Promise<Readable> {
+    return this.dial<Readable>('/images/create?', signal, { method: 'POST', isStream: true, options: { _query: pullQuery(ref), _body: {} }, ...(auth ? { authconfig: auth } : {}) });
   }
 
   async tag(image: string, repository: string, tag: string): Promise<void> {
@@ -207,7 +215,7 @@ export class DockerEngine implements Engine {
       (abortSignal) =>
         podman
           ? this.dial<Readable>('/v4.0.0/libpod/images/pull?', abortSignal, { method: 'POST', isStream: true, options: { reference: ref, tlsVerify: 'false' } })
-          : this.dial<Readable>('/images/create?', abortSignal, { method: 'POST', isStream: true, options: { _query: pullQuery(ref), _body: {} } }),
+          : this.createImage(ref, abortSignal),
       signal,
     );
     await this.followProgress(stream, `the pull of ${ref}`);
@@ -221,7 +229,7 @@ export class DockerEngine implements Engine {
 
   async removeReference(ref: string): Promise<void> {
     await this.call(`removing image ${ref}`, (abortSignal) => this.dial(`/images/${ref}`, abortSignal, { method: 'DELETE' })).catch((err: unknown) => {
-      if ((err as EngineError).cause && ((err as EngineError).cause as ModemError).statusCode === 404) return;
+      if (statusOf(err) === 404) return;
       throw err;
     });
   }
@@ -289,11 +297,9 @@ export class DockerEngine implements Engine {
       else parser.push({ errorDetail: { message: engineMessage(err as ModemError) } });
     }
     const parsed = parser.finish();
-    // A daemon stopped mid-build may still close the stream with an error message of its own, or close it
-    // with neither an error nor an image (a killed daemon's socket can end the answer cleanly).
-    if ((parsed.failure || !parsed.imageId) && !req.signal?.aborted && (await this.gone())) {
-      throw this.wentAway(`the build of ${req.dockerfile}`, new Error(parsed.failure?.message ?? 'the build stream ended without an image'));
-    }
+    // A daemon stopped mid-build may still close the stream with an error message of its own (a stream that
+    // ends without an image is a failure too: the parser says so).
+    if (parsed.failure && !req.signal?.aborted && (await this.gone())) throw this.wentAway(`the build of ${req.dockerfile}`, new Error(parsed.failure.message));
     return { ...parsed, buildMs: parsed.failure || imageAt === undefined ? undefined : Math.round(imageAt - started) };
   }
 
@@ -386,7 +392,7 @@ export class DockerEngine implements Engine {
             (await this.dial<Readable>(`/containers/${container}/archive?`, abortSignal, { method: 'HEAD', isStream: true, options: { path } })).resume();
             return true;
           } catch (err) {
-            if ((err as ModemError).statusCode === 404) return false;
+            if (statusOf(err) === 404) return false;
             throw err;
           }
         });
@@ -433,7 +439,6 @@ export class DockerEngine implements Engine {
       const problem = await this.removeContainer(id);
       if (problem) problems.push(problem);
     }
-    const status = (err: unknown) => ((err as EngineError).cause as ModemError | undefined)?.statusCode;
     // Never forced (removeReference): a reference another run, a kept image or the user still holds keeps the
     // image, and an image a container or a child image uses stays (409).
     // The run's tags: the engine untags, and removes the image (with its untagged classic parents) only when
@@ -455,7 +460,7 @@ export class DockerEngine implements Engine {
         if (repoTags(info.RepoTags).length === 0) await this.removeReference(id);
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
-        if (status(err) !== 404 && status(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) problems.push(`image ${id}: ${errorMessage(err)}`);
       }
     }
     return problems;
@@ -470,7 +475,7 @@ export class DockerEngine implements Engine {
         return undefined;
       } catch (err) {
         if (err instanceof EngineUnreachableError) throw err;
-        const status = ((err as EngineError).cause as ModemError | undefined)?.statusCode;
+        const status = statusOf(err);
         if (status === 404) return undefined;
         if (status !== 409) return `container ${id.slice(0, 12)}: ${errorMessage(err)}`;
       }
