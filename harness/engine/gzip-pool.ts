@@ -13,10 +13,10 @@ export const COMPRESSOR = `gzip-${GZIP_LEVEL}/zlib-${process.versions.zlib}`;
 
 /**
  * Bytes handed to zlib per call, and its output buffer. zlib's streams compress on libuv's thread pool, one
- * call at a time per stream; with its 16 kB default output buffer a layer takes thousands of round trips
- * between that pool and the worker, which on a 2-core machine with both cores compressing cost about a
- * third more time than one synchronous call (measured: two layers of 99 and 77 MB, 2.4 s against 1.9 s;
- * with 4 MB batches, 1.9 s). The bytes do not depend on either size.
+ * call at a time per stream; with 64 kB writes and its 16 kB default output buffer a layer takes thousands
+ * of round trips between that pool and the worker, and with both cores compressing each waits for a core.
+ * Batches of 4 MB bring two layers compressed at once close to two synchronous calls (the figures: the
+ * commit that made them, and b1 in docs/performance.md). The bytes do not depend on either size.
  */
 const BATCH = 4 * 1024 * 1024;
 const OUTPUT_CHUNK = 1024 * 1024;
@@ -146,22 +146,23 @@ export function workerGzip(workers = availableParallelism(), maxInFlight = 256 *
       thread.running++;
       const done = new Promise<number>((resolve, reject) => pending.set(id, { resolve, reject, thread }));
       thread.worker.postMessage({ type: 'start', id, level: GZIP_LEVEL, chunkSize: OUTPUT_CHUNK });
-      // Chunks are copied into a batch, which is handed over (transferred, not copied again) when full.
-      // Transferring a chunk itself would detach its whole underlying buffer, which other slices may share.
-      let batch = new Uint8Array(batchBytes);
+      // Chunks are copied into a batch (made when the first bytes come), which is handed over (transferred,
+      // not copied again) when full or at the end. Transferring a chunk itself would detach its whole
+      // underlying buffer, which other slices may share.
+      let batch: Uint8Array<ArrayBuffer> | undefined;
       let filled = 0;
       const send = () => {
-        if (filled === 0) return;
-        const data = filled === batch.length ? batch : batch.slice(0, filled);
+        if (!batch || filled === 0) return;
         inFlight += filled;
-        thread.worker.postMessage({ type: 'chunk', id, data }, [data.buffer]);
-        batch = new Uint8Array(batchBytes);
+        thread.worker.postMessage({ type: 'chunk', id, data: batch.subarray(0, filled) }, [batch.buffer]);
+        batch = undefined;
         filled = 0;
       };
       return {
         async write(chunk) {
           if (failure) throw failure;
           for (let at = 0; at < chunk.byteLength; ) {
+            batch ??= new Uint8Array(batchBytes);
             const n = Math.min(chunk.byteLength - at, batch.length - filled);
             batch.set(chunk.subarray(at, at + n), filled);
             filled += n;
