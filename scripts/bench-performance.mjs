@@ -133,7 +133,11 @@ if (ONLY.has('d')) {
     return Number(res.stderr.trim().split('\n').at(-1)) * 1024;
   };
   const rss = { help: [], node: [] };
-  const d = await pairs('--help', async (i) => void (i !== 'warmup' && rss.help.push(await timed(['bin/stagebench.js', '--help']))), async (i) => void (i !== 'warmup' && rss.node.push(await timed(['-e', '0']))), { warmup: true });
+  const side = (args, into) => async (i) => {
+    const peak = await timed(args);
+    if (i !== 'warmup') into.push(peak);
+  };
+  const d = await pairs('--help', side(['bin/stagebench.js', '--help'], rss.help), side(['-e', '0'], rss.node), { warmup: true });
   const helpRss = median(rss.help);
   const nodeRss = median(rss.node);
   // The targets are absolute: --help's own median wall time and peak RSS.
