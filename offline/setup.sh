@@ -75,7 +75,7 @@ on_exit() {
 trap on_exit EXIT
 
 # --- 0. preconditions ---------------------------------------------------------------------------
-((EUID == 0)) || die "run as root (it installs packages, starts dockerd and runs debootstrap)"
+((EUID == 0)) || die "run as root: it installs packages and starts dockerd"
 
 # --- 1. host packages ---------------------------------------------------------------------------
 missing=()
@@ -111,10 +111,10 @@ if daemon_answers; then
 else
   t=$(now_us)
   if [[ -n "${DOCKER_HOST:-}" ]]; then
-    die "no Docker daemon answers at DOCKER_HOST=$DOCKER_HOST (not starting a local one)"
+    die "no daemon at DOCKER_HOST=$DOCKER_HOST (none started here)"
   fi
   if dockerd_running; then
-    log "dockerd is running but does not answer yet; waiting up to ${DOCKERD_TIMEOUT}s"
+    log "dockerd runs but does not answer yet; waiting ${DOCKERD_TIMEOUT}s"
   else
     log "starting dockerd in the background (log: /var/log/dockerd.log)"
     setsid nohup dockerd >/var/log/dockerd.log 2>&1 </dev/null &
@@ -129,7 +129,8 @@ else
     fi
     if (($(now_us) > deadline)); then
       tail -n 20 /var/log/dockerd.log >&2 2>/dev/null || true
-      die "the Docker daemon did not answer within ${DOCKERD_TIMEOUT}s (see /var/log/dockerd.log)"
+      log "the Docker daemon did not answer within ${DOCKERD_TIMEOUT}s"
+      die "its log: /var/log/dockerd.log"
     fi
     sleep 0.2
   done
@@ -142,11 +143,11 @@ vdir="$here/verdaccio"
 if [[ -x "$vdir/node_modules/.bin/verdaccio" && -f "$vdir/node_modules/.package-lock.json" ]]; then
   log "Verdaccio is installed (offline/verdaccio/node_modules)"
 elif ! command -v npm >/dev/null || ! command -v node >/dev/null; then
-  log "WARNING: no node/npm: Verdaccio (needs Node.js >= 20) not installed"
+  log "WARNING: no node/npm, so no Verdaccio (needs Node.js >= 20)"
   npm_pid=missing
 else
   node_major=$(node -p 'process.versions.node.split(".")[0]')
-  ((node_major >= 20)) || log "WARNING: node is v$node_major; Verdaccio 6.8 needs Node.js >= 20"
+  ((node_major >= 20)) || log "WARNING: node v$node_major; Verdaccio 6.8 needs Node.js >= 20"
   log "npm ci in offline/verdaccio (background)"
   npm_t=$(now_us)
   (
@@ -176,7 +177,7 @@ build_debian() {
   t=$(now_us)
   ROOTFS_WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/stagebench-rootfs.XXXXXX")
   mirror=$(host_mirror || true)
-  log "debootstrap --variant=minbase bookworm (the host's Debian mirror)"
+  log "debootstrap --variant=minbase bookworm (host's mirror)"
   run_logged debootstrap debootstrap --variant=minbase bookworm "$ROOTFS_WORK/rootfs" ${mirror:+"$mirror"}
   log "debootstrap done in $(secs "$t")s; slimming the rootfs"
   run_logged make-slim-rootfs bash "$here/make-slim-rootfs.sh" "$ROOTFS_WORK/rootfs" "$HOST_SOURCES"
@@ -249,7 +250,8 @@ if [[ "$npm_pid" == missing ]]; then
 elif [[ -n "$npm_pid" ]]; then
   if ! wait "$npm_pid"; then
     tail -n 30 "$LOGDIR/verdaccio-npm-ci.log" >&2 || true
-    die "npm ci in offline/verdaccio failed (full log: $LOGDIR/verdaccio-npm-ci.log)"
+    log "npm ci in offline/verdaccio failed; its log:"
+    die "$LOGDIR/verdaccio-npm-ci.log"
   fi
 fi
 
@@ -257,6 +259,7 @@ for image in "$IMG_DEBIAN" "$IMG_NODE_RUNTIME" "$IMG_NODE" "$IMG_GO"; do
   log "  $image  $("$DOCKER" image inspect -f '{{.Size}}' "$image") bytes"
 done
 if ((verdaccio_ok == 0)); then
-  die "base images are ready, but the npm proxy is not: install Node.js >= 20 and npm, then re-run"
+  log "the base images are ready, the npm proxy is not"
+  die "install Node.js >= 20 and npm, then re-run"
 fi
 log "ready in $(secs)s; next: npm run bench -- --profile offline"
