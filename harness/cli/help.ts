@@ -164,7 +164,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   clean: {
     usage: 'stagebench clean [<run-id>…] [--all] [--context <name>]',
-    what: 'remove the images and containers of finished runs (e.g. after --keep-images); a run still in flight stays unless named or --all',
+    what: 'remove the images and containers of finished runs (e.g. after --keep-images), and the registry folders of killed --deploy runs; a run still in flight stays unless named or --all',
     example: 'stagebench clean 3f9c0a1b2c4d-41873',
     exits: [
       [0, 'removed what the runs left, or there was nothing'],

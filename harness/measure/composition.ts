@@ -6,7 +6,8 @@ import type { VariantResult } from '../results/schema.js';
 export type DiskUsage = Awaited<ReturnType<Engine['diskUsage']>>;
 
 /**
- * One disk-usage answer for several images (GET /system/df walks the whole store: about 0.1 s a call here),
+ * One disk-usage answer for several images (GET /system/df: before API 1.42 it also walks containers, volumes
+ * and the build cache, 0.1 s and more a call),
  * or undefined when it fails, so that each image asks again and a failure stays its own.
  */
 export async function diskUsageOf(engine: Engine, images: ImageFacts[]): Promise<DiskUsage | undefined> {

@@ -2,12 +2,16 @@ import type { Labelled } from '../../../harness/engine/engine.js';
 import { cleanCommand, cleanPlan, runsToClean } from '../../../harness/cli/clean.js';
 import { runOfTag } from '../../../harness/measure/labels.js';
 import { fakeEngine } from './fake-engine.js';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A temp dir with no registry folders in it. */
 const emptyTemp = mkdtempSync(join(tmpdir(), 'sb-clean-'));
+const temps = [emptyTemp];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
 
 const OURS = { 'org.stagebench': 'true' };
 const image = (id: string, tags: string[], labels: Record<string, string> = {}): Labelled => ({ kind: 'image', id: `sha256:${id}`, labels: { ...OURS, ...labels }, tags });
@@ -92,6 +96,7 @@ test('a named run with nothing on the engine (a typo, or already clean) is said 
 
 test("clean removes the loopback registry folders of --deploy runs killed outright, never a live process's", async () => {
   const temp = mkdtempSync(join(tmpdir(), 'sb-clean-'));
+  temps.push(temp);
   // pid 2^22 + 1 is above Linux's pid_max: no process has it.
   const dead = `stagebench-registry-${2 ** 22 + 1}-abc123`;
   const live = `stagebench-registry-${process.pid}-def456`;
