@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { LESSON_REFERENCE as REFERENCE_VARIANT } from '../config/schemas.js';
+import { LESSON_REFERENCE } from '../config/schemas.js';
 import { DEFAULT_VARIANT } from '../scenarios/declared.js';
 import { idFromValue, nameProblem } from '../scenarios/names.js';
 
@@ -51,7 +51,7 @@ export interface Group {
   /** The image's name from `<image>.Dockerfile`; "" for the folder's own app. */
   image: string;
   context: string;
-  /** The reference (id "single") first when there are several, then the others by id. */
+  /** The reference (the one the others are compared with) first when there are several, then the others by id. */
   variants: GroupVariant[];
   /** Why the first variant is the reference, to follow its file name and a comma; undefined for a scenario of one image. */
   reference?: string;
@@ -71,10 +71,11 @@ function unique(id: string, taken: Set<string>): string {
 }
 
 /**
- * Ids for one group's Dockerfiles, the reference first. The reference gets the id comparisons are made against
- * (REFERENCE_VARIANT, fixed by the results schema): `Dockerfile.single` when there is one (the lesson layout,
- * where the plain Dockerfile is "multi"), else the plain Dockerfile, else the first by id. Every other id comes
- * from the flavour in its name, made valid and unique.
+ * Ids for one group's Dockerfiles, the reference first. Each is named for its file: the plain Dockerfile
+ * (`<image>.Dockerfile` for that image's flavours) is `default`, as a lone Dockerfile is (so a folder that
+ * gains a second Dockerfile keeps its variant's id, and its baseline rows), every other one its flavour, made
+ * valid and unique. The reference is the plain one, else the first by id. A folder laid out as the lesson
+ * scenarios are (`Dockerfile.single`) keeps their ids, `single` (the reference) and `multi` (the plain one).
  */
 function variantsOf(members: Found[]): { variants: GroupVariant[]; reference?: string } {
   if (members.length === 1) return { variants: [{ id: DEFAULT_VARIANT, dockerfile: members[0]!.dockerfile }] };
@@ -85,7 +86,7 @@ function variantsOf(members: Found[]): { variants: GroupVariant[]; reference?: s
       return { ...m, file, ...parts, id: idFor(parts.flavour, file) };
     })
     .sort((a, b) => (a.id === b.id ? compare(a.dockerfile, b.dockerfile) : compare(a.id, b.id)));
-  const lesson = named.find((m) => m.flavour.toLowerCase() === REFERENCE_VARIANT);
+  const lesson = named.find((m) => m.flavour.toLowerCase() === LESSON_REFERENCE);
   const plain = named.find((m) => m.plain);
   const reference = lesson ?? plain ?? named[0]!;
   const why = lesson
@@ -93,11 +94,12 @@ function variantsOf(members: Found[]): { variants: GroupVariant[]; reference?: s
     : plain
       ? 'the plain one'
       : 'the first by name: there is no plain Dockerfile';
-  const taken = new Set([REFERENCE_VARIANT]);
-  const rest = named.filter((m) => m !== reference);
-  // The lesson's "multi" is claimed before any Dockerfile.multi, which then gets "multi-2".
-  const others = [...rest.filter((m) => m === plain), ...rest.filter((m) => m !== plain)].map((m) => ({ id: unique(m === plain ? 'multi' : m.id, taken), dockerfile: m.dockerfile }));
-  return { variants: [{ id: REFERENCE_VARIANT, dockerfile: reference.dockerfile }, ...others.sort((a, b) => compare(a.id, b.id))], reference: why };
+  // The fixed ids are claimed first, so a Dockerfile.multi or Dockerfile.default beside them gets "-2".
+  const fixed = (m: (typeof named)[number]) => (m === lesson ? LESSON_REFERENCE : m === plain ? (lesson ? 'multi' : DEFAULT_VARIANT) : undefined);
+  const taken = new Set<string>();
+  const ids = new Map([...named.filter((m) => fixed(m)), ...named.filter((m) => !fixed(m))].map((m) => [m, unique(fixed(m) ?? m.id, taken)]));
+  const others = named.filter((m) => m !== reference).map((m) => ({ id: ids.get(m)!, dockerfile: m.dockerfile }));
+  return { variants: [{ id: ids.get(reference)!, dockerfile: reference.dockerfile }, ...others.sort((a, b) => compare(a.id, b.id))], reference: why };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -59,7 +59,7 @@ export function bulkSent(configDir: string, scenario: DeclaredScenario): string[
 export interface InitScenario {
   name: string;
   variants: GroupVariant[];
-  /** Why the first variant is the reference ("single"); undefined for a scenario of one image. */
+  /** Why the first variant is the reference (written as the scenario's "reference"); undefined for a scenario of one image. */
   reference?: string;
 }
 
@@ -76,11 +76,11 @@ export interface InitResult extends InitPlan {
 
 /** How init groups Dockerfiles into scenarios, for the config's "$comment" (the README says the same). */
 export const GROUPING_RULE =
-  `The Dockerfiles of one folder that build from one context are one scenario, one variant each; "single", the one the others are compared with, is the plain Dockerfile (Dockerfile.single when there is one, as in the lesson scenarios; with no plain one, the first by name). <name>.Dockerfile is an image of its own (api.Dockerfile, worker.Dockerfile) unless <name> is a flavour: ${FLAVOURS.join(', ')}.`;
+  `The Dockerfiles of one folder that build from one context are one scenario, one variant each, named for its file: "default" for the plain Dockerfile, "<x>" for Dockerfile.<x> and <x>.Dockerfile. "reference" is the one the others are compared with: the plain Dockerfile, or with no plain one the first by name; a folder laid out as the lesson scenarios keeps their ids, "single" (Dockerfile.single, the reference) and "multi" (Dockerfile). <name>.Dockerfile is an image of its own (api.Dockerfile, worker.Dockerfile) unless <name> is a flavour: ${FLAVOURS.join(', ')}.`;
 
 /** The same in three lines of what init prints. */
 export const GROUPING_RULE_SHORT =
-  'a scenario per folder and context, a variant per Dockerfile; "single" is the plain Dockerfile, the one the others are compared with. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
+  'a scenario per folder and context, a variant per Dockerfile, named for its file (Dockerfile is "default"); "reference" is the one the others are compared with: the plain Dockerfile, else the first by name. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
 
 /**
  * What `stagebench init` writes: a scenario per folder, image and context (init/group-dockerfiles.ts), one
@@ -110,9 +110,11 @@ export async function initialConfig(root: string, configFile: string): Promise<I
     taken.add(name);
     const context = fromConfig(group.context);
     const variants = group.variants.map((v) => ({ id: v.id, dockerfile: fromConfig(v.dockerfile) }));
-    scenarios[name] = lone ? { context, dockerfile: variants[0]!.dockerfile } : { context, variants: Object.fromEntries(variants.map((v) => [v.id, { dockerfile: v.dockerfile }])) };
+    scenarios[name] = lone
+      ? { context, dockerfile: variants[0]!.dockerfile }
+      : { context, reference: variants[0]!.id, variants: Object.fromEntries(variants.map((v) => [v.id, { dockerfile: v.dockerfile }])) };
     written.push({ name, variants, ...(group.reference ? { reference: group.reference } : {}) });
-    if (!lone) notes.push(`${name}: ${variants.length} variants, context ${context}; "${variants[0]!.id}" (${variants[0]!.dockerfile}, ${group.reference}) is the one the others are compared with`);
+    if (!lone) notes.push(`${name}: ${variants.length} variants, context ${context}; "${variants[0]!.id}" (${variants[0]!.dockerfile}, ${group.reference}) is the "reference", the one the others are compared with`);
     for (const v of group.variants) {
       const { parsed, guess } = read.get(v.dockerfile)!;
       const stages = parsed.stages.flatMap((s) => (s.name ? [s.name] : []));

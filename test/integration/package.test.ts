@@ -87,13 +87,14 @@ describeEngine('the packed package in a repository of its own', () => {
         ['docker-api', ['default']],
         ['api', ['default']],
         ['tool', ['default']],
-        ['worker', ['single', 'slim']],
+        ['worker', ['default', 'slim']],
       ]);
       await expectInspectEqual(results);
-      // The two Dockerfiles of services/worker are compared: slim against the plain Dockerfile, which init named single.
+      // The two Dockerfiles of services/worker are compared: slim against the plain Dockerfile, init's "default" and "reference".
       const worker = results.scenarios.find((s) => s.name === 'worker')!;
-      const [single, slim] = worker.variants;
-      expect(worker.comparisons.map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['slim', 'single', single!.sizeBytes! - slim!.sizeBytes!]]);
+      const [plain, slim] = worker.variants;
+      expect(worker.reference).toBe('default');
+      expect(worker.comparisons.map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['slim', 'default', plain!.sizeBytes! - slim!.sizeBytes!]]);
     } finally {
       await removeRun(results.run.id);
     }
@@ -145,17 +146,26 @@ describeEngine('the packed package in a repository of its own', () => {
     expect(variant('api', 'outside').dockerfile).toBe('docker/api.Dockerfile');
     // The debug stage adds the 256 KiB tools file to the runtime stage.
     expect(variant('api', 'debug').sizeBytes! - variant('api', 'runtime').sizeBytes!).toBe(256 * 1024);
+    // No variant "single" and no "reference": the first declared, runtime, is the one the others are compared with.
+    expect(scenario('api').reference).toBe('runtime');
+    expect(scenario('api').comparisons.find((c) => c.variant === 'debug')).toMatchObject({ against: 'runtime', bytesSaved: -256 * 1024 });
 
-    // A single-image scenario: one variant, nothing to compare with "single".
+    // A single-image scenario: one variant, its own reference, nothing to compare with it.
     expect(scenario('worker').variants.map((v) => v.id)).toEqual(['default']);
     expect(scenario('worker').comparisons).toEqual([]);
 
     const baseline = await npx(['baseline', 'update']);
     expect(baseline.exitCode).toBe(0);
-    const pass = await npx(['run', '--scenario', 'worker', '--baseline', 'stagebench.baseline.json', '--format', 'json']);
+    // The gate compares each variant with itself in the baseline, whatever the scenario's reference (api's is runtime).
+    const pass = await npx(['run', '--scenario', 'worker', '--scenario', 'api', '--baseline', 'stagebench.baseline.json', '--format', 'json']);
     expect(pass.exitCode).toBe(0);
     const passed = JSON.parse(pass.stdout) as { comparison: GateReport };
     expect(passed.comparison.verdict).toBe('pass');
+    expect(passed.comparison.rows.filter((r) => r.scenario === 'api' && r.metric === 'size').map((r) => [r.variant, r.status])).toEqual([
+      ['runtime', 'pass'],
+      ['debug', 'pass'],
+      ['outside', 'pass'],
+    ]);
 
     // 3 MB more: past the scenario's 2.5 MB cap and the default growth rule (+2 % and +1 MB).
     writeFileSync(join(shop, 'services/worker/payload/big.bin'), Buffer.alloc(3_000_000, 1));

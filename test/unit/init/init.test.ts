@@ -92,7 +92,7 @@ test.each([
 
 const found = (context: string, ...dockerfiles: string[]) => dockerfiles.map((dockerfile) => ({ dockerfile, context }));
 
-test('Dockerfile and Dockerfile.<x> of one folder and context: one group, the plain Dockerfile is "single", the others by id', () => {
+test('Dockerfile and Dockerfile.<x> of one folder and context: one group, the plain Dockerfile is "default" and the reference, the others by id', () => {
   expect(groupDockerfiles(found('app', 'app/Dockerfile', 'app/Dockerfile.prod', 'app/Dockerfile.dev', 'app/dev.Dockerfile'))).toEqual({
     groups: [
       {
@@ -100,7 +100,7 @@ test('Dockerfile and Dockerfile.<x> of one folder and context: one group, the pl
         image: '',
         context: 'app',
         variants: [
-          { id: 'single', dockerfile: 'app/Dockerfile' },
+          { id: 'default', dockerfile: 'app/Dockerfile' },
           { id: 'dev', dockerfile: 'app/Dockerfile.dev' },
           { id: 'dev-2', dockerfile: 'app/dev.Dockerfile' },
           { id: 'prod', dockerfile: 'app/Dockerfile.prod' },
@@ -112,7 +112,7 @@ test('Dockerfile and Dockerfile.<x> of one folder and context: one group, the pl
   });
 });
 
-test('no plain Dockerfile: the first by id is "single", and says why', () => {
+test('no plain Dockerfile: every variant named for its file, the first by id the reference, and says why', () => {
   const { groups } = groupDockerfiles(found('.', 'Dockerfile.prod', 'Dockerfile.dev'));
   expect(groups).toEqual([
     {
@@ -120,7 +120,7 @@ test('no plain Dockerfile: the first by id is "single", and says why', () => {
       image: '',
       context: '.',
       variants: [
-        { id: 'single', dockerfile: 'Dockerfile.dev' },
+        { id: 'dev', dockerfile: 'Dockerfile.dev' },
         { id: 'prod', dockerfile: 'Dockerfile.prod' },
       ],
       reference: 'the first by name: there is no plain Dockerfile',
@@ -131,8 +131,8 @@ test('no plain Dockerfile: the first by id is "single", and says why', () => {
 test('<name>.Dockerfile is an image of its own unless <name> is a flavour; <image>.<flavour>.Dockerfile joins its image', () => {
   const { groups } = groupDockerfiles(found('deploy', 'deploy/Dockerfile', 'deploy/api.Dockerfile', 'deploy/api.dev.Dockerfile', 'deploy/prod.Dockerfile', 'deploy/worker.Dockerfile'));
   expect(groups.map((g) => [g.image, g.variants.map((v) => `${v.id}=${v.dockerfile}`)])).toEqual([
-    ['', ['single=deploy/Dockerfile', 'prod=deploy/prod.Dockerfile']],
-    ['api', ['single=deploy/api.Dockerfile', 'dev=deploy/api.dev.Dockerfile']],
+    ['', ['default=deploy/Dockerfile', 'prod=deploy/prod.Dockerfile']],
+    ['api', ['default=deploy/api.Dockerfile', 'dev=deploy/api.dev.Dockerfile']],
     ['worker', ['default=deploy/worker.Dockerfile']],
   ]);
   expect(groups[2]!.reference).toBeUndefined();
@@ -149,10 +149,30 @@ test('the lesson layout keeps its ids: Dockerfile.single is "single", Dockerfile
   expect(groups[0]!.reference).toBe('as in the lesson scenarios, where Dockerfile is "multi"');
 });
 
+test('the config init writes: "reference" beside the variants; the lesson layout keeps single and multi, a dev/prod pair names its first', async () => {
+  tree({ 'go/Dockerfile.single': 'FROM x\n', 'go/Dockerfile': 'FROM x\n', 'web/Dockerfile.dev': 'FROM x\n', 'web/Dockerfile.prod': 'FROM x\n' });
+  const { config } = await initialConfig(dir, join(dir, 'stagebench.config.json'));
+  expect(config.scenarios).toEqual({
+    go: { context: 'go', reference: 'single', variants: { single: { dockerfile: 'go/Dockerfile.single' }, multi: { dockerfile: 'go/Dockerfile' } } },
+    web: { context: 'web', reference: 'dev', variants: { dev: { dockerfile: 'web/Dockerfile.dev' }, prod: { dockerfile: 'web/Dockerfile.prod' } } },
+  });
+  const parsed = ConfigFileSchema.parse(JSON.parse(JSON.stringify(config)));
+  const scenarios = await discoverScenarios(join(dir, 'none'), [], { file: join(dir, 'stagebench.config.json'), config: parsed });
+  expect(scenarios.map((s) => [s.name, s.reference])).toEqual([
+    ['go', 'single'],
+    ['web', 'dev'],
+  ]);
+});
+
 test('variant ids are valid and unique whatever the file names: lower case, clashes numbered, digits prefixed', () => {
   const { groups } = groupDockerfiles(found('.', 'Dockerfile', 'Dockerfile.Prod', 'prod.Dockerfile', 'Dockerfile.2', 'Dockerfile.my..weird name', 'Dockerfile.', `Dockerfile.${'x'.repeat(200)}`, 'Dockerfile.-_-'));
   const ids = groups[0]!.variants.map((v) => v.id);
-  expect(ids).toEqual(['single', 'dockerfile', 'dockerfile-2', 'my-weird-name', 'prod', 'prod-2', 'v2', 'x'.repeat(100)]);
+  expect(ids).toEqual(['default', 'dockerfile', 'dockerfile-2', 'my-weird-name', 'prod', 'prod-2', 'v2', 'x'.repeat(100)]);
+  // The plain Dockerfile claims "default" before a Dockerfile.default does.
+  expect(groupDockerfiles(found('.', 'Dockerfile.default', 'Dockerfile')).groups[0]!.variants).toEqual([
+    { id: 'default', dockerfile: 'Dockerfile' },
+    { id: 'default-2', dockerfile: 'Dockerfile.default' },
+  ]);
   expect(ids.filter((id) => nameProblem(id))).toEqual([]);
   expect(nameProblems(ids.map((name) => ({ name, where: name })))).toEqual([]);
 });
@@ -160,14 +180,14 @@ test('variant ids are valid and unique whatever the file names: lower case, clas
 test('one folder, two contexts: two scenarios, and a note that says why', () => {
   expect(groupDockerfiles([...found('app', 'app/Dockerfile', 'app/Dockerfile.prod'), ...found('.', 'app/Dockerfile.dev')])).toEqual({
     groups: [
-      { folder: 'app', image: '', context: 'app', variants: [{ id: 'single', dockerfile: 'app/Dockerfile' }, { id: 'prod', dockerfile: 'app/Dockerfile.prod' }], reference: 'the plain one' },
+      { folder: 'app', image: '', context: 'app', variants: [{ id: 'default', dockerfile: 'app/Dockerfile' }, { id: 'prod', dockerfile: 'app/Dockerfile.prod' }], reference: 'the plain one' },
       { folder: 'app', image: '', context: '.', variants: [{ id: 'default', dockerfile: 'app/Dockerfile.dev' }] },
     ],
     notes: ['app: the Dockerfiles build from different contexts (Dockerfile, Dockerfile.prod from app; Dockerfile.dev from .): a scenario has one context, so they are separate scenarios'],
   });
 });
 
-test('a subfolder whose Dockerfiles build from the root: one scenario named for the folder, context the root, comparisons against single', async () => {
+test('a subfolder whose Dockerfiles build from the root: one scenario named for the folder, context the root, "reference" written and compared with', async () => {
   tree({
     'package.json': '{}',
     'src/index.js': '',
@@ -175,24 +195,25 @@ test('a subfolder whose Dockerfiles build from the root: one scenario named for 
     'docker/Dockerfile.prod': 'FROM x AS build\nCOPY src /app/src\nFROM x\nCOPY --from=build /app /app\n',
   });
   const { config, scenarios } = await initialConfig(dir, join(dir, 'stagebench.config.json'));
-  expect(config.scenarios).toEqual({ docker: { context: '.', variants: { single: { dockerfile: 'docker/Dockerfile' }, prod: { dockerfile: 'docker/Dockerfile.prod' } } } });
-  expect(scenarios).toEqual([{ name: 'docker', variants: [{ id: 'single', dockerfile: 'docker/Dockerfile' }, { id: 'prod', dockerfile: 'docker/Dockerfile.prod' }], reference: 'the plain one' }]);
+  expect(config.scenarios).toEqual({ docker: { context: '.', reference: 'default', variants: { default: { dockerfile: 'docker/Dockerfile' }, prod: { dockerfile: 'docker/Dockerfile.prod' } } } });
+  expect(scenarios).toEqual([{ name: 'docker', variants: [{ id: 'default', dockerfile: 'docker/Dockerfile' }, { id: 'prod', dockerfile: 'docker/Dockerfile.prod' }], reference: 'the plain one' }]);
   expect(config.$comment).toEqual(
     expect.arrayContaining([
-      'docker: 2 variants, context .; "single" (docker/Dockerfile, the plain one) is the one the others are compared with',
-      'docker.single: docker/Dockerfile (it copies package.json, src, found from the repository root)',
+      'docker: 2 variants, context .; "default" (docker/Dockerfile, the plain one) is the "reference", the one the others are compared with',
+      'docker.default: docker/Dockerfile (it copies package.json, src, found from the repository root)',
       'docker.prod: docker/Dockerfile.prod (it copies src, found from the repository root)',
     ]),
   );
   const parsed = ConfigFileSchema.parse(JSON.parse(JSON.stringify(config)));
   const [scenario] = await discoverScenarios(join(dir, 'none'), [], { file: join(dir, 'stagebench.config.json'), config: parsed });
   expect(scenario!.variants.map((v) => [v.id, v.dockerfile])).toEqual([
-    ['single', 'docker/Dockerfile'],
+    ['default', 'docker/Dockerfile'],
     ['prod', 'docker/Dockerfile.prod'],
   ]);
-  // What the run compares: every other variant against the one init named "single".
+  expect(scenario!.reference).toBe('default');
+  // What the run compares: every other variant against the "reference" init wrote.
   const sized = (id: string, sizeBytes: number) => ({ id, status: 'ok', sizeBytes, baseImages: ['x'] }) as unknown as VariantResult;
-  expect(compareToReference([sized('single', 1000), sized('prod', 600)]).map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['prod', 'single', 400]]);
+  expect(compareToReference([sized('default', 1000), sized('prod', 600)], scenario!.reference).map((c) => [c.variant, c.against, c.bytesSaved])).toEqual([['prod', 'default', 400]]);
 });
 
 test('the fixture repository: a scenario per folder and context, contexts guessed, $schema and notes, valid for the loader', async () => {
@@ -202,13 +223,13 @@ test('the fixture repository: a scenario per folder and context, contexts guesse
     'docker-api': { context: 'docker', dockerfile: 'docker/api.Dockerfile' },
     api: { context: 'services/api', dockerfile: 'services/api/Dockerfile' },
     tool: { context: 'services/tool', dockerfile: 'services/tool/Dockerfile' },
-    worker: { context: '.', variants: { single: { dockerfile: 'services/worker/Dockerfile' }, slim: { dockerfile: 'services/worker/Dockerfile.slim' } } },
+    worker: { context: '.', reference: 'default', variants: { default: { dockerfile: 'services/worker/Dockerfile' }, slim: { dockerfile: 'services/worker/Dockerfile.slim' } } },
   });
   expect(config.$schema).toBe('./node_modules/stagebench/docs/config.schema.json');
   expect(config.$comment).toEqual(
     expect.arrayContaining([
       'api: context services/api (what it copies is in its own folder); stages build, runtime, debug: the last is built, "target" picks another',
-      'worker.single: services/worker/Dockerfile (it copies shared/greeting.txt, services/worker/payload, found from the repository root)',
+      'worker.default: services/worker/Dockerfile (it copies shared/greeting.txt, services/worker/payload, found from the repository root)',
       'worker.slim: services/worker/Dockerfile.slim (it copies services/worker/payload, found from the repository root)',
     ]),
   );
@@ -219,8 +240,9 @@ test('the fixture repository: a scenario per folder and context, contexts guesse
     ['docker-api', ['default']],
     ['api', ['default']],
     ['tool', ['default']],
-    ['worker', ['single', 'slim']],
+    ['worker', ['default', 'slim']],
   ]);
+  expect(scenarios.map((s) => s.reference)).toEqual(['default', 'default', 'default', 'default', 'default']);
 });
 
 test('init writes the file, and never overwrites one without force', async () => {
@@ -289,11 +311,12 @@ test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the 
   expect(out).toBe(
     [
       'wrote stagebench.config.json: one scenario; its "$comment" says what was guessed',
-      '  shop: prod (Dockerfile.prod) compared with single (Dockerfile, the plain one)',
-      'how: a scenario per folder and context, a variant per Dockerfile; "single" is',
-      '  the plain Dockerfile, the one the others are compared with. <name>.Dockerfile',
-      '  is an image of its own unless <name> is a flavour such as dev or prod (the',
-      '  config\'s "$comment" lists them).',
+      '  shop: prod (Dockerfile.prod) compared with default (Dockerfile, the plain one)',
+      'how: a scenario per folder and context, a variant per Dockerfile, named for its',
+      '  file (Dockerfile is "default"); "reference" is the one the others are compared',
+      '  with: the plain Dockerfile, else the first by name. <name>.Dockerfile is an',
+      '  image of its own unless <name> is a flavour such as dev or prod (the config\'s',
+      '  "$comment" lists them).',
       'next:',
       '  npx stagebench run              # measure every scenario; git-ignore results/',
       '  npx stagebench baseline update  # keep that run as the baseline for CI',
@@ -302,18 +325,18 @@ test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the 
   );
 });
 
-test('what each scenario compares: others against single and why it is single, lone images on one line', () => {
+test('what each scenario compares: others against the reference and why it is the reference, lone images on one line', () => {
   const v = (id: string, dockerfile: string) => ({ id, dockerfile });
   expect(
     scenarioLines([
-      { name: 'web', variants: [v('single', 'Dockerfile.dev'), v('prod', 'Dockerfile.prod')], reference: 'the first by name: there is no plain Dockerfile' },
-      { name: 'api', variants: [v('single', 'api.Dockerfile'), v('dev', 'api.dev.Dockerfile'), v('slim', 'api-slim.Dockerfile')], reference: 'the plain one' },
+      { name: 'web', variants: [v('dev', 'Dockerfile.dev'), v('prod', 'Dockerfile.prod')], reference: 'the first by name: there is no plain Dockerfile' },
+      { name: 'api', variants: [v('default', 'api.Dockerfile'), v('dev', 'api.dev.Dockerfile'), v('slim', 'api-slim.Dockerfile')], reference: 'the plain one' },
       { name: 'worker', variants: [v('default', 'worker.Dockerfile')] },
       { name: 'tool', variants: [v('default', 'tool/Dockerfile')] },
     ]),
   ).toEqual([
-    'web: prod (Dockerfile.prod) compared with single (Dockerfile.dev, the first by name: there is no plain Dockerfile)',
-    'api: dev (api.dev.Dockerfile) and slim (api-slim.Dockerfile), each compared with single (api.Dockerfile, the plain one)',
+    'web: prod (Dockerfile.prod) compared with dev (Dockerfile.dev, the first by name: there is no plain Dockerfile)',
+    'api: dev (api.dev.Dockerfile) and slim (api-slim.Dockerfile), each compared with default (api.Dockerfile, the plain one)',
     'one image, compared with nothing: worker (worker.Dockerfile), tool (tool/Dockerfile)',
   ]);
   expect(scenarioLines([{ name: 'tool', variants: [v('default', 'tool/Dockerfile')] }])).toEqual(['one image each: tool (tool/Dockerfile)']);
@@ -321,7 +344,7 @@ test('what each scenario compares: others against single and why it is single, l
 
 test('bulky folders with variants: noted while any variant has no ignore file that applies', () => {
   tree({ 'node_modules/x': '', Dockerfile: '', 'Dockerfile.prod': '', 'Dockerfile.prod.dockerignore': 'node_modules\n' });
-  const scenario = { context: '.', variants: { single: { dockerfile: 'Dockerfile' }, prod: { dockerfile: 'Dockerfile.prod' } } };
+  const scenario = { context: '.', variants: { default: { dockerfile: 'Dockerfile' }, prod: { dockerfile: 'Dockerfile.prod' } } };
   expect(bulkSent(dir, scenario)).toEqual(['node_modules']);
   expect(bulkSent(dir, { ...scenario, variants: { prod: { dockerfile: 'Dockerfile.prod' } } })).toEqual([]);
   writeFileSync(join(dir, 'Dockerfile.dockerignore'), '');
