@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { configAbove, configElsewhere, useConfigFix } from '../config/config-above.js';
 import { checkBaselineCandidate, compareWithBaseline } from '../compare/baseline-checks.js';
 import { ensureWritableDir, writeAtomic } from '../output/write.js';
 import { publishGateReport, publishResults } from '../output/publish.js';
@@ -13,6 +14,12 @@ import { wrap } from '../report/wrap.js';
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outcome> {
   const { config } = await loadConfig(io.cwd, args.config);
+  // A config higher up is not read: its gate rules would silently not apply, so say so.
+  const above = config || args.config ? undefined : configAbove(io.cwd);
+  if (above) {
+    const elsewhere = configElsewhere(io.cwd, above);
+    io.stderr.write(`${wrap(`note: ${elsewhere.message} (not read: the default gate rules apply): ${useConfigFix(elsewhere)}`, 80, '  ')}\n`);
+  }
   const gate = config?.gate ?? {};
   const baseline = await readBaseline(io.cwd, args.baseline);
   const current = await readResults(resolve(io.cwd, args.current));

@@ -62,10 +62,10 @@ export const COMMANDS: Record<string, CommandHelp> = {
     example: 'stagebench init && stagebench run && stagebench baseline update',
     exits: [
       [0, 'the config was written'],
-      [2, 'a bad flag, the file exists (without --force), or no Dockerfile was found'],
+      [2, 'a bad flag, no Dockerfile, or a config here or above (without --force)'],
       FULL,
     ],
-    flags: { config: 'the file to write (default: stagebench.config.json)', force: 'replace the file if it exists (default: refuse, exit 2)' },
+    flags: { config: 'the file to write (default: stagebench.config.json)', force: 'replace the file if it exists, or write one below a folder that holds a config (default: refuse, exit 2)' },
   },
   run: {
     usage: 'stagebench run [flags]',

@@ -1,6 +1,8 @@
 import { dirname, relative, resolve } from 'node:path';
+import { configAbove, configElsewhere, CONFIG_FILE } from '../config/config-above.js';
 import type { DeclaredScenario } from '../config/schemas.js';
 import { bulkSent, GROUPING_RULE_SHORT, type InitScenario, writeInitialConfig } from '../init/write-config.js';
+import { ConfigError } from '../errors.js';
 import { wrap } from '../report/wrap.js';
 import type { Outcome } from './exit-code.js';
 
@@ -11,9 +13,18 @@ export interface InitArgs {
   force: boolean;
 }
 
+/** The example workflow, as the installed package ships it. */
+const CI_EXAMPLE = 'node_modules/stagebench/docs/ci/github-actions.yml';
+
 /** `stagebench init`: writes a starting config for the repository in cwd and says what to run next. */
 export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { write(s: string): unknown } }): Promise<Outcome> {
-  const file = resolve(io.cwd, args.config ?? 'stagebench.config.json');
+  const file = resolve(io.cwd, args.config ?? CONFIG_FILE);
+  // A sub-folder of a repository that has a config: a second one here would be a second, diverging set of rules.
+  const above = args.config || args.force ? undefined : configAbove(io.cwd);
+  if (above) {
+    const { message, dir } = configElsewhere(io.cwd, above);
+    throw new ConfigError(`${message}: init would write a second one, with its own rules, in this folder`, `run stagebench from ${dir}, where that config is read, or pass --force to write one for this folder alone`);
+  }
   const { config, scenarios, notes } = await writeInitialConfig(io.cwd, file, args.force);
   const flag = args.config ? ` --config ${args.config}` : '';
   // What every build of a scenario would send besides the app: measured as docker build does, but worth knowing.
@@ -33,8 +44,10 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
       'next:\n' +
       nextSteps([
         [`npx stagebench run${flag}`, 'measure every scenario; git-ignore results/'],
-        ['npx stagebench baseline update', 'keep that run as the baseline for CI'],
+        ['npx stagebench baseline update', 'a baseline to compare with on this machine'],
       ]) +
+      // The gate refuses a baseline from another engine release, storage driver or builder (compare/baseline-checks.ts).
+      `${wrap(`for CI: make the baseline on the CI runner, as ${CI_EXAMPLE} does; CI refuses one from another engine release, storage driver or builder (exit 2)`, 80, '  ')}\n` +
       bulky.map((l) => `${wrap(l, 80, '  ')}\n`).join(''),
   );
   return { kind: 'done' };

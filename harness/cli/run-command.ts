@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkEngine, checkGateKeys, compareWithNotes } from '../compare/baseline-checks.js';
+import { configAbove, configElsewhere, useConfigFix } from '../config/config-above.js';
 import type { ConfigFile } from '../config/schemas.js';
 import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
 import type { Engine } from '../engine/engine.js';
@@ -13,6 +14,7 @@ import { markUnfinished, publishGateReport, publishResults } from '../output/pub
 import { ensureWritableDir, ensureWritableFile } from '../output/write.js';
 import { gitState } from '../results/git.js';
 import { createProgress } from '../report/progress.js';
+import { wrap } from '../report/wrap.js';
 import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
 import type { RunArgs } from './args.js';
@@ -44,6 +46,13 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     throw new ConfigError(`--scenarios ${scenariosDir}: no such folder`, 'pass the folder that holds one sub-folder per scenario, or leave --scenarios out to use the scenarios the config file declares');
   }
   const { file: configFile, config } = await loadConfig(io.cwd, configFlag);
+  // Run from a sub-folder of a repository whose config is higher up: say where it is instead of suggesting a second one.
+  const above = config || configFlag ? undefined : configAbove(io.cwd);
+  if (above) {
+    const elsewhere = configElsewhere(io.cwd, above);
+    if (!existsSync(root)) throw new ConfigError(`${elsewhere.message}, and no scenarios/ folder here either`, useConfigFix(elsewhere));
+    io.stderr.write(`${wrap(`note: ${elsewhere.message} (not read): ${useConfigFix(elsewhere)}`, 80, '  ')}\n`);
+  }
   const declared = config ? { file: configFile, config } : undefined;
   const discovered = await discoverScenarios(root, names, declared);
   const scenarios = shard ? pickShard(discovered, shard) : discovered;

@@ -319,7 +319,10 @@ test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the 
       '  "$comment" lists them).',
       'next:',
       '  npx stagebench run              # measure every scenario; git-ignore results/',
-      '  npx stagebench baseline update  # keep that run as the baseline for CI',
+      '  npx stagebench baseline update  # a baseline to compare with on this machine',
+      'for CI: make the baseline on the CI runner, as',
+      '  node_modules/stagebench/docs/ci/github-actions.yml does; CI refuses one from',
+      '  another engine release, storage driver or builder (exit 2)',
       '',
     ].join('\n'),
   );

@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../../harness/cli/main.js';
+import { configAbove } from '../../../harness/config/config-above.js';
+import { results, variant } from '../results-fixture.js';
+
+// stagebench reads its config from the working directory only (so results/, scenarios/ and the baseline are
+// where a user runs it); from a sub-folder of a repository whose config is higher up, it names that config.
+
+let repo: string;
+beforeEach(() => {
+  repo = mkdtempSync(join(tmpdir(), 'sb-above-'));
+  mkdirSync(join(repo, '.git'));
+  mkdirSync(join(repo, 'services/api'), { recursive: true });
+  writeFileSync(join(repo, 'stagebench.config.json'), JSON.stringify({ scenarios: { api: { context: 'services/api' } } }));
+  writeFileSync(join(repo, 'services/api/Dockerfile'), 'FROM x\n');
+});
+afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+async function cli(argv: string[], cwd: string, files: Record<string, unknown> = {}) {
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), JSON.stringify(content));
+  let stdout = '';
+  let stderr = '';
+  const code = await run({ argv, env: {}, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, onInterrupt: () => () => undefined });
+  return { code, stdout, stderr };
+}
+
+test('the nearest config above, no higher than the folder holding .git', () => {
+  expect(configAbove(join(repo, 'services/api'))).toBe(join(repo, 'stagebench.config.json'));
+  expect(configAbove(join(repo, 'services'))).toBe(join(repo, 'stagebench.config.json'));
+  // Its own config is not "above"; the repository root stops the search.
+  expect(configAbove(repo)).toBeUndefined();
+  writeFileSync(join(repo, 'services/stagebench.config.json'), '{}');
+  expect(configAbove(join(repo, 'services/api'))).toBe(join(repo, 'services/stagebench.config.json'));
+  // A config above the repository root belongs to something else.
+  const inner = join(repo, 'vendor/lib');
+  mkdirSync(join(inner, '.git'), { recursive: true });
+  mkdirSync(join(inner, 'src'));
+  expect(configAbove(join(inner, 'src'))).toBeUndefined();
+});
+
+test('run from a sub-folder: exit 2 naming the config above and how to use it, not `init`', async () => {
+  const res = await cli(['run'], join(repo, 'services/api'));
+  expect(res.code).toBe(2);
+  expect(res.stderr).toBe(
+    'stagebench: no stagebench.config.json here; the nearest is ../../stagebench.config.json, and no scenarios/ folder here either\n' +
+      '  fix: run from ../.. (its paths, results/ and the baseline are relative to there), or pass --config ../../stagebench.config.json\n',
+  );
+});
+
+test('init in a sub-folder refuses to write a second config (exit 2); --force writes one for that folder', async () => {
+  const api = join(repo, 'services/api');
+  const res = await cli(['init'], api);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toBe(
+    'stagebench: no stagebench.config.json here; the nearest is ../../stagebench.config.json: init would write a second one, with its own rules, in this folder\n' +
+      '  fix: run stagebench from ../.., where that config is read, or pass --force to write one for this folder alone\n',
+  );
+  expect(existsSync(join(api, 'stagebench.config.json'))).toBe(false);
+  expect((await cli(['init', '--force'], api)).code).toBe(0);
+  expect(existsSync(join(api, 'stagebench.config.json'))).toBe(true);
+});
+
+test('compare in a sub-folder: a note that the config above (and its gate rules) was not read', async () => {
+  const api = join(repo, 'services/api');
+  const r = results([variant('single', { sizeBytes: 300_000_000 })]);
+  const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], api, { 'base.json': r, 'now.json': r });
+  expect(res.code).toBe(0);
+  expect(res.stderr).toContain(
+    'note: no stagebench.config.json here; the nearest is\n' +
+      '  ../../stagebench.config.json (not read: the default gate rules apply): run\n' +
+      '  from ../.. (its paths, results/ and the baseline are relative to there), or\n' +
+      '  pass --config ../../stagebench.config.json\n',
+  );
+  // From the config's own folder there is nothing to say.
+  const root = await cli(['compare', '--baseline', 'base.json', 'now.json'], repo, { 'base.json': r, 'now.json': r });
+  expect(root.stderr).not.toContain('note: no stagebench.config.json');
+});
