@@ -262,4 +262,5 @@ if ((verdaccio_ok == 0)); then
   log "the base images are ready, the npm proxy is not"
   die "install Node.js >= 20 and npm, then re-run"
 fi
-log "ready in $(secs)s; next: npm run bench -- --profile offline"
+# The prefix already says the time; a fresh clone needs the project's own packages (tsc) before the bench.
+log "ready; next: npm ci && npm run bench -- --profile offline"
