@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
 import { runBench } from '../measure/run-bench.js';
 import { type DeployRegistry, startLoopbackRegistry } from '../measure/registry.js';
 import { neededServices, startServices } from '../measure/services.js';
-import { markUnfinished, publishGateReport, publishResults } from '../output/publish.js';
+import { markUnfinished, ownOutputPaths, publishGateReport, publishResults } from '../output/publish.js';
 import { ensureWritableDir, ensureWritableFile } from '../output/write.js';
 import { gitState } from '../results/git.js';
 import { createProgress } from '../report/progress.js';
@@ -114,6 +114,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
       signal: controller.signal,
       pid: process.pid,
       progress,
+      ownOutput: ownOutputPaths(outDir, reportFile ? resolve(io.cwd, reportFile) : undefined),
       ...(registry ? { registry } : {}),
       ...(cacheRoot ? { layerRecords: new DiskRecordCache(join(cacheRoot, 'layers'), undefined, (problem) => progress.line(`note: ${problem}`)) } : {}),
       save: async (r) => {

@@ -28,8 +28,25 @@ export function ignoreFileFor(contextDir: string, dockerfile: string): string | 
   return undefined;
 }
 
-/** Context-relative paths the docker CLI would send, sorted; directories included, special files skipped. */
-export async function contextEntries(contextDir: string, dockerfile: string): Promise<string[]> {
+/**
+ * Which of stagebench's own output paths (absolute: the --out folder, the --report file) lie inside the
+ * context, context-relative (posix). A path that is the context itself is not one of them; a path under
+ * another one is dropped (its folder is left out already).
+ */
+export function ownOutputIn(contextDir: string, paths: string[]): string[] {
+  const inside = paths.flatMap((p) => {
+    const rel = relative(resolve(contextDir), resolve(p));
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? [] : [rel.split(sep).join('/')];
+  });
+  return [...new Set(inside)].filter((p) => !inside.some((q) => p.startsWith(`${q}/`))).sort();
+}
+
+/**
+ * Context-relative paths the docker CLI would send, sorted; directories included, special files skipped.
+ * `leaveOut` (context-relative: stagebench's own output, see ownOutputIn) is never sent, nor anything under it,
+ * whatever the ignore file says.
+ */
+export async function contextEntries(contextDir: string, dockerfile: string, leaveOut: string[] = []): Promise<string[]> {
   const ignoreFile = ignoreFileFor(contextDir, dockerfile);
   const ignoreText = ignoreFile ? readFileSync(ignoreFile, 'utf8') : undefined;
   // The CLI always sends the Dockerfile and the ignore file, when they are inside the context.
@@ -41,6 +58,7 @@ export async function contextEntries(contextDir: string, dockerfile: string): Pr
     const names = (await readdir(join(contextDir, relDir))).sort();
     for (const name of names) {
       const rel = relDir === '' ? name : `${relDir}/${name}`;
+      if (leaveOut.includes(rel)) continue;
       const stat = await lstat(join(contextDir, rel));
       if (stat.isDirectory()) {
         if (rules.prunes(rel)) continue;
@@ -76,10 +94,12 @@ export interface PackedContext {
  * symlinks stored as symlinks and never followed. A Dockerfile outside the context is added as the CLI does
  * with `-f` (`AddDockerfileToBuildContext`): as a mode-0600 entry, with its name appended to the
  * `.dockerignore` entry (made when there is none) so the classic builder drops it from the context.
+ * `leaveOut`: stagebench's own output inside the context (ownOutputIn), never sent: it is not the user's source,
+ * a fresh checkout's `docker build` would not see it, and it changes with every run (no cache hit, a growing image).
  */
-export async function packContext(contextDir: string, dockerfile: string): Promise<PackedContext> {
+export async function packContext(contextDir: string, dockerfile: string, leaveOut: string[] = []): Promise<PackedContext> {
   const inside = dockerfileInContext(contextDir, dockerfile);
-  let entries = await contextEntries(contextDir, dockerfile);
+  let entries = await contextEntries(contextDir, dockerfile, leaveOut);
   let extra: { name: string; content: Buffer; mtime: Date }[] = [];
   let name = inside ?? '';
   if (inside === undefined) {

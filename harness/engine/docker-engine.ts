@@ -253,7 +253,7 @@ export class DockerEngine implements Engine {
     };
     let context: Readable;
     try {
-      const packed = await packContext(req.contextDir, req.dockerfile);
+      const packed = await packContext(req.contextDir, req.dockerfile, req.leaveOut);
       context = packed.tar;
       options.dockerfile = packed.dockerfile;
     } catch (err) {

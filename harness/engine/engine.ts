@@ -9,6 +9,8 @@ export interface BuildRequest {
   contextDir: string;
   /** Relative to the context, or absolute; one outside the context is sent as the docker CLI sends `-f`. */
   dockerfile: string;
+  /** Context-relative paths never sent: stagebench's own output when it lies in the context (build-context.ts ownOutputIn). */
+  leaveOut?: string[];
   builder: Builder;
   tag: string;
   labels: Record<string, string>;

@@ -38,6 +38,11 @@ export interface BenchOptions extends MeasureOptions {
   git: Results['git'];
   toolVersion: string;
   signal: AbortSignal;
+  /**
+   * Absolute paths this run writes (the --out folder, the --report file): never sent in a build context they lie
+   * in (engine/build-context.ts), since they are not the user's source and change with every run.
+   */
+  ownOutput?: string[];
   /** This process's id, the run id's suffix: `clean` leaves a run alone while its process lives. */
   pid?: number;
   progress: Progress;

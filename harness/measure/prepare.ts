@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ownOutputIn } from '../engine/build-context.js';
 import { parseDockerfile, stageImages } from '../engine/dockerfile.js';
 import type { BuildRequest, Engine } from '../engine/engine.js';
 import type { VariantResult } from '../results/schema.js';
@@ -34,7 +35,7 @@ export async function prepareVariant(
   variant: Variant,
   result: VariantResult,
   runId: string,
-  opts: Pick<BenchOptions, 'profile' | 'builder' | 'noCache' | 'signal' | 'progress'>,
+  opts: Pick<BenchOptions, 'profile' | 'builder' | 'noCache' | 'signal' | 'progress' | 'ownOutput'>,
 ): Promise<Prepared> {
   const options = variantOptions(scenario, result.id, opts.profile?.name);
   const parsed = parseDockerfile(await readFile(resolve(scenario.dir, variant.path), 'utf8'));
@@ -56,6 +57,7 @@ export async function prepareVariant(
   const request: BuildRequest = {
     contextDir: scenario.dir,
     dockerfile: variant.path,
+    ...(opts.ownOutput ? { leaveOut: ownOutputIn(scenario.dir, opts.ownOutput) } : {}),
     builder: opts.builder,
     tag: imageTag(scenario.name, result.id, runId),
     labels: imageLabels(scenario.name, result.id),

@@ -8,6 +8,17 @@ import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../errors.js';
 import { appendText, overwriteInPlace, writeAtomic } from './write.js';
 
+/** What a run writes into its --out folder (publishResults); left out of a build context that is that folder. */
+export const OUT_ENTRIES = ['latest.json', 'latest.md', 'runs'];
+
+/**
+ * What this run writes, as absolute paths: the --out folder (its entries too, for an --out that is a context
+ * itself) and the --report file. Never sent in a build context (engine/build-context.ts ownOutputIn).
+ */
+export function ownOutputPaths(outDir: string, reportFile?: string): string[] {
+  return [outDir, ...OUT_ENTRIES.map((e) => join(outDir, e)), ...(reportFile ? [reportFile] : [])];
+}
+
 /** The Markdown twin of a results file: `latest.json` -> `latest.md`. */
 export const markdownPathOf = (jsonFile: string) => jsonFile.replace(/\.json$/, '.md');
 

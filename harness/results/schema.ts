@@ -263,6 +263,10 @@ export const METHODS: Record<string, string> = {
     'length of RootFS.Layers from GET /images/{id}/json: the layers a registry would store. History entries with Size 0 can still be real layers. ' +
     'Podman (buildah) adds no layer for WORKDIR, so its counts can be lower than Docker\'s for the same Dockerfile.',
   historyCount: 'entries of GET /images/{id}/history. The classic builder adds one LABEL entry for the labels stagebench passes.',
+  buildContext:
+    'the scenario\'s context folder, filtered by <Dockerfile>.dockerignore (else the context\'s .dockerignore) as the docker CLI and buildx do; ' +
+    'the Dockerfile and the ignore file always sent. stagebench\'s own output (the --out folder, the --report file) is never sent when it lies in the context: ' +
+    'it is not the user\'s source, a fresh checkout\'s docker build would not see it, and it changes with every run.',
   buildMs:
     'wall clock (performance.now) from before the build context is packed to the final image-id message of POST /build; ' +
     'includes packing and uploading the context, excludes base-image pulls (pullMs) and cleanup. ' +

@@ -21,8 +21,9 @@ export interface CliRun {
 }
 
 /** Drives the whole CLI in-process, as bin/stagebench.js does, capturing its output. */
-export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void; startRegistry?: CliIo['startRegistry'] } = {}): Promise<CliRun> {
-  const out = mkdtempSync(join(tmpdir(), 'sb-out-'));
+export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void; startRegistry?: CliIo['startRegistry']; out?: string } = {}): Promise<CliRun> {
+  // A fresh temporary --out folder for `run`, unless the test names one.
+  const out = opts.out ?? mkdtempSync(join(tmpdir(), 'sb-out-'));
   let stdout = '';
   let stderr = '';
   let interrupt: () => void = () => undefined;

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Results } from '../../harness/results/schema.js';
 import { dockerInspect, dockerLines, engineAnswers, engineState, FIXTURES, leftovers, stagebench } from './cli-harness.js';
@@ -83,7 +84,7 @@ describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s bu
     const args = ['run', '--scenarios', join(FIXTURES, 'scenarios'), '--scenario', 'hello', '--builder', builder, '--no-smoke', '--format', 'json'];
     const first = await stagebench([...args, '--keep-images']);
     const second = await stagebench(args);
-    expect([first.code, second.code, second.stderr]).toEqual([0, 0, expect.not.stringMatching(/cleanup:/)]);
+    expect([first.code, first.stderr, second.code, second.stderr]).toEqual([0, expect.anything(), 0, expect.not.stringMatching(/cleanup:/)]);
     const [a, b] = [first, second].map((r) => (JSON.parse(r.stdout) as Results).scenarios[0]!.variants);
     const firstRun = (JSON.parse(first.stdout) as Results).run.id;
     for (const [i, v] of b!.entries()) {
@@ -100,6 +101,34 @@ describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s bu
       expect(await dockerLines(['image', 'inspect', '--format', '{{.Id}}', kept.imageTag!])).toEqual([kept.imageId]);
     }
     expect((await stagebench(['clean', firstRun])).code).toBe(0);
+    expect(await leftovers(before)).toEqual({ containers: [], images: [] });
+  });
+
+  test("stagebench's own results folder inside a `COPY . .` context is never sent: the image keeps its size and the second run's COPY is cached", async () => {
+    const before = await engineState();
+    const root = mkdtempSync(join(tmpdir(), 'sb-ctxout-'));
+    try {
+      const app = join(root, 'app');
+      mkdirSync(app);
+      // A scenario folder holds both Dockerfiles: each copies the whole context.
+      writeFileSync(join(app, 'Dockerfile.single'), `FROM ${FIXTURE_BASE}\nCOPY . /app\n`);
+      writeFileSync(join(app, 'Dockerfile'), `FROM ${FIXTURE_BASE} AS build\nFROM ${FIXTURE_BASE}\nCOPY . /app\n`);
+      writeFileSync(join(app, 'app.txt'), 'the app\n');
+      // The default layout of a repository: results/ next to the Dockerfile, inside the context `.`.
+      const out = join(app, 'results');
+      const args = ['run', '--scenarios', root, '--builder', builder, '--no-smoke', '--no-compressed', '--no-files', '--format', 'json'];
+      const first = await stagebench([...args, '--keep-images'], { out });
+      const second = await stagebench(args, { out });
+      expect([first.code, first.stderr, second.code, second.stderr]).toEqual([0, expect.anything(), 0, expect.not.stringMatching(/cleanup:/)]);
+      const [a, b] = [first, second].map((r) => (JSON.parse(r.stdout) as Results).scenarios[0]!.variants);
+      // Without the exclusion the second run's contexts hold the first run's latest.json, latest.md and runs/.
+      expect(readFileSync(join(out, 'latest.json'), 'utf8')).toContain(b![0]!.imageId!);
+      expect(b!.map((v) => [v.id, v.status, v.sizeBytes])).toEqual(a!.map((v) => [v.id, 'ok', v.sizeBytes]));
+      expect(b!.map((v) => [v.id, v.steps!.filter((s) => s.name.includes("COPY . /app")).map((s) => s.cached)])).toEqual(b!.map((v) => [v.id, [true]]));
+      expect((await stagebench(['clean', (JSON.parse(first.stdout) as Results).run.id])).code).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
     expect(await leftovers(before)).toEqual({ containers: [], images: [] });
   });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import tar from 'tar-stream';
-import { contextEntries, packContext } from '../../../harness/engine/build-context.js';
+import { contextEntries, ownOutputIn, packContext } from '../../../harness/engine/build-context.js';
 
 let dir: string;
 function tree(files: Record<string, string>): void {
@@ -113,4 +113,19 @@ test('the tar: owner 0/0 without names, modes as on disk, symlinks kept as links
   const byName = Object.fromEntries(headers.map((h) => [h.name, h]));
   expect(byName['run.sh']?.mode).toBe(0o750);
   expect(byName['outside-link']).toMatchObject({ type: 'symlink', linkname: '/etc/passwd', size: 0 });
+});
+
+test("stagebench's own output inside the context is never sent, whatever .dockerignore says; outside, nothing changes", async () => {
+  tree({ Dockerfile: 'FROM scratch', 'app.txt': '', '.dockerignore': '!results\n', 'results/latest.json': '{}', 'results/runs/1.json': '{}', 'report.md': '', 'results-old/x': '' });
+  const own = [join(dir, 'results'), join(dir, 'results/latest.json'), join(dir, 'report.md'), join(dir, 'results/runs')];
+  expect(ownOutputIn(dir, own)).toEqual(['report.md', 'results']);
+  const names = async (leaveOut: string[]) => (await tarEntries(await packContext(dir, 'Dockerfile', leaveOut))).map((e) => e.header.name).sort();
+  expect(await names(ownOutputIn(dir, own))).toEqual(['.dockerignore', 'Dockerfile', 'app.txt', 'results-old', 'results-old/x']);
+  // Out folder outside the context (or the context itself): the context is sent as before.
+  const everything = ['.dockerignore', 'Dockerfile', 'app.txt', 'report.md', 'results', 'results-old', 'results-old/x', 'results/latest.json', 'results/runs', 'results/runs/1.json'];
+  expect(ownOutputIn(join(dir, 'results'), [join(dir, 'report.md'), dir, join(dir, 'results')])).toEqual([]);
+  expect(await names(ownOutputIn(dir, [join(tmpdir(), 'elsewhere/results'), dir]))).toEqual(everything);
+  expect(await names([])).toEqual(everything);
+  // --out . with the context .: the folder's own entries go, the rest is sent.
+  expect(ownOutputIn(dir, [dir, join(dir, 'latest.json'), join(dir, 'runs')])).toEqual(['latest.json', 'runs']);
 });
