@@ -1,9 +1,10 @@
 import { dirname, relative, resolve } from 'node:path';
 import { configAbove, configElsewhere, CONFIG_FILE } from '../config/config-above.js';
 import type { DeclaredScenario } from '../config/schemas.js';
-import { bulkSent, GROUPING_RULE_SHORT, type InitScenario, writeInitialConfig } from '../init/write-config.js';
+import { bulkSent, GROUPING_RULE_SHORT, outputSent, type InitScenario, writeInitialConfig } from '../init/write-config.js';
 import { ConfigError } from '../errors.js';
 import { wrap } from '../report/wrap.js';
+import { RESULTS_DIR } from './args.js';
 import type { Outcome } from './exit-code.js';
 
 export interface InitArgs {
@@ -32,6 +33,11 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
     const sent = bulkSent(dirname(file), s as DeclaredScenario);
     return sent.length > 0 ? [`note: ${name}'s context ${s.context ?? '.'} has no .dockerignore, so every build sends ${sent.join(' and ')} to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix`] : [];
   });
+  // run's default --out inside a context: stagebench leaves it out of its builds, the user's docker build would not.
+  const sendsResults = Object.entries(config.scenarios ?? {}).filter(([, s]) => outputSent(dirname(file), s as DeclaredScenario, resolve(io.cwd, RESULTS_DIR)));
+  if (sendsResults.length > 0) {
+    bulky.push(`note: ${RESULTS_DIR}/ is in the context of ${sendsResults.map(([name]) => name).join(', ')}: stagebench leaves its own output out, your docker build would send it; add ${RESULTS_DIR}/ to .dockerignore`);
+  }
   const lines = [
     // Within 80 columns, as the help is; what `run` writes into results/ does not belong in git.
     wrap(`wrote ${relative(io.cwd, file)}: ${scenarios.length === 1 ? 'one scenario' : `${scenarios.length} scenarios`}; its "$comment" says what was guessed`, 80, '  '),

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFileInput, DeclaredScenario } from '../config/schemas.js';
-import { ignoreFileFor } from '../engine/build-context.js';
+import { ignoreFileFor, ownOutputIn } from '../engine/build-context.js';
+import { ignoreRules } from '../engine/dockerignore.js';
 import { type ParsedDockerfile, parseDockerfile } from '../engine/dockerfile.js';
 import { ConfigError } from '../errors.js';
 import { writeAtomic } from '../output/write.js';
@@ -48,11 +49,32 @@ const BULK = ['node_modules', '.git'];
  * `docker build` would send them.
  */
 export function bulkSent(configDir: string, scenario: DeclaredScenario): string[] {
+  const { context, dockerfiles } = contextOf(configDir, scenario);
+  if (dockerfiles.every((d) => ignoreFileFor(context, d))) return [];
+  return BULK.filter((d) => existsSync(join(context, d)));
+}
+
+/**
+ * Whether the user's own `docker build` of a declared scenario would send `outDir` (absolute: where `run`
+ * writes its results, existing yet or not): it lies inside the context and the ignore file that applies to some
+ * variant's Dockerfile does not leave it out. stagebench itself never sends it (engine/build-context.ts).
+ */
+export function outputSent(configDir: string, scenario: DeclaredScenario, outDir: string): boolean {
+  const { context, dockerfiles } = contextOf(configDir, scenario);
+  const [inside] = ownOutputIn(context, [outDir]);
+  if (inside === undefined) return false;
+  return dockerfiles.some((d) => {
+    const file = ignoreFileFor(context, d);
+    return !ignoreRules(file ? readFileSync(file, 'utf8') : undefined, []).excludes(inside);
+  });
+}
+
+/** A declared scenario's context (absolute) and its variants' Dockerfiles, relative to the context. */
+function contextOf(configDir: string, scenario: DeclaredScenario): { context: string; dockerfiles: string[] } {
   const context = resolve(configDir, scenario.context ?? '.');
   const main = scenario.dockerfile ?? join(scenario.context ?? '.', 'Dockerfile');
   const dockerfiles = scenario.variants ? Object.values(scenario.variants).map((v) => v.dockerfile ?? main) : [main];
-  if (dockerfiles.every((d) => ignoreFileFor(context, relative(context, resolve(configDir, d))))) return [];
-  return BULK.filter((d) => existsSync(join(context, d)));
+  return { context, dockerfiles: dockerfiles.map((d) => relative(context, resolve(configDir, d))) };
 }
 
 /** One scenario init wrote, for what it prints: its variants (Dockerfiles relative to the config file), the reference first. */

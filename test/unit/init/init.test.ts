@@ -292,7 +292,26 @@ test('a context with node_modules or .git and no .dockerignore: init says every 
   expect(out.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
   // A .dockerignore (whatever it says: it is the user's choice) ends the note.
   writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
-  expect(await say()).not.toContain('note:');
+  expect(await say()).not.toContain('has no .dockerignore');
+});
+
+test('results/ inside a context and not in .dockerignore: init says stagebench leaves it out, docker build would not', async () => {
+  tree({ Dockerfile: 'FROM x\nCOPY . /app/\n', 'app.js': '', 'services/api/Dockerfile': 'FROM x\nCOPY . /api/\n', 'services/api/a.js': '' });
+  const say = async () => {
+    let out = '';
+    await initCommand({ command: 'init', force: true }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
+    return out;
+  };
+  const out = await say();
+  const root = Object.keys(JSON.parse(readFileSync(join(dir, 'stagebench.config.json'), 'utf8')).scenarios).find((n) => n !== 'api')!;
+  // Only the scenario whose context holds results/ (the root's), not services/api's.
+  expect(out.replace(/\n {2}/g, ' ')).toContain(`note: results/ is in the context of ${root}: stagebench leaves its own output out, your docker build would send it; add results/ to .dockerignore\n`);
+  expect(out.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+  // An ignore file that leaves out something else keeps the note; one that leaves out results/ ends it.
+  writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+  expect(await say()).toContain('note: results/ is in the context');
+  writeFileSync(join(dir, '.dockerignore'), 'node_modules\nresults/\n');
+  expect(await say()).not.toContain('results/ is in the context');
 });
 
 test('what to run next: the comments line up, with or without --config', () => {
@@ -323,6 +342,9 @@ test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the 
       'for CI: make the baseline on the CI runner, as',
       '  node_modules/stagebench/docs/ci/github-actions.yml does; CI refuses one from',
       '  another engine release, storage driver or builder (exit 2)',
+      // The context . holds where `run` writes (results/), and no .dockerignore leaves it out.
+      'note: results/ is in the context of shop: stagebench leaves its own output out,',
+      '  your docker build would send it; add results/ to .dockerignore',
       '',
     ].join('\n'),
   );
