@@ -22,7 +22,12 @@ export interface Column<R = Row> {
    * Terminal only: a cell longer than `max` becomes numbered footnote references, one per part (`parts`, by
    * default the whole cell), listed under the table.
    */
-  fold?: { max: number; parts?(row: R): string[] };
+  fold?: {
+    max: number;
+    parts?(row: R): string[];
+    /** At this step of the `drop` order, every folding cell wider than its header becomes a footnote (else only as the last resort). */
+    all?: number;
+  };
   /** Terminal only: when the table is too wide, columns are left out in this order (1 first); never if unset. */
   drop?: number;
   /**

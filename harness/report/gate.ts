@@ -27,8 +27,10 @@ function change(r: GateRow): string {
   const metric = metricOf(r)!;
   const size = shownAgainst(metric, Math.abs(r.delta), [r.rule?.min]);
   const signed = r.delta > 0 ? `+${size}` : r.delta < 0 ? `−${size}` : size;
-  return `${signed} (${r.percent === undefined ? 'from 0' : percentText(r.percent, r.rule?.percent)})`;
+  return `${signed} (${changePercent(r)})`;
 }
+
+const changePercent = (r: GateRow) => (r.percent === undefined ? 'from 0' : percentText(r.percent, r.rule?.percent));
 
 function statusText(row: GateRow): string {
   // new and missing take their effect from the policy: say it when it is not a plain pass.
@@ -36,16 +38,21 @@ function statusText(row: GateRow): string {
   return row.status;
 }
 
-/** The one column spec of the gate report, for every format. */
+/**
+ * The one column spec of the gate report, for every format. On a narrow terminal the Baseline column, the
+ * value a reviewer reads first, is the last to go (it stays at 80 columns): the Change column gives way first,
+ * to its percentage alone (its bytes are Current − Baseline, both shown); then even short reasons become
+ * footnotes; then Change is left out; only then Baseline.
+ */
 export const GATE_COLUMNS: Column<GateRow>[] = [
   { header: 'Status', align: 'left', value: statusText },
   { header: 'Scenario', align: 'left', value: (r) => r.scenario },
   { header: 'Variant', align: 'left', value: (r) => r.variant },
   { header: 'Metric', align: 'left', value: (r) => (r.finding ? `ships ${r.finding.name}` : (metricOf(r)?.label ?? dash)) },
-  { header: 'Baseline', align: 'right', drop: 1, value: (r) => (r.finding ? 'absent' : r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
+  { header: 'Baseline', align: 'right', drop: 3, value: (r) => (r.finding ? 'absent' : r.baseline === undefined ? dash : shownAgainst(metricOf(r)!, r.baseline, [r.current])) },
   { header: 'Current', align: 'right', value: (r) => (r.finding ? 'present' : r.current === undefined ? dash : shownAgainst(metricOf(r)!, r.current, [r.baseline, r.cap])) },
-  { header: 'Change', align: 'right', value: change },
-  { header: 'Why', align: 'left', value: (r) => r.reason, fold: { max: 16 } },
+  { header: 'Change', align: 'right', value: change, compact: { drop: 1, value: (r) => (r.delta === undefined ? dash : changePercent(r)) }, drop: 2 },
+  { header: 'Why', align: 'left', value: (r) => r.reason, fold: { max: 16, all: 1.5 } },
 ];
 
 /** What a host holding the baseline's image downloads: beside the full pull, for scale. */

@@ -76,7 +76,7 @@ function layout<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions, fold:
  * columns give way in their `drop` order: left out, or, at their `compact.drop`, shown in their compact form
  * (undone at the end where a later step made room for the full cells again). A line says which columns were
  * left out and how to see them; if it is still too wide, every folding cell wider than its header becomes a
- * footnote.
+ * footnote (earlier for a column whose `fold.all` names its step in the order).
  */
 export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: TerminalOptions): string {
   let shown = columns;
@@ -94,20 +94,23 @@ export function terminalTable<R>(columns: Column<R>[], rows: R[], opts: Terminal
   }
   const compacted = new Set<Column<R>>();
   const cell: Cell<R> = (c, row) => (compacted.has(c) ? c.compact!.value(row) : c.value(row));
+  let fold: Fold = 'long';
   const steps = [
-    ...columns.filter((c) => c.drop !== undefined).map((column) => ({ column, at: column.drop!, compact: false })),
-    ...columns.filter((c) => c.compact).map((column) => ({ column, at: column.compact!.drop, compact: true })),
+    ...columns.filter((c) => c.drop !== undefined).map((column) => ({ column, at: column.drop!, kind: 'drop' as const })),
+    ...columns.filter((c) => c.compact).map((column) => ({ column, at: column.compact!.drop, kind: 'compact' as const })),
+    ...columns.filter((c) => c.fold?.all !== undefined).map((column) => ({ column, at: column.fold!.all!, kind: 'fold' as const })),
   ].sort((a, b) => a.at - b.at);
   while (laid.width > width && steps.length > 0) {
     const step = steps.shift()!;
-    if (step.compact) compacted.add(step.column);
+    if (step.kind === 'compact') compacted.add(step.column);
+    else if (step.kind === 'fold') fold = 'all';
     else shown = shown.filter((c) => c !== step.column);
-    laid = layout(shown, rows, opts, 'long', cut, cell);
+    laid = layout(shown, rows, opts, fold, cut, cell);
   }
   // The column compacted last gets its full cells back first, where they fit now.
   for (const column of [...compacted].reverse()) {
     compacted.delete(column);
-    const full = layout(shown, rows, opts, 'long', cut, cell);
+    const full = layout(shown, rows, opts, fold, cut, cell);
     if (full.width <= width) laid = full;
     else compacted.add(column);
   }
