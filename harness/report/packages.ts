@@ -37,6 +37,13 @@ export function diffPackages(a: Packages, b: Packages): PackageDiff[] {
   });
 }
 
+/** What stagebench reads packages from (layers/package-files.ts, layers/go-build-info.ts), as a user knows them. */
+const DATABASES = 'dpkg, apk, npm, Go build info';
+const isEmpty = (p: Packages) => Object.values(p).every((items) => !items?.length);
+
+/** A hint and the command it names: the command on its own line, never broken, so it can be copied. */
+const hint = (text: string, command: string, width?: number) => `${wrap(text, width, '  ')}\n  ${command}`;
+
 const count = (p: Packages) => Object.entries(p).map(([e, items]) => `${e} ${items!.length}`).join(', ') || 'none found';
 
 /**
@@ -56,6 +63,10 @@ export function renderPackages(results: Results, scenario: string, variants: str
       : measured.flatMap((a) => measured.filter((b) => b !== a && (variants.length === 0 || a.id === variants[0])).map((b): [VariantResult, VariantResult] => [a, b]));
   const detailed = variants.length > 0;
   for (const [a, b] of pairs) {
+    if (isEmpty(a.packages!) && isEmpty(b.packages!)) {
+      out.push('', wrap(`${a.id} and ${b.id}: none of the package databases stagebench reads (${DATABASES}) was found in either image`, width, '  '));
+      continue;
+    }
     const diff = diffPackages(a.packages!, b.packages!);
     const total = diff.reduce((n, d) => n + d.only.length, 0);
     const changed = diff.reduce((n, d) => n + d.changed.length, 0);
@@ -66,11 +77,13 @@ export function renderPackages(results: Results, scenario: string, variants: str
       for (const c of d.changed) out.push(`  ~ ${d.ecosystem} ${c.name} ${c.a} (${b.id}: ${c.b})`);
     }
   }
-  if (!detailed && pairs.length > 0) out.push('', wrap(`Name one or two variants for the packages themselves: stagebench packages ${scenario} ${pairs[0]![0].id} ${pairs[0]![1].id}`, width, '  '));
+  const listed = pairs.find(([a, b]) => !isEmpty(a.packages!) || !isEmpty(b.packages!));
+  if (!detailed && listed) out.push('', hint('Name one or two variants for the packages themselves:', `stagebench packages ${scenario} ${listed[0].id} ${listed[1].id}`, width));
   // One image (what `init` makes of each Dockerfile): nothing to compare it with, so its own packages.
   const only = measured.length === 1 ? measured[0]! : undefined;
   if (only && pairs.length === 0) {
-    if (!detailed) out.push('', wrap(`Name the variant for the packages themselves: stagebench packages ${scenario} ${only.id}`, width, '  '));
+    if (isEmpty(only.packages!)) out.push('', wrap(`${only.id}: none of the package databases stagebench reads (${DATABASES}) was found in the image`, width, '  '));
+    else if (!detailed) out.push('', hint('Name the variant for the packages themselves:', `stagebench packages ${scenario} ${only.id}`, width));
     else {
       out.push('', `${only.id} ships:`);
       for (const [ecosystem, items] of Object.entries(only.packages!)) for (const item of items ?? []) out.push(`  ${ecosystem} ${item}`);

@@ -21,13 +21,13 @@ test('stagebench packages: two variants list the packages, none gives every pair
     'node-app: multi (deb 2, npm 5); prod (deb 2, npm 2)\n\n' +
       'multi ships 3 packages that prod does not, and 1 at another version (npm 4)\n\n' +
       'prod ships 0 packages that multi does not, and 1 at another version (npm 1)\n\n' +
-      'Name one or two variants for the packages themselves: stagebench packages node-app multi prod\n',
+      'Name one or two variants for the packages themselves:\n  stagebench packages node-app multi prod\n',
   );
 });
 
 test('stagebench packages: a scenario of one image (what init makes) lists that image\'s own packages when it is named', () => {
   const r = results([variant('default', { packages: prod })]);
-  expect(renderPackages(r, 'node-app', [])).toBe('node-app: default (deb 2, npm 2)\n\nName the variant for the packages themselves: stagebench packages node-app default\n');
+  expect(renderPackages(r, 'node-app', [])).toBe('node-app: default (deb 2, npm 2)\n\nName the variant for the packages themselves:\n  stagebench packages node-app default\n');
   expect(renderPackages(r, 'node-app', ['default'])).toBe(
     'node-app: default (deb 2, npm 2)\n\ndefault ships:\n  deb libc6@2.36-9\n  deb nodejs@18.20.4\n  npm express@5.3.0\n  npm debug@4.3.4\n',
   );
@@ -51,4 +51,23 @@ test('stagebench packages: the summary lines fit the terminal, wrapped between w
   expect(text).toContain('Name one or two variants for the packages themselves:\n  stagebench packages node-app single multi\n');
   // Without a width (as before), nothing is wrapped.
   expect(renderPackages(r, 'node-app', [])).toContain('node-app: single (deb 2, npm 5); multi (deb 2, npm 5); prod (deb 2, npm 2)\n');
+});
+
+test('images with no package database: said, naming the databases stagebench reads, not an empty list', () => {
+  const one = results([variant('default', { packages: {} })]);
+  const none = 'none of the package databases stagebench reads (dpkg, apk, npm, Go build info) was found';
+  for (const named of [[], ['default']]) expect(renderPackages(one, 'node-app', named)).toBe(`node-app: default (none found)\n\ndefault: ${none} in the image\n`);
+  const two = results([variant('single', { packages: {} }), variant('prod', { packages: {} })]);
+  expect(renderPackages(two, 'node-app', ['single', 'prod'])).toBe(`node-app: single (none found); prod (none found)\n\nsingle and prod: ${none} in either image\n`);
+  // No pair to list: no hint to name one.
+  expect(renderPackages(two, 'node-app', [])).toBe(`node-app: single (none found); prod (none found)\n\nsingle and prod: ${none} in either image\n\nprod and single: ${none} in either image\n`);
+});
+
+test('a hint\'s command is never broken across lines at 80 columns: it stands on its own line', () => {
+  const r = results([variant('single', { packages: multi }), variant('prod', { packages: prod })]);
+  const text = renderPackages(r, 'node-app', [], 80);
+  expect(text.endsWith('\n\nName one or two variants for the packages themselves:\n  stagebench packages node-app single prod\n')).toBe(true);
+  // Narrower than the command: the prose wraps, the command does not.
+  const one = renderPackages(results([variant('default', { packages: prod })]), 'node-app', [], 30);
+  expect(one.endsWith('\n\nName the variant for the\n  packages themselves:\n  stagebench packages node-app default\n')).toBe(true);
 });
