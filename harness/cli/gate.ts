@@ -4,6 +4,7 @@ import type { EngineCheck, Refusal } from '../compare/baseline-checks.js';
 import { type ConfigFile, ConfigFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { ConfigError, EngineError } from '../errors.js';
+import { shownPath } from '../format/shown-path.js';
 import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { BASELINE_FILE } from './args.js';
@@ -15,7 +16,7 @@ export async function loadConfig(cwd: string, flag: string | undefined): Promise
     if (flag) throw new ConfigError(`--config ${flag}: no such file`, 'pass the path of your stagebench.config.json');
     return { file, config: undefined };
   }
-  return { file, config: await loadJsonFile(file, ConfigFileSchema, 'config file') };
+  return { file, config: await loadJsonFile(file, ConfigFileSchema, 'config file', shownPath(cwd, file)) };
 }
 
 /** The baseline results file; its absence is a config error that says how to make one. */

@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StagebenchError, UsageError } from '../errors.js';
+import { shownPath } from '../format/shown-path.js';
 import type { ChosenBy } from '../output/write.js';
 import type { Results } from '../results/schema.js';
 import { parseCommand } from './args.js';
+import { errorText, errorWidth } from './error-text.js';
 import { exitCode, type Outcome } from './exit-code.js';
 import { commandHelp, globalHelp } from './help.js';
 import type { CliIo } from './io.js';
@@ -67,7 +69,7 @@ async function guarded(io: CliIo): Promise<number> {
   } catch (err) {
     const code = exitCode({ kind: 'error', error: err });
     const known = err instanceof StagebenchError;
-    if (known) io.stderr.write(`stagebench: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+    if (known) io.stderr.write(errorText(err.message, err.hint, errorWidth(io.stderr)));
     else io.stderr.write(`stagebench: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     // Whoever asked for JSON on stdout gets JSON, also when there are no results to give.
     if (wantsJson(io.argv)) {
@@ -134,7 +136,8 @@ async function dispatch(io: CliIo): Promise<Outcome> {
       const { loadJsonFile } = await import('../config/load.js');
       const { ClaimsFileSchema } = await import('../config/schemas.js');
       const { renderClaims } = await import('../report/claims.js');
-      const claims = await loadJsonFile(resolve(io.cwd, command.claimsFile), ClaimsFileSchema, 'claims file');
+      const claimsFile = resolve(io.cwd, command.claimsFile);
+      const claims = await loadJsonFile(claimsFile, ClaimsFileSchema, 'claims file', shownPath(io.cwd, claimsFile));
       const text = renderClaims(claims, await readResultsFile(resolve(io.cwd, command.resultsFile)), command.resultsFile);
       if (!command.out) io.stdout.write(text);
       else await writeFileAtomic(resolve(io.cwd, command.out), text, '--out <file>');

@@ -123,7 +123,7 @@ describe('stagebench compare', () => {
     const bad = { gate: { growth: { size: { percent: 5 } }, scenarios: { 'node-app/multi': { maxSize: 'huge' } } } };
     const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({}), 'stagebench.config.json': bad });
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('has 2 problem(s)');
+    expect(res.stderr).toContain('config file stagebench.config.json has 2 problems:');
     const typo = await cli(['compare', '--baseline', 'base.json', 'now.json'], { 'base.json': run1({}), 'now.json': run1({}), 'stagebench.config.json': { gate: { scenarios: { 'node-app/mutli': {} } } } });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('gate.scenarios names what is neither in the baseline nor in this run: node-app/mutli');
