@@ -33,6 +33,8 @@ export interface RunArgs extends MeasureOptions, Display {
   outDir: string;
   format: Format;
   profile?: string;
+  /** The profile came from STAGEBENCH_PROFILE, not --profile: its messages say so. */
+  profileFromEnv?: boolean;
   config?: string;
   shard?: Shard;
   /** --context: a docker context by name, which wins over DOCKER_HOST as in the docker CLI. */
@@ -191,11 +193,56 @@ const POSITIONALS = new Set(['report', 'layers', 'steps', 'packages', 'claims', 
 const FORMATS: Format[] = ['table', 'markdown', 'json'];
 const COLORS: ColorMode[] = ['auto', 'always', 'never'];
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`--${flag} ${value} is not one of: ${allowed.join(', ')}`, `pass --${flag} ${allowed[0]}`);
+/**
+ * A value from a closed list: anything else is refused with the list, and the fix is the nearest allowed value
+ * (did you mean), in `whole` (the flag's whole value, e.g. a --mode list) when given; without a near one, the
+ * fix lists them all.
+ */
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[], whole?: { value: string; with: (fixed: string) => string }): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const close = nearest(value, allowed);
+  const given = whole ? `${whole.value} (${value})` : value;
+  if (close) throw new UsageError(`--${flag} ${given} is not one of: ${allowed.join(', ')}: did you mean ${close}?`, `pass --${flag} ${whole ? whole.with(close) : close}`);
+  throw new UsageError(`--${flag} ${given} is not one of: ${allowed.join(', ')}`, `pass --${flag} with one of ${allowed.join(', ')}`);
+}
+
+/** An example value for each flag that takes one, for the fix when it is missing. */
+const EXAMPLE: Partial<Record<Flag, string>> = {
+  scenarios: 'scenarios', scenario: '<name>', builder: 'classic', out: 'results', results: 'results/latest.json', runs: '5', warmup: '1', mode: 'cold,warm',
+  jobs: '4', format: 'json', color: 'never', profile: '<name>', config: 'stagebench.config.json', update: 'README.md', baseline: 'stagebench.baseline.json',
+  report: 'gate.md', shard: '1/2', 'engine-timeout': '120', context: '<name>', bandwidth: '100Mbit',
+};
+
+/** What the argument parser would refuse, in the project's words: a flag without its value, a value for a switch, a stray argument. */
+function checkTokens(command: string, tokens: ReturnType<typeof parseArgs>['tokens'] & object): void {
+  const help = `\`stagebench ${command} --help\` lists the flags`;
+  for (const [i, t] of tokens.entries()) {
+    // As the parser, a value that starts with a dash is taken for the next flag unless written --flag=-x.
+    const swallowed = t.kind === 'option' && !t.inlineValue && t.value?.startsWith('-');
+    if (t.kind === 'option' && OPTIONS[t.name as Flag].type === 'string' && (t.value === undefined || swallowed)) {
+      const next = swallowed ? t.value : tokens[i + 1]?.kind === 'option' ? (tokens[i + 1] as { rawName: string }).rawName : undefined;
+      const took = next ? ` (${next} is a flag of its own)` : '';
+      throw new UsageError(`--${t.name} needs a value${took}`, `pass e.g. --${t.name} ${EXAMPLE[t.name as Flag] ?? '<value>'}; ${help}`);
+    }
+    if (t.kind === 'option' && OPTIONS[t.name as Flag].type === 'boolean' && t.value !== undefined) {
+      throw new UsageError(`--${t.name} takes no value, and was given "${t.value}"`, `write --${t.name} alone, or leave it out`);
+    }
+    if (t.kind === 'positional' && !POSITIONALS.has(command)) {
+      const meant = command === 'run' ? `to measure only that scenario, pass --scenario ${t.value}` : `leave ${t.value} out`;
+      throw new UsageError(`${command} takes no arguments, and was given ${t.value}`, `${meant}; ${help}`);
+    }
   }
-  return value as T;
+}
+
+/** A flag before the command (`stagebench --no-cache run`): flags come after it. */
+function flagFirst(argv: string[]): never {
+  const at = argv.findIndex((a) => FLAGS[a] !== undefined);
+  const flag = argv[0]!;
+  const name = flag.replace(/^--?/, '').replace(/=.*$/, '') as Flag;
+  const command = at > 0 ? argv[at]! : Object.keys(FLAGS).find((c) => FLAGS[c]!.includes(name));
+  const moved = at > 0 ? [command, ...argv.slice(0, at), ...argv.slice(at + 1)] : [command, ...argv];
+  const fix = command ? `flags come after the command: \`stagebench ${moved.join(' ')}\`` : 'flags come after the command; run `stagebench --help` for the commands';
+  throw new UsageError(`${flag} comes before the command${at > 0 ? ` (${command})` : ', and there is none'}`, fix);
 }
 
 function count(flag: string, value: string, min: number): number {
@@ -246,7 +293,7 @@ function modes(value: string | undefined, noCache: boolean): RunArgs['modes'] {
   if (value === undefined) return [];
   if (noCache) throw new UsageError('--mode and --no-cache do not go together', 'use --mode cold for builds without the layer cache');
   const list = value.split(',').map((m) => m.trim());
-  for (const m of list) oneOf('mode', m, CACHE_MODES);
+  for (const m of list) oneOf('mode', m, CACHE_MODES, { value, with: (fixed) => list.map((x) => (x === m ? fixed : x)).join(',') });
   if (new Set(list).size !== list.length) throw new UsageError(`--mode ${value} names a mode twice`, 'list each of cold, warm, incremental at most once');
   return list as RunArgs['modes'];
 }
@@ -276,6 +323,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   if (command === 'help') return rest[0] && FLAGS[rest[0]] ? { command: 'help', topic: rest[0] } : { command: 'help' };
   if (command === '--version' || command === '-v' || command === 'version') return { command: 'version' };
   const allowed = FLAGS[command];
+  if (!allowed && command.startsWith('-')) flagFirst(argv);
   if (!allowed) {
     const close = nearest(command, Object.keys(FLAGS));
     throw new UsageError(`unknown command "${command}"${close ? `: did you mean ${close}?` : ''}`, 'run `stagebench --help` for the commands');
@@ -286,6 +334,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
   // Unknown and foreign flags first, by name, so each gets its own suggestion.
   const loose = parseArgs({ args: rest, strict: false, tokens: true, allowPositionals: true, options: OPTIONS });
   for (const t of loose.tokens) if (t.kind === 'option' && !allowed.includes(t.name as Flag)) refuseFlag(command, t.name);
+  checkTokens(command, loose.tokens);
   let parsed;
   try {
     parsed = parseArgs({ args: rest, strict: true, allowPositionals: POSITIONALS.has(command), options: Object.fromEntries(allowed.map((f) => [f, OPTIONS[f]])) });
@@ -331,7 +380,7 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
         ...deployFlags(bool('deploy'), str('bandwidth'), bool('no-smoke'), str('jobs') === undefined ? 1 : Number(str('jobs'))),
         format,
         ...display,
-        ...(profile ? { profile } : {}),
+        ...(profile ? { profile, ...(str('profile') === undefined ? { profileFromEnv: true } : {}) } : {}),
         ...(str('shard') ? { shard: parseShard(str('shard')!) } : {}),
         ...(str('context') !== undefined ? { context: str('context')! } : {}),
         ...(str('baseline') ? { baseline: str('baseline')! } : {}),

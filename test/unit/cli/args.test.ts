@@ -15,8 +15,10 @@ test('--mode takes a list, in order', () => {
 });
 
 test('the profile can come from STAGEBENCH_PROFILE; the flag wins', () => {
-  expect(parseCommand(['run'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'offline' });
+  // Marked as the variable's, so its messages name STAGEBENCH_PROFILE rather than a flag nobody passed.
+  expect(parseCommand(['run'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'offline', profileFromEnv: true });
   expect(parseCommand(['run', '--profile', 'x'], { STAGEBENCH_PROFILE: 'offline' })).toMatchObject({ profile: 'x' });
+  expect(parseCommand(['run', '--profile', 'x'], { STAGEBENCH_PROFILE: 'offline' })).not.toHaveProperty('profileFromEnv');
 });
 
 test('the engine timeout: seconds from --engine-timeout or STAGEBENCH_ENGINE_TIMEOUT; the flag wins', () => {
@@ -56,10 +58,10 @@ test.each([
   [['run', '--builder', 'kaniko'], /--builder kaniko is not one of: buildkit, classic/],
   [['run', '--format', 'html'], /--format html is not one of/],
   [['run', '--colour'], /run does not take --colour: did you mean --color\?/],
-  [['run', 'extra'], /run: Unexpected argument 'extra'/],
+  [['run', 'extra'], /^run takes no arguments, and was given extra$/],
   [['run', '--runs', '0'], /--runs 0 is not a whole number from 1 to 100/],
   [['run', '--runs', '2.5'], /--runs 2.5 is not a whole number/],
-  [['run', '--mode', 'cold,hot'], /--mode hot is not one of: cold, warm, incremental/],
+  [['run', '--mode', 'cold,hot'], /^--mode cold,hot \(hot\) is not one of: cold, warm, incremental$/],
   [['run', '--mode', 'cold,cold'], /names a mode twice/],
   [['run', '--mode', 'cold', '--no-cache'], /--mode and --no-cache do not go together/],
   [['run', '--warmup', 'x'], /--warmup x is not a whole number from 0 to 100/],
@@ -138,4 +140,41 @@ test('the example GitHub Actions workflow runs only what a repository with stage
     const argv = line.replace(/\$\{\{ matrix\.shard \}\}/g, '1').replace(/ >>.*$/, '').split(' ').slice(2);
     expect(() => parseCommand(argv)).not.toThrow();
   }
+});
+
+/** The message and the fix of the usage error parseCommand raises for argv. */
+function refusal(argv: string[]): { message: string; hint: string | undefined } {
+  try {
+    parseCommand(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return { message: (err as UsageError).message, hint: (err as UsageError).hint };
+  }
+  throw new Error(`${argv.join(' ')} was accepted`);
+}
+
+test.each([
+  [['run', '--builder', 'clasic'], '--builder clasic is not one of: buildkit, classic: did you mean classic?', 'pass --builder classic'],
+  [['run', '--builder', 'kaniko'], '--builder kaniko is not one of: buildkit, classic', 'pass --builder with one of buildkit, classic'],
+  [['report', '--format', 'jsn'], '--format jsn is not one of: table, markdown, json: did you mean json?', 'pass --format json'],
+  [['compare', '--color', 'nevr'], '--color nevr is not one of: auto, always, never: did you mean never?', 'pass --color never'],
+  // In a list, the fix is the whole list with the slip corrected.
+  [['run', '--mode', 'cold,wram'], '--mode cold,wram (wram) is not one of: cold, warm, incremental: did you mean warm?', 'pass --mode cold,warm'],
+])('%j: a mistyped value of a closed list gets the nearest allowed value as its fix', (argv, message, hint) => {
+  expect(refusal(argv)).toEqual({ message, hint });
+});
+
+test.each([
+  [['run', '--runs'], '--runs needs a value', 'pass e.g. --runs 5; `stagebench run --help` lists the flags'],
+  [['run', '--runs', '--no-cache'], '--runs needs a value (--no-cache is a flag of its own)', 'pass e.g. --runs 5; `stagebench run --help` lists the flags'],
+  [['compare', '--baseline'], '--baseline needs a value', 'pass e.g. --baseline stagebench.baseline.json; `stagebench compare --help` lists the flags'],
+  [['run', '--no-cache=yes'], '--no-cache takes no value, and was given "yes"', 'write --no-cache alone, or leave it out'],
+  [['run', 'extra-arg'], 'run takes no arguments, and was given extra-arg', 'to measure only that scenario, pass --scenario extra-arg; `stagebench run --help` lists the flags'],
+  [['init', 'x'], 'init takes no arguments, and was given x', 'leave x out; `stagebench init --help` lists the flags'],
+  [['--no-cache', 'run'], '--no-cache comes before the command (run)', 'flags come after the command: `stagebench run --no-cache`'],
+  [['--runs', '3', 'run', '--no-smoke'], '--runs comes before the command (run)', 'flags come after the command: `stagebench run --runs 3 --no-smoke`'],
+  [['--runs', '3'], '--runs comes before the command, and there is none', 'flags come after the command: `stagebench run --runs 3`'],
+  [['--nope'], '--nope comes before the command, and there is none', 'flags come after the command; run `stagebench --help` for the commands'],
+])('%j: what the argument parser would refuse is said in the message + fix form', (argv, message, hint) => {
+  expect(refusal(argv)).toEqual({ message, hint });
 });
