@@ -7,6 +7,8 @@ import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } f
 import type { Engine } from '../engine/engine.js';
 import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
+import { nearest } from '../format/did-you-mean.js';
+import { shownPath } from '../format/shown-path.js';
 import { runBench } from '../measure/run-bench.js';
 import { type DeployRegistry, startLoopbackRegistry } from '../measure/registry.js';
 import { neededServices, startServices } from '../measure/services.js';
@@ -23,15 +25,21 @@ import { accepted, loadConfig, readBaseline, refuse } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 
-function pickProfile(name: string | undefined, file: string, config: ConfigFile | undefined) {
+/** The profile asked for, from --profile or STAGEBENCH_PROFILE (whose messages name the variable: nothing on the line set it). */
+function pickProfile(name: string | undefined, fromEnv: boolean, file: string, config: ConfigFile | undefined) {
   if (!name) return undefined;
+  const asked = fromEnv ? `STAGEBENCH_PROFILE=${name}` : `--profile ${name}`;
+  const instead = fromEnv ? 'unset STAGEBENCH_PROFILE' : 'leave out --profile';
   if (!config) {
-    throw new ConfigError(`--profile ${name} needs a config file, and ${file} does not exist`, 'create stagebench.config.json (see the README) or pass --config <file>');
+    throw new ConfigError(`${asked} needs a config file, and ${file} does not exist`, `${instead}, or create ${file} (\`stagebench init\`; profiles are in the README) or pass --config <file>`);
   }
   const profile = config.profiles?.[name];
   if (!profile) {
     const known = Object.keys(config.profiles ?? {});
-    throw new ConfigError(`profile "${name}" is not in ${file}`, `use one of: ${known.join(', ') || '(none defined)'}`);
+    const close = nearest(name, known);
+    const defines = known.length === 0 ? 'which defines no profiles' : `which defines ${known.join(', ')}${close ? `: did you mean ${close}?` : ''}`;
+    const use = close ? `${fromEnv ? `set STAGEBENCH_PROFILE=${close}` : `pass --profile ${close}`}, ${instead}` : instead;
+    throw new ConfigError(`${asked}: no such profile in ${file}, ${defines}`, `${use}, or define "${name}" under "profiles" in ${file} (see the README)`);
   }
   return { name, ...profile, configDir: dirname(file) };
 }
@@ -39,7 +47,7 @@ function pickProfile(name: string | undefined, file: string, config: ConfigFile 
 /** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
 export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolVersion: string): Promise<Outcome> {
   // What the flags say about measuring goes to runBench as it is; the rest is the CLI's.
-  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs, ...measure } = args;
+  const { command: _command, scenariosDir, scenarios: names, outDir: out, format, profile: profileName, profileFromEnv, config: configFlag, shard, baseline: baselineFile, reportFile, allowEngineMismatch, color: _color, wide: _wide, engineTimeoutMs, ...measure } = args;
   const root = resolve(io.cwd, scenariosDir ?? 'scenarios');
   // A folder named on the command line must be there: a typo would otherwise measure only the config's scenarios.
   if (scenariosDir !== undefined && !existsSync(root)) {
@@ -54,12 +62,12 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     io.stderr.write(`${wrap(`note: ${elsewhere.message} (not read): ${useConfigFix(elsewhere)}`, 80, '  ')}\n`);
   }
   const declared = config ? { file: configFile, config } : undefined;
-  const discovered = await discoverScenarios(root, names, declared);
+  const profile = pickProfile(profileName, profileFromEnv === true, shownPath(io.cwd, configFile), config);
+  const discovered = await discoverScenarios(root, names, declared, io.cwd);
   const scenarios = shard ? pickShard(discovered, shard) : discovered;
   const available = await scenarioNames(root, declared);
   if (shard && scenarios.length === 0) io.stderr.write(`shard ${shard.index}/${shard.count} has no scenarios (${discovered.length} scenario(s) in ${shard.count} shards)\n`);
   const gate = config?.gate ?? {};
-  const profile = pickProfile(profileName, configFile, config);
   const baseline = baselineFile ? await readBaseline(io.cwd, baselineFile) : undefined;
   if (baseline) refuse(checkGateKeys(gate, baseline, scenarios, available));
   const noChange = measure.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];

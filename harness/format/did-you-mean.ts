@@ -21,3 +21,14 @@ export function nearest(word: string, known: readonly string[]): string | undefi
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/**
+ * The names of `known` that `word` was likely meant as, closest first, at most three: the nearest (a slip),
+ * and those that hold it or that it holds (`api` for `api-api`).
+ */
+export function likely(word: string, known: readonly string[]): string[] {
+  const close = nearest(word, known);
+  const holding = known.filter((k) => k !== close && word.length > 1 && (k.includes(word) || word.includes(k)));
+  holding.sort((a, b) => distance(word, a) - distance(word, b));
+  return [...(close ? [close] : []), ...holding].slice(0, 3);
+}

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BuildOptions, type ConfigFile, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
 import { parseJsonFile } from '../json-file.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { likely } from '../format/did-you-mean.js';
+import { counted, shownPath } from '../format/shown-path.js';
 import { declaredScenarios } from './declared.js';
 import type { Scenario, Variant } from './scenario.js';
 import { nameProblems } from './names.js';
@@ -79,21 +81,23 @@ export async function scenarioNames(root: string, declared?: Declarations): Prom
  * ones). All problems are collected and raised together, so one run shows everything to fix; a half-made
  * scenario is never skipped silently. Names follow one rule (names.ts) across folders and declarations.
  */
-export async function discoverScenarios(root: string, only: string[] = [], declared?: Declarations): Promise<Scenario[]> {
+/** `cwd`: messages name files relative to it (shownPath); without it, as given. */
+export async function discoverScenarios(root: string, only: string[] = [], declared?: Declarations, cwd?: string): Promise<Scenario[]> {
+  const show = (file: string) => (cwd === undefined ? file : shownPath(cwd, file));
   const rootDir = resolve(root);
   const declaredNames = Object.keys(declared?.config.scenarios ?? {});
   if (!existsSync(rootDir) && declaredNames.length === 0) {
-    throw new ConfigError(`scenarios folder ${root} does not exist, and no config file declares scenarios`, 'declare them under "scenarios" in stagebench.config.json (`stagebench init` writes one), or pass --scenarios <dir> with the folder that holds one sub-folder per scenario');
+    throw new ConfigError(`scenarios folder ${show(root)} does not exist, and no config file declares scenarios`, 'declare them under "scenarios" in stagebench.config.json (`stagebench init` writes one), or pass --scenarios <dir> with the folder that holds one sub-folder per scenario');
   }
   const folders: string[] = [];
   for (const name of await scenarioFolders(rootDir)) if (await holdsDockerfile(join(rootDir, name))) folders.push(name);
-  const configName = declared ? basename(declared.file) : '';
+  const configName = declared ? show(declared.file) : '';
   const problems = nameProblems([
-    ...folders.map((name) => ({ name, where: `folder ${join(root, name)}` })),
+    ...folders.map((name) => ({ name, where: `folder ${show(join(root, name))}` })),
     ...declaredNames.map((name) => ({ name, where: `${configName}: scenarios.${name}` })),
   ]);
   const known = [...folders, ...declaredNames];
-  problems.push(...only.filter((n) => !known.includes(n)).map((n) => `--scenario ${n}: no such scenario (found: ${known.join(', ') || 'none'})`));
+  const unknown = only.filter((n) => !known.includes(n));
   const picked = (name: string) => only.length === 0 || only.includes(name);
   const scenarios: Scenario[] = [];
   for (const name of folders.filter(picked)) {
@@ -107,14 +111,31 @@ export async function discoverScenarios(root: string, only: string[] = [], decla
     problems.push(...fromConfig.problems.map((p) => `${configName}: ${p}`));
     scenarios.push(...fromConfig.scenarios);
   }
+  // The flag's problems alone are the flag's: named as such, with the names it was likely meant as.
+  if (problems.length === 0 && unknown.length > 0) throw unknownScenarios(unknown, known);
+  problems.push(...unknown.map((n) => `--scenario ${n}: no such scenario${meant(n, known)} (found: ${known.join(', ') || 'none'})`));
   if (problems.length > 0) {
-    const where = [existsSync(rootDir) ? root : '', configName].filter(Boolean).join(' and ');
-    throw new ConfigError(`${problems.length} problem(s) in ${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix them and run again; nothing was built');
+    const where = [existsSync(rootDir) ? show(root) : '', configName, unknown.length > 0 ? '--scenario' : ''].filter(Boolean).join(' and ');
+    throw new ConfigError(`${counted(problems.length, 'problem')} in ${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix them and run again; nothing was built');
   }
   if (scenarios.length === 0) {
-    throw new ConfigError(`no scenarios in ${root}`, 'add a folder holding Dockerfile.single and Dockerfile, declare scenarios in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>');
+    throw new ConfigError(`no scenarios in ${show(root)}`, 'add a folder holding Dockerfile.single and Dockerfile, declare scenarios in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>');
   }
   return scenarios;
+}
+
+const meant = (name: string, known: string[]) => {
+  const names = likely(name, known);
+  return names.length > 0 ? `; did you mean ${names.join(' or ')}?` : '';
+};
+
+/** `--scenario` names that are no scenario: a usage error naming the flag, the likely names, and all there are. */
+function unknownScenarios(unknown: string[], known: string[]): UsageError {
+  const flags = unknown.map((n) => `--scenario ${n}`).join(', ');
+  const guess = unknown.length === 1 ? likely(unknown[0]!, known) : [];
+  const message = `${flags}: no such scenario${unknown.length > 1 ? 's' : ''}${guess.length > 0 ? `; did you mean ${guess.join(' or ')}?` : ''}`;
+  if (known.length === 0) return new UsageError(message, 'there are no scenarios yet: add one (see the README), or leave out --scenario');
+  return new UsageError(message, `${guess.length === 1 ? `pass --scenario ${guess[0]}; ` : ''}the scenarios are: ${known.join(', ')}`);
 }
 
 /** The options one variant is built with: scenario < scenario.profiles[profile] < scenario.variants[id]. */

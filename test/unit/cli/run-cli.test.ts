@@ -33,7 +33,7 @@ interface Cli {
 }
 
 /** `stagebench <argv>` in a scratch folder holding `files`, on a fake engine; the interrupt handler is handed to the engine's options. */
-async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; files?: Record<string, string>; interruptAtBuild?: number; dir?: string; stderrClosed?: boolean } = {}): Promise<Cli> {
+async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; files?: Record<string, string>; interruptAtBuild?: number; dir?: string; stderrClosed?: boolean; env?: Record<string, string>; stderrColumns?: number } = {}): Promise<Cli> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
   for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
   let interrupt = () => {};
@@ -48,10 +48,11 @@ async function stagebench(argv: string[], opts: { engine?: FakeEngineOptions; fi
   let stderr = '';
   const code = await run({
     argv,
-    env: {},
+    env: opts.env ?? {},
     cwd: dir,
     stdout: { write: (t: string) => (stdout += t) },
-    stderr: opts.stderrClosed ? closedPipe() : { write: (t: string) => (stderr += t) },
+    // stderrColumns: a terminal of that width (errors wrap there); without it, a pipe.
+    stderr: opts.stderrClosed ? closedPipe() : { write: (t: string) => (stderr += t), ...(opts.stderrColumns ? { isTTY: true, columns: opts.stderrColumns } : {}) },
     onInterrupt: (handler) => {
       interrupt = handler;
       return () => (interrupt = () => {});
@@ -199,6 +200,57 @@ test('exit 2: a --scenarios folder that is not there is refused, even when the c
   expect(res.stderr).toContain('--scenarios scenarois: no such folder');
   // Without the flag, the declared scenario is enough: no scenarios folder is needed.
   expect((await stagebench(['run'], { files: { Dockerfile: 'FROM x', 'stagebench.config.json': config } })).code).toBe(0);
+});
+
+test('exit 2: a profile set in STAGEBENCH_PROFILE that the config does not define names the variable, wrapped on a terminal', async () => {
+  const files = { 'stagebench.config.json': JSON.stringify({ scenarios: { app: { context: '.' } } }), Dockerfile: 'FROM x' };
+  const env = { STAGEBENCH_PROFILE: 'offline' };
+  const piped = await stagebench(['run'], { files, env });
+  expect(piped.code).toBe(2);
+  expect(piped.engine.builds).toEqual([]);
+  // One line per message in a pipe or a CI log, for grep.
+  expect(piped.stderr).toBe(
+    'stagebench: STAGEBENCH_PROFILE=offline: no such profile in stagebench.config.json, which defines no profiles\n' +
+      '  fix: unset STAGEBENCH_PROFILE, or define "offline" under "profiles" in stagebench.config.json (see the README)\n',
+  );
+  expect((await stagebench(['run'], { files, env, stderrColumns: 80 })).stderr).toBe(
+    'stagebench: STAGEBENCH_PROFILE=offline: no such profile in\n' +
+      '  stagebench.config.json, which defines no profiles\n' +
+      '  fix: unset STAGEBENCH_PROFILE, or define "offline" under "profiles" in\n' +
+      '       stagebench.config.json (see the README)\n',
+  );
+  // A slip of a defined profile gets it as the fix; --profile is named as the flag.
+  const defined = { ...files, 'stagebench.config.json': JSON.stringify({ scenarios: { app: { context: '.' } }, profiles: { offline: {}, ci: {} } }) };
+  expect((await stagebench(['run', '--profile', 'ofline'], { files: defined })).stderr).toBe(
+    'stagebench: --profile ofline: no such profile in stagebench.config.json, which defines offline, ci: did you mean offline?\n' +
+      '  fix: pass --profile offline, leave out --profile, or define "ofline" under "profiles" in stagebench.config.json (see the README)\n',
+  );
+  expect((await stagebench(RUN, { env })).stderr).toContain('stagebench: STAGEBENCH_PROFILE=offline needs a config file, and stagebench.config.json does not exist\n  fix: unset STAGEBENCH_PROFILE, or create');
+});
+
+test('exit 2: --scenario naming no scenario names the flag, the likely scenario and all there are', async () => {
+  const res = await stagebench([...RUN, '--scenario', 'hell'], { stderrColumns: 40 });
+  expect(res.code).toBe(2);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toBe('stagebench: --scenario hell: no such\n  scenario; did you mean hello?\n  fix: pass --scenario hello; the\n       scenarios are: hello\n');
+});
+
+test('errors wrap at the width of a terminal on stderr, a command in backticks kept whole; in a pipe each stays one line', async () => {
+  const unreachable = { engine: { facts: new EngineUnreachableError('cannot reach the Docker engine at unix:///nonexistent.sock (ENOENT)', 'DOCKER_HOST names /nonexistent.sock, which does not exist: start the engine there, correct DOCKER_HOST, or unset it to use `docker context use <name>` or the local socket') } };
+  const tty = await stagebench(RUN, { ...unreachable, stderrColumns: 80 });
+  expect(tty.code).toBe(3);
+  expect(tty.stderr.slice(tty.stderr.indexOf('stagebench:'))).toBe(
+    'stagebench: cannot reach the Docker engine at unix:///nonexistent.sock (ENOENT)\n' +
+      '  fix: DOCKER_HOST names /nonexistent.sock, which does not exist: start the\n' +
+      '       engine there, correct DOCKER_HOST, or unset it to use\n' +
+      '       `docker context use <name>` or the local socket\n',
+  );
+  const piped = await stagebench(RUN, unreachable);
+  expect(piped.stderr.slice(piped.stderr.indexOf('stagebench:')).split('\n')).toEqual([
+    'stagebench: cannot reach the Docker engine at unix:///nonexistent.sock (ENOENT)',
+    '  fix: DOCKER_HOST names /nonexistent.sock, which does not exist: start the engine there, correct DOCKER_HOST, or unset it to use `docker context use <name>` or the local socket',
+    '',
+  ]);
 });
 
 test('a closed stderr (progress piped into head) does not stop the run: results written, images cleaned up, exit 0', async () => {

@@ -101,9 +101,11 @@ test('the schema: unknown keys refused, variants and matrix not both, every prob
 test('declared and folder scenarios together: one name rule, a name used twice is an error, --scenario picks among all', async () => {
   tree({ 'scenarios/web/Dockerfile': 'FROM x', 'scenarios/web/Dockerfile.single': 'FROM x', 'services/api/Dockerfile': 'FROM x' });
   const declared = { file: join(repo, 'stagebench.config.json'), config: config({ api: { context: 'services/api' }, Web: { context: 'services/api' } }) };
-  const err = (await discoverScenarios(join(repo, 'scenarios'), [], declared).catch((e: unknown) => e)) as ConfigError;
+  const err = (await discoverScenarios(join(repo, 'scenarios'), [], declared, repo).catch((e: unknown) => e)) as ConfigError;
   expect(err).toBeInstanceOf(ConfigError);
-  expect(err.message).toContain(`folder ${join(repo, 'scenarios', 'web')} and stagebench.config.json: scenarios.Web: the names "web", "Web" are the same image name "web" once lower-cased`);
+  // Both named relative to the working directory, as every config message names them.
+  expect(err.message.split('\n')[0]).toBe('1 problem in scenarios and stagebench.config.json:');
+  expect(err.message).toContain(`folder scenarios/web and stagebench.config.json: scenarios.Web: the names "web", "Web" are the same image name "web" once lower-cased`);
   const ok = { ...declared, config: config({ api: { context: 'services/api' } }) };
   expect((await discoverScenarios(join(repo, 'scenarios'), [], ok)).map((s) => s.name)).toEqual(['web', 'api']);
   expect((await discoverScenarios(join(repo, 'scenarios'), ['api'], ok)).map((s) => s.name)).toEqual(['api']);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoverScenarios, variantOptions, variantsFromFiles } from '../../../harness/scenarios/discover.js';
-import { ConfigError } from '../../../harness/errors.js';
+import { ConfigError, UsageError } from '../../../harness/errors.js';
 import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { exitCode } from '../../../harness/cli/exit-code.js';
 
@@ -50,13 +50,27 @@ test('every problem at once: half pairs, bad scenario.json, unknown variant, unk
   const err = await discoverScenarios(root, ['half', 'other-half', 'badjson', 'unknownvariant', 'nope']).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ConfigError);
   const message = (err as ConfigError).message;
-  expect(message).toMatch(/^6 problem\(s\)/);
+  expect(message.split('\n')[0]).toBe(`6 problems in ${root} and --scenario:`);
   expect(message).toContain('--scenario nope: no such scenario (found: badjson, half, other-half, unknownvariant)');
   expect(message).toContain('half: has no Dockerfile.single');
   expect(message).toContain('other-half: has no Dockerfile;');
   expect(message).toContain('network: Invalid option');
   expect(message).toContain('Unrecognized key: "colour"');
   expect(message).toContain('unknownvariant: scenario.json names variant "prod", which has no Dockerfile (known: single, multi)');
+});
+
+test('--scenario naming no scenario, alone, is a usage error of the flag with the names it was likely meant as', async () => {
+  for (const name of ['api-api', 'web', 'worker']) scenario(name, { Dockerfile: '', 'Dockerfile.single': '' });
+  const refused = async (only: string[]) => {
+    const err = (await discoverScenarios(root, only).catch((e: unknown) => e)) as UsageError;
+    expect(err).toBeInstanceOf(UsageError);
+    expect(exitCode({ kind: 'error', error: err })).toBe(2);
+    return { message: err.message, hint: err.hint };
+  };
+  expect(await refused(['api'])).toEqual({ message: '--scenario api: no such scenario; did you mean api-api?', hint: 'pass --scenario api-api; the scenarios are: api-api, web, worker' });
+  expect(await refused(['wbe'])).toEqual({ message: '--scenario wbe: no such scenario; did you mean web?', hint: 'pass --scenario web; the scenarios are: api-api, web, worker' });
+  expect(await refused(['web', 'nothing'])).toEqual({ message: '--scenario nothing: no such scenario', hint: 'the scenarios are: api-api, web, worker' });
+  expect(await refused(['x1', 'x2'])).toEqual({ message: '--scenario x1, --scenario x2: no such scenarios', hint: 'the scenarios are: api-api, web, worker' });
 });
 
 test('a misspelt key in scenario.json names the key it was probably meant to be', async () => {

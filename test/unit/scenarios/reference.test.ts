@@ -71,6 +71,6 @@ test('a scenario folder: single by default, scenario.json may name another, an u
   const err = (await discoverScenarios(join(repo, 'scenarios')).catch((e: unknown) => e)) as ConfigError;
   expect(err).toBeInstanceOf(ConfigError);
   expect(err.message).toBe(
-    `1 problem(s) in ${join(repo, 'scenarios')}:\n  - app: scenario.json: reference: no variant "alpin" (did you mean "alpine"?); the scenario's variants: single, multi, alpine`,
+    `1 problem in ${join(repo, 'scenarios')}:\n  - app: scenario.json: reference: no variant "alpin" (did you mean "alpine"?); the scenario's variants: single, multi, alpine`,
   );
 });
