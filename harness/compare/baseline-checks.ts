@@ -55,13 +55,19 @@ export function checkGateKeys(config: GateConfig, baseline: Results, current: { 
   };
 }
 
+/** How to get results that are complete, for a run that stopped early: interrupted, let it finish; else what stopped it first. */
+const rerun = (results: Results): string =>
+  results.run.status === 'interrupted'
+    ? 'run `stagebench run` again and let it finish (this one was interrupted)'
+    : 'run `stagebench run` again once what stopped it is fixed (its error says what), and let it finish';
+
 /** Results from a run that stopped early are not compared: comparing what is there would pass what was not. */
 export function checkComplete(current: Results): Refusal | undefined {
   if (current.run.status === 'complete') return undefined;
   return {
     kind: 'incomplete',
     message: `the results to compare come from a run that is ${current.run.status}${current.run.error ? ` (${current.run.error})` : ''}: not everything was measured`,
-    hint: 'run `stagebench run` again and compare its results',
+    hint: `${rerun(current)}, then compare its results`,
   };
 }
 
@@ -72,7 +78,8 @@ export function checkBaselineCandidate(file: string, results: Results): Refusal 
   const broken = brokenVariants(results);
   if (results.run.status !== 'complete' || broken.length > 0) {
     const why = results.run.status !== 'complete' ? `the run is ${results.run.status}` : `${broken.join(', ')} did not build or pass the smoke check`;
-    return { kind: 'not-a-baseline', message: `${file} cannot be the baseline: ${why}`, hint: 'fix it and run `stagebench run` again, then `stagebench baseline update`' };
+    const first = results.run.status !== 'complete' ? rerun(results) : 'fix what failed (its row and warnings say why) and run `stagebench run` again';
+    return { kind: 'not-a-baseline', message: `${file} cannot be the baseline: ${why}`, hint: `${first}, then \`stagebench baseline update\`` };
   }
   const shard = results.selection?.shard;
   if (shard && shard.count > 1) {

@@ -41,15 +41,22 @@ test('results of a run that did not complete are refused, naming its state and e
   expect(checkComplete(doc((r) => (r.run = { id: 'x', status: 'error', error: 'engine went away' })))).toEqual({
     kind: 'incomplete',
     message: 'the results to compare come from a run that is error (engine went away): not everything was measured',
-    hint: 'run `stagebench run` again and compare its results',
+    hint: 'run `stagebench run` again once what stopped it is fixed (its error says what), and let it finish, then compare its results',
   });
+  // An interrupted run has nothing to fix: it is run again to the end.
+  expect(checkComplete(doc((r) => (r.run = { id: 'x', status: 'interrupted' })))?.hint).toBe('run `stagebench run` again and let it finish (this one was interrupted), then compare its results');
 });
 
 test('a baseline must be a complete run where everything built and passed, of every shard', () => {
   expect(checkBaselineCandidate('r.json', doc())).toBeUndefined();
-  expect(checkBaselineCandidate('r.json', doc((r) => (r.run.status = 'interrupted')))?.message).toBe('r.json cannot be the baseline: the run is interrupted');
+  expect(checkBaselineCandidate('r.json', doc((r) => (r.run.status = 'interrupted')))).toEqual({
+    kind: 'not-a-baseline',
+    message: 'r.json cannot be the baseline: the run is interrupted',
+    hint: 'run `stagebench run` again and let it finish (this one was interrupted), then `stagebench baseline update`',
+  });
   const smokeFailed = doc((r) => (r.scenarios[0]!.variants[1]!.smoke = { status: 'failed', check: 'c', ms: 1, reason: 'r' }));
   expect(checkBaselineCandidate('r.json', smokeFailed)?.message).toBe('r.json cannot be the baseline: node-app/multi did not build or pass the smoke check');
+  expect(checkBaselineCandidate('r.json', smokeFailed)?.hint).toBe('fix what failed (its row and warnings say why) and run `stagebench run` again, then `stagebench baseline update`');
   const shard = doc((r) => (r.selection = { available: ['node-app'], shard: { index: 1, count: 2 } }));
   expect(checkBaselineCandidate('r.json', shard)).toMatchObject({ kind: 'not-a-baseline', message: expect.stringContaining('holds only shard 1/2') });
 });
