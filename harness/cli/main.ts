@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StagebenchError, UsageError } from '../errors.js';
+import { likely } from '../format/did-you-mean.js';
 import { shownPath } from '../format/shown-path.js';
 import type { ChosenBy } from '../output/write.js';
 import type { Results } from '../results/schema.js';
@@ -21,13 +22,16 @@ const packageJson = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.me
 
 const wantsJson = (argv: string[]) => argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
 
-/** Every scenario named is in the results; else a usage error naming what there is. */
-function checkScenarios(results: Results, names: string[], file: string): void {
+/** Every scenario named (by --scenario, or packages' argument) is in the results; else a usage error naming the likely one and what there is. */
+function checkScenarios(results: Results, names: string[], file: string, by: string): void {
   const known = results.scenarios.map((s) => s.name);
   const absent = names.filter((n) => !known.includes(n));
-  if (absent.length > 0) {
-    throw new UsageError(`${file} has no scenario ${absent.map((n) => `"${n}"`).join(', ')}`, `it has ${known.join(', ') || 'no scenarios'}; pass one of those to --scenario`);
-  }
+  if (absent.length === 0) return;
+  const guess = absent.length === 1 ? likely(absent[0]!, known) : [];
+  const meant = guess.length > 0 ? `; did you mean ${guess.join(' or ')}?` : '';
+  const has = `it has ${known.join(', ') || 'no scenarios'}`;
+  const hint = guess.length === 1 ? `pass ${by === '--scenario' ? '--scenario ' : ''}${guess[0]} (${has})` : `${has}; pass one of those ${by === '--scenario' ? 'to --scenario' : 'as the scenario'}`;
+  throw new UsageError(`${file} has no scenario ${absent.map((n) => `"${n}"`).join(', ')}${meant}`, hint);
 }
 
 /**
@@ -108,7 +112,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     }
     case 'packages': {
       const results = await readResultsFile(resolve(io.cwd, command.file));
-      checkScenarios(results, [command.scenario], command.file);
+      checkScenarios(results, [command.scenario], command.file, 'argument');
       const scenario = results.scenarios.find((s) => s.name === command.scenario)!;
       const measured = scenario.variants.filter((v) => v.packages !== undefined).map((v) => v.id);
       const unknown = command.variants.filter((v) => !measured.includes(v));
@@ -126,7 +130,7 @@ async function dispatch(io: CliIo): Promise<Outcome> {
     case 'layers':
     case 'steps': {
       const results = await readResultsFile(resolve(io.cwd, command.file));
-      checkScenarios(results, command.scenarios, command.file);
+      checkScenarios(results, command.scenarios, command.file, '--scenario');
       const { terminalFor } = await import('./output.js');
       const view = command.command === 'layers' ? (await import('../report/layers.js')).renderLayers : (await import('../report/steps.js')).renderSteps;
       io.stdout.write(view(results, command.scenarios, terminalFor(io.stdout, io.env, command)));

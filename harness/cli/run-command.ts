@@ -8,7 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import { cacheHome, DiskRecordCache } from '../output/record-files.js';
 import { ConfigError } from '../errors.js';
 import { nearest } from '../format/did-you-mean.js';
-import { shownPath } from '../format/shown-path.js';
+import { counted, shownPath } from '../format/shown-path.js';
 import { runBench } from '../measure/run-bench.js';
 import { type DeployRegistry, startLoopbackRegistry } from '../measure/registry.js';
 import { neededServices, startServices } from '../measure/services.js';
@@ -66,7 +66,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   const discovered = await discoverScenarios(root, names, declared, io.cwd);
   const scenarios = shard ? pickShard(discovered, shard) : discovered;
   const available = await scenarioNames(root, declared);
-  if (shard && scenarios.length === 0) io.stderr.write(`shard ${shard.index}/${shard.count} has no scenarios (${discovered.length} scenario(s) in ${shard.count} shards)\n`);
+  if (shard && scenarios.length === 0) io.stderr.write(`shard ${shard.index}/${shard.count} has no scenarios (${counted(discovered.length, 'scenario')} in ${shard.count} shards)\n`);
   const gate = config?.gate ?? {};
   const baseline = baselineFile ? await readBaseline(io.cwd, baselineFile) : undefined;
   if (baseline) refuse(checkGateKeys(gate, baseline, scenarios, available));

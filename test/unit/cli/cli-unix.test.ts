@@ -148,9 +148,15 @@ describe('streams and signals', () => {
       const res = await cli([command, '--scenario', 'nope']);
       expect(res.code).toBe(2);
       expect(res.stdout).toBe('');
-      expect(res.stderr).toContain('results/latest.json has no scenario "nope"');
-      expect(res.stderr).toContain('it has go-app, node-app');
+      expect(res.stderr).toBe('stagebench: results/latest.json has no scenario "nope"\n  fix: it has go-app, node-app; pass one of those to --scenario\n');
     }
+    // A slip gets the scenario it was likely meant as, as the flag or as packages' argument.
+    expect((await cli(['layers', '--scenario', 'node'])).stderr).toBe(
+      'stagebench: results/latest.json has no scenario "node"; did you mean node-app?\n  fix: pass --scenario node-app (it has go-app, node-app)\n',
+    );
+    expect((await cli(['packages', 'go-ap'])).stderr).toBe(
+      'stagebench: results/latest.json has no scenario "go-ap"; did you mean go-app?\n  fix: pass go-app (it has go-app, node-app)\n',
+    );
   });
 });
 

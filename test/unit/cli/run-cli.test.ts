@@ -283,3 +283,9 @@ test('exit 130 with --baseline: interrupted runs are not compared', async () => 
   expect(res.stderr).toContain('interrupted: not compared with the baseline');
   expect(res.stdout).not.toContain('FAIL');
 });
+
+test('a shard with no scenarios says so, counting them as "1 scenario"', async () => {
+  const res = await stagebench([...RUN, '--shard', '2/2']);
+  expect(res.engine.builds).toEqual([]);
+  expect(res.stderr).toContain('shard 2/2 has no scenarios (1 scenario in 2 shards)\n');
+});
