@@ -44,6 +44,10 @@ export class VariantRun {
   private lastImage?: ImageFacts;
   private readonly samples: NonNullable<VariantResult['samples']> = [];
   private readonly timedSteps: NonNullable<VariantResult['steps']>[] = [];
+  /** What Ctrl-C cut short (a build, an export, a pull): attempted, and not measured rather than failed. */
+  private cutShort?: string;
+  /** finish() ran to its end: what is cut short after it (a deploy round) is the deploy's to record. */
+  private measured = false;
 
   constructor(
     private readonly engine: Engine,
@@ -68,7 +72,7 @@ export class VariantRun {
 
   /** False for a variant the run never got to (stopped or interrupted before its first build). */
   get attempted(): boolean {
-    return this.result.status === 'ok' || this.failed;
+    return this.result.status === 'ok' || this.failed || this.cutShort !== undefined;
   }
 
   private async guard(step: () => Promise<void>): Promise<void> {
@@ -80,19 +84,28 @@ export class VariantRun {
         this.notMeasured('engine-gone', errorMessage(err));
         throw err;
       }
+      // Cut short by Ctrl-C (a pull, a read or an export of the image): says nothing about the image.
+      if (this.opts.signal.aborted && !this.measured) {
+        this.cutShort = `the run was interrupted (${errorMessage(err)})`;
+        this.interrupted();
+        return;
+      }
       this.result.status = 'failed';
       this.result.error = { message: errorMessage(err), logTail: [] };
     }
   }
 
   /**
-   * Interrupted before `finish`: what needs no engine (build-time statistics) is kept; a variant whose smoke
-   * check never ran is not measured, never "ok".
+   * The run was interrupted before this variant was measured (after its builds, or during one): what needs no
+   * engine (build-time statistics of the builds that finished) is kept, and it is not measured, never "ok"
+   * (its pull size, composition and checks were never read). A build cancelled by Ctrl-C is not a failed
+   * build either. A variant that failed for real before the interruption stays failed.
    */
   interrupted(): void {
-    if (this.result.status !== 'ok') return;
-    Object.assign(this.result, timingFields(this.samples, this.opts.modes, this.timedSteps, this.result.warnings));
-    if (this.opts.smoke && this.scenario.file.smoke) this.notMeasured('interrupted', 'the run was interrupted before its smoke check ran');
+    if (this.result.notMeasured || (this.result.status !== 'ok' && this.cutShort === undefined)) return;
+    // Statistics only over timed builds that finished (none when only warm-ups or priming builds did).
+    if (this.samples.some((x) => !x.warmup && x.mode === this.opts.modes[0])) Object.assign(this.result, timingFields(this.samples, this.opts.modes, this.timedSteps, this.result.warnings));
+    this.notMeasured('interrupted', this.cutShort ?? 'the run was interrupted before it was measured');
   }
 
   /** The run stopped (interrupted, or the engine went away) before this variant was fully measured. */
@@ -113,13 +126,19 @@ export class VariantRun {
   /** One build and the size of what it made. */
   buildRound(warmup: boolean, mode?: CacheMode, nonce = ''): Promise<void> {
     return this.guard(async () => {
-      const { result, request } = this;
+      const { result, request, opts } = this;
       if (!request) return;
       if (!this.made.tags.includes(request.tag)) this.made.tags.push(request.tag);
       const build = await buildInMode(this.engine, request, this.scenario, mode, nonce);
       const leftovers = buildLeftovers(build);
       this.made.containers.push(...leftovers.containers);
       this.made.images.push(...leftovers.images);
+      if (opts.signal.aborted && (build.failure || !build.imageId)) {
+        // Cancelled by Ctrl-C: not a failure of the Dockerfile, and its partial steps are no sample.
+        this.cutShort = 'the run was interrupted and its build cancelled';
+        this.interrupted();
+        return;
+      }
       result.warnings = build.warnings.length > 0 ? build.warnings : undefined;
       result.steps = stepsOf(build);
       if (!warmup && mode === this.opts.modes[0]) this.timedSteps.push(result.steps);
@@ -278,6 +297,7 @@ export class VariantRun {
         // A check cut short by Ctrl-C says nothing about the image.
         if (opts.signal.aborted) this.notMeasured('interrupted', 'the run was interrupted before its smoke check finished');
       }
+      this.measured = true;
     });
   }
 }

@@ -13,7 +13,7 @@ import { fakeDiffIds, fakeExport, fakePullBytes } from '../engine/export-fixture
 const facts: EngineFacts = { kind: 'docker', serverVersion: 'x', apiVersion: '1.41', storageDriver: 'overlay2', imageStore: 'graphdriver', os: 'linux', arch: 'amd64', ncpu: 2, kernelVersion: 'k' };
 
 /** An engine whose builds succeed; `inspect` and `build` misbehave for the variants named. */
-function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: string; onSmoke?: () => void }): Engine & { cleanups: number; cleanupArgs: unknown[][] } {
+function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: string; onSmoke?: () => void; onBuild?: (req: BuildRequest, n: number) => BuildOutcome | void }): Engine & { cleanups: number; cleanupArgs: unknown[][] } {
   let builds = 0;
   const engine = {
     cleanups: 0,
@@ -25,6 +25,8 @@ function fakeEngine(fail: { inspect?: string; unreachableAt?: string; export?: s
       if (req.dockerfile === fail.unreachableAt) throw new EngineUnreachableError('cannot reach the Docker engine at unix:///x (ECONNREFUSED)');
       // Every build makes a new image, as a --no-cache rebuild does.
       const imageId = `sha256:${req.dockerfile}-${++builds}`;
+      const instead = fail.onBuild?.(req, builds);
+      if (instead) return instead;
       return { imageId, auxIds: [imageId], intermediateIds: [], containerIds: [], steps: [], warnings: [], buildMs: 5 };
     },
     inspect: async (id: string) => {
@@ -126,6 +128,53 @@ test('Ctrl-C during one smoke check: the unchecked variants are not measured, ne
     ['scratch', 'failed', 'interrupted'],
   ]);
   expect(lines.join('\n')).not.toMatch(/undefined|FAILED\s*$/m);
+});
+
+test('Ctrl-C after the builds, before anything was measured: every built variant is not measured, never "ok", with its build time', async () => {
+  const controller = new AbortController();
+  // The last build finishes as Ctrl-C comes: every image is there, none was measured (no smoke check here).
+  const engine = fakeEngine({ onBuild: (_req, n) => void (n === 3 && controller.abort()) });
+  const lines: string[] = [];
+  const { run, latest } = await bench(engine, { compressed: true, signal: controller.signal, progress: { ...progress, line: (l: string) => lines.push(l) } });
+  const results = await run;
+  expect(results.run.status).toBe('interrupted');
+  expect(latest().scenarios[0]!.variants.map((v) => [v.id, v.status, v.notMeasured, v.error?.message, v.buildMs, v.compressedBytes])).toEqual(
+    ['single', 'multi', 'scratch'].map((id) => [id, 'failed', 'interrupted', 'not measured: the run was interrupted before it was measured', 5, undefined]),
+  );
+  expect(lines.filter((l) => l.startsWith('hello'))).toEqual(['single', 'multi', 'scratch'].map((id) => `hello › ${id}: not measured: the run was interrupted before it was measured`));
+});
+
+test('a build cancelled by Ctrl-C is not measured, not failed; the builds that finished keep their statistics', async () => {
+  const controller = new AbortController();
+  // What DockerEngine.build returns when Ctrl-C closes the build's connection.
+  const cancelled = (ctl: AbortController): BuildOutcome => {
+    ctl.abort();
+    return { auxIds: [], intermediateIds: [], containerIds: [], steps: [{ name: 'RUN sleep 30', cached: false }], warnings: [], failure: { message: 'interrupted: the build was cancelled', logTail: [] } };
+  };
+  // --runs 2, round 2: single builds again, multi's build is cancelled, scratch never builds again.
+  const engine = fakeEngine({ onBuild: (_req, n) => (n === 5 ? cancelled(controller) : undefined) });
+  const lines: string[] = [];
+  const { run } = await bench(engine, { runs: 2, signal: controller.signal, progress: { ...progress, line: (l: string) => lines.push(l) } });
+  const results = await run;
+  expect(results.run.status).toBe('interrupted');
+  const variants = results.scenarios[0]!.variants;
+  expect(variants.map((v) => [v.id, v.status, v.notMeasured, v.error?.message, v.buildStats?.n ?? 1, v.buildMs])).toEqual([
+    ['single', 'failed', 'interrupted', 'not measured: the run was interrupted before it was measured', 2, 5],
+    ['multi', 'failed', 'interrupted', 'not measured: the run was interrupted and its build cancelled', 1, 5],
+    ['scratch', 'failed', 'interrupted', 'not measured: the run was interrupted before it was measured', 1, 5],
+  ]);
+  // The cancelled build's partial steps are no sample: multi's steps are its finished build's.
+  expect(variants[1]!.steps).toEqual([]);
+  expect(lines.join('\n')).not.toMatch(/FAILED/);
+
+  // Cancelled in the first round: the variant is kept (it was attempted) as not measured; the one after it never started.
+  const first = new AbortController();
+  const once = fakeEngine({ onBuild: (_req, n) => (n === 2 ? cancelled(first) : undefined) });
+  const interrupted = await (await bench(once, { signal: first.signal })).run;
+  expect(interrupted.scenarios[0]!.variants.map((v) => [v.id, v.status, v.notMeasured, v.buildMs])).toEqual([
+    ['single', 'failed', 'interrupted', 5],
+    ['multi', 'failed', 'interrupted', undefined],
+  ]);
 });
 
 test('--keep-images with --runs 3: clean-up is given every round\'s image and each variant\'s tag, and keeps the tags (on the last images)', async () => {
