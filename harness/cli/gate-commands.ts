@@ -39,6 +39,10 @@ export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<Ou
   await writeAtomic(resolve(io.cwd, args.baseline), serializeResults(results), '--baseline <file>');
   const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
   if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
+  // Accepted (a baseline may be made before a commit), but its numbers are of files no commit holds.
+  if (results.git?.dirty) {
+    io.stderr.write(`${wrap(`note: run ${results.run.id} was measured from a working tree with uncommitted changes (git.dirty: true): the baseline's numbers may be of files commit ${results.git.commit.slice(0, 12)} does not hold; commit them, run again and update the baseline if that matters`, 80, '  ')}\n`);
+  }
   io.stderr.write(`${wrap(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it`, 80, '  ')}\n`);
   return { kind: 'done' };
 }

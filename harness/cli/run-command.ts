@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkEngine, checkGateKeys, compareWithNotes } from '../compare/baseline-checks.js';
+import { checkEngine, checkGateKeys, compareWithNotes, gateKeysWarning } from '../compare/baseline-checks.js';
 import { configAbove, configElsewhere, useConfigFix } from '../config/config-above.js';
 import type { ConfigFile } from '../config/schemas.js';
 import { builderLabel, builderUsed, checkBuilderWorks, engineName, storeName } from '../engine/engine-kind.js';
@@ -70,6 +70,11 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   const gate = config?.gate ?? {};
   const baseline = baselineFile ? await readBaseline(io.cwd, baselineFile) : undefined;
   if (baseline) refuse(checkGateKeys(gate, baseline, scenarios, available));
+  else {
+    // Nothing is compared, so a misspelt key only warns here; compare and --baseline refuse it.
+    const warning = gateKeysWarning(gate, scenarios, available);
+    if (warning) io.stderr.write(`${wrap(`warning: ${warning}`, 80, '  ')}\n`);
+  }
   const noChange = measure.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
   if (noChange.length > 0) {
     throw new ConfigError(`--mode incremental needs "incremental" in scenario.json, and ${noChange.join(', ')} ha${noChange.length > 1 ? 've' : 's'} none`, 'add e.g. "incremental": { "file": "src/app.ts", "line": "// {nonce}" } (see the README), or leave incremental out of --mode');

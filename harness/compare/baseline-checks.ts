@@ -37,17 +37,8 @@ export function checkEngine(file: string, baseline: Results, measured: Pick<Resu
 
 /** Every key of gate.scenarios must name a scenario (or variant) of the baseline or this run. */
 export function checkGateKeys(config: GateConfig, baseline: Results, current: { name: string; variants: { id: string }[] }[], available: string[]): Refusal | undefined {
-  // Scenarios this run leaves out (--shard, --scenario) are known by name only.
-  const known = new Map<string, string[] | undefined>(available.map((name) => [name, undefined]));
-  for (const s of [...baseline.scenarios, ...current]) known.set(s.name, [...(known.get(s.name) ?? []), ...s.variants.map((v) => v.id)]);
-  const unknown = unknownGateKeys(config, known);
-  if (unknown.length === 0) return undefined;
-  // A slip of the keyboard names the key it was meant to be, as an unknown config key does.
-  const keys = [...known].flatMap(([name, variants]) => [name, ...(variants ?? []).map((v) => `${name}/${v}`)]);
-  const named = unknown.map((k) => {
-    const near = nearest(k, keys);
-    return near ? `${k} (did you mean "${near}"?)` : k;
-  });
+  const named = unknownKeysNamed(config, [...baseline.scenarios, ...current], available);
+  if (named.length === 0) return undefined;
   return {
     kind: 'unknown-gate-keys',
     message: `gate.scenarios names what is neither in the baseline nor in this run: ${named.join(', ')}`,
@@ -60,6 +51,28 @@ const rerun = (results: Results): string =>
   results.run.status === 'interrupted'
     ? 'run `stagebench run` again and let it finish (this one was interrupted)'
     : 'run `stagebench run` again once what stopped it is fixed (its error says what), and let it finish';
+
+/**
+ * A plain run (no baseline) only warns about a gate.scenarios key that names none of its scenarios or
+ * variants: nothing is compared, but compare and `run --baseline` will refuse the same key (exit 2).
+ */
+export function gateKeysWarning(config: GateConfig, current: { name: string; variants: { id: string }[] }[], available: string[]): string | undefined {
+  const named = unknownKeysNamed(config, current, available);
+  if (named.length === 0) return undefined;
+  return `gate.scenarios names no scenario or variant of this run: ${named.join(', ')}; its rule applies to nothing, and compare or run --baseline will refuse it (exit 2)`;
+}
+
+/** The unknown keys of gate.scenarios, each with the key it was likely meant to be, as an unknown config key is. */
+function unknownKeysNamed(config: GateConfig, scenarios: { name: string; variants: { id: string }[] }[], available: string[]): string[] {
+  // Scenarios this run leaves out (--shard, --scenario) are known by name only.
+  const known = new Map<string, string[] | undefined>(available.map((name) => [name, undefined]));
+  for (const s of scenarios) known.set(s.name, [...(known.get(s.name) ?? []), ...s.variants.map((v) => v.id)]);
+  const keys = [...known].flatMap(([name, variants]) => [name, ...(variants ?? []).map((v) => `${name}/${v}`)]);
+  return unknownGateKeys(config, known).map((k) => {
+    const near = nearest(k, keys);
+    return near ? `${k} (did you mean "${near}"?)` : k;
+  });
+}
 
 /** Results from a run that stopped early are not compared: comparing what is there would pass what was not. */
 export function checkComplete(current: Results): Refusal | undefined {

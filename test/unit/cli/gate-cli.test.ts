@@ -153,6 +153,18 @@ describe('stagebench baseline update', () => {
     expect(Math.max(...res.stderr.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
+  test('a run from a working tree with uncommitted changes is accepted, with a note naming it', async () => {
+    const dirty = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}, (r) => (r.git = { commit: 'deadbeef', dirty: true })) });
+    expect(dirty.code).toBe(0);
+    expect(dirty.stderr).toContain(
+      'note: run abc was measured from a working tree with uncommitted changes\n' +
+        "  (git.dirty: true): the baseline's numbers may be of files commit deadbeef does\n" +
+        '  not hold; commit them, run again and update the baseline if that matters\n',
+    );
+    const clean = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}) });
+    expect(clean.stderr).not.toContain('uncommitted');
+  });
+
   test('refuses a run with a failed variant or one that did not complete', async () => {
     const failed = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({ status: 'failed', error: { message: 'x', logTail: [] } }) });
     expect(failed.code).toBe(2);

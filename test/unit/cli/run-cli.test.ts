@@ -192,6 +192,20 @@ test('exit 2: gate keys that name nothing are refused before the engine is asked
   expect(res.stderr).toContain('gate.scenarios names what is neither in the baseline nor in this run: hello/typo');
 });
 
+test('a plain run warns (exit 0) about a gate key that names nothing, with the nearest name; one that names something is quiet', async () => {
+  const config = JSON.stringify({ gate: { scenarios: { 'hello/mutli': { maxSize: '1 GB' }, helo: { maxLayers: 9 } } } });
+  const res = await stagebench(RUN, { files: { 'stagebench.config.json': config } });
+  expect(res.code).toBe(0);
+  expect(res.stderr).toContain(
+    'warning: gate.scenarios names no scenario or variant of this run: hello/mutli\n' +
+      '  (did you mean "hello/multi"?), helo (did you mean "hello"?); its rule applies\n' +
+      '  to nothing, and compare or run --baseline will refuse it (exit 2)\n',
+  );
+  const fine = await stagebench(RUN, { files: { 'stagebench.config.json': JSON.stringify({ gate: { scenarios: { 'hello/multi': { maxSize: '1 GB' }, hello: { maxLayers: 9 } } } }) } });
+  expect(fine.code).toBe(0);
+  expect(fine.stderr).not.toContain('warning: gate.scenarios');
+});
+
 test('exit 2: a --scenarios folder that is not there is refused, even when the config declares scenarios', async () => {
   const config = JSON.stringify({ scenarios: { app: { context: '.' } } });
   const res = await stagebench(['run', '--scenarios', 'scenarois'], { files: { Dockerfile: 'FROM x', 'stagebench.config.json': config } });
