@@ -58,7 +58,7 @@ describeEngine('the packed package in a repository of its own', () => {
 
   test('the tarball holds what runs and nothing else', async () => {
     const files = (await execa('tar', ['tzf', tarball])).stdout.split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['bin/stagebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'docs/config.schema.json', 'docs/results.schema.json', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['bin/stagebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'docs/config.schema.json', 'docs/results.schema.json', 'docs/ci/github-actions.yml', 'docs/claims.md', 'package.json', 'README.md']));
     expect(files.filter((f) => /^(test|harness|results|scenarios|offline|scripts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(shop, 'node_modules/stagebench/package.json'), 'utf8')) as { private?: boolean };
     expect(manifest.private).toBeUndefined();
