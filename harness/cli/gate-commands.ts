@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { configAbove, configElsewhere, useConfigFix } from '../config/config-above.js';
+import { configAbove, configElsewhere } from '../config/config-above.js';
 import { checkBaselineCandidate, compareWithBaseline } from '../compare/baseline-checks.js';
 import { ensureWritableDir, writeAtomic } from '../output/write.js';
 import { publishGateReport, publishResults } from '../output/publish.js';
@@ -7,7 +7,7 @@ import { readResults, serializeResults } from '../results/io.js';
 import { mergeResults } from '../results/merge.js';
 import type { BaselineArgs, CompareArgs, MergeArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
-import { loadConfig, readBaseline, refuse, refused } from './gate.js';
+import { configAboveNote, loadConfig, readBaseline, refuse, refused } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 import { wrap } from '../report/wrap.js';
@@ -18,7 +18,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outc
   const above = config || args.config ? undefined : configAbove(io.cwd);
   if (above) {
     const elsewhere = configElsewhere(io.cwd, above);
-    io.stderr.write(`${wrap(`note: ${elsewhere.message} (not read: the default gate rules apply): ${useConfigFix(elsewhere)}`, 80, '  ')}\n`);
+    io.stderr.write(configAboveNote(elsewhere, 'not read: the default gate rules apply', 80));
   }
   const gate = config?.gate ?? {};
   const baseline = await readBaseline(io.cwd, args.baseline);

@@ -4,6 +4,7 @@ import type { EngineCheck, Refusal } from '../compare/baseline-checks.js';
 import { type ConfigFile, ConfigFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
 import { ConfigError, EngineError } from '../errors.js';
+import { wrap } from '../report/wrap.js';
 import { shownPath } from '../format/shown-path.js';
 import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
@@ -39,3 +40,9 @@ export function refuse(refusal: Refusal | undefined): void {
 
 /** The notes of an accepted engine check; a refused one is raised. */
 export const accepted = (check: EngineCheck): string[] => ('refusal' in check ? refused(check.refusal) : check.notes);
+
+/** useConfigFix (config/config-above.ts) as a note of at most `width` columns: the prose wraps, the flag to copy stands whole on the last line. */
+export function configAboveNote(elsewhere: { message: string; file: string; dir: string }, what: string, width: number): string {
+  const prose = `note: ${elsewhere.message} (${what}): run from ${elsewhere.dir} (its paths, results/ and the baseline are relative to there), or pass`;
+  return `${wrap(prose, width, '  ')}\n  --config ${elsewhere.file}\n`;
+}

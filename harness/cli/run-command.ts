@@ -21,7 +21,7 @@ import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
 import type { RunArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
-import { accepted, loadConfig, readBaseline, refuse } from './gate.js';
+import { accepted, configAboveNote, loadConfig, readBaseline, refuse } from './gate.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 
@@ -59,7 +59,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   if (above) {
     const elsewhere = configElsewhere(io.cwd, above);
     if (!existsSync(root)) throw new ConfigError(`${elsewhere.message}, and no scenarios/ folder here either`, useConfigFix(elsewhere));
-    io.stderr.write(`${wrap(`note: ${elsewhere.message} (not read): ${useConfigFix(elsewhere)}`, 80, '  ')}\n`);
+    io.stderr.write(configAboveNote(elsewhere, 'not read', 80));
   }
   const declared = config ? { file: configFile, config } : undefined;
   const profile = pickProfile(profileName, profileFromEnv === true, shownPath(io.cwd, configFile), config);

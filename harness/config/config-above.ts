@@ -28,3 +28,4 @@ export function configElsewhere(cwd: string, found: string): { message: string; 
 
 /** How a reading command uses a config higher up: from its folder, or named. */
 export const useConfigFix = ({ file, dir }: { file: string; dir: string }) => `run from ${dir} (its paths, results/ and the baseline are relative to there), or pass --config ${file}`;
+

@@ -49,6 +49,22 @@ test('run from a sub-folder: exit 2 naming the config above and how to use it, n
   );
 });
 
+test('run in a sub-folder that has scenarios/ of its own: it reads them, noting the config above and how to use it', async () => {
+  const api = join(repo, 'services/api');
+  mkdirSync(join(api, 'scenarios'));
+  // An empty scenarios/ stops the run after the note (exit 2), before any engine is needed.
+  const res = await cli(['run'], api);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toBe(
+    'note: no stagebench.config.json here; the nearest is\n' +
+      '  ../../stagebench.config.json (not read): run from ../.. (its paths, results/\n' +
+      '  and the baseline are relative to there), or pass\n' +
+      '  --config ../../stagebench.config.json\n' +
+      'stagebench: no scenarios in scenarios\n' +
+      '  fix: add a folder holding Dockerfile.single and Dockerfile, declare scenarios in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>\n',
+  );
+});
+
 test('init in a sub-folder refuses to write a second config (exit 2); --force writes one for that folder', async () => {
   const api = join(repo, 'services/api');
   const res = await cli(['init'], api);
@@ -71,7 +87,8 @@ test('compare in a sub-folder: a note that the config above (and its gate rules)
     'note: no stagebench.config.json here; the nearest is\n' +
       '  ../../stagebench.config.json (not read: the default gate rules apply): run\n' +
       '  from ../.. (its paths, results/ and the baseline are relative to there), or\n' +
-      '  pass --config ../../stagebench.config.json\n',
+      '  pass\n' +
+      '  --config ../../stagebench.config.json\n',
   );
   // From the config's own folder there is nothing to say.
   const root = await cli(['compare', '--baseline', 'base.json', 'now.json'], repo, { 'base.json': r, 'now.json': r });
