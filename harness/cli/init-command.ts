@@ -24,7 +24,7 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
   const above = args.config || args.force ? undefined : configAbove(io.cwd);
   if (above) {
     const { message, dir } = configElsewhere(io.cwd, above);
-    throw new ConfigError(`${message}: init would write a second one, with its own rules, in this folder`, `run stagebench from ${dir}, where that config is read, or pass --force to write one for this folder alone`);
+    throw new ConfigError(`${message}: init would write a second one, with its own rules, in this folder`, `run stagebench from \`${dir}\`, where that config is read, or pass --force to write one for this folder alone`);
   }
   const { config, scenarios, notes } = await writeInitialConfig(io.cwd, file, args.force);
   const flag = args.config ? ` --config ${args.config}` : '';

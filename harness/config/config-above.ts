@@ -26,6 +26,6 @@ export function configElsewhere(cwd: string, found: string): { message: string; 
   return { message: `no ${CONFIG_FILE} here; the nearest is ${file}`, file, dir: dirname(file) };
 }
 
-/** How a reading command uses a config higher up: from its folder, or named. */
-export const useConfigFix = ({ file, dir }: { file: string; dir: string }) => `run from ${dir} (its paths, results/ and the baseline are relative to there), or pass --config ${file}`;
+/** How a reading command uses a config higher up: from its folder, or named (in backticks: an error keeps them whole). */
+export const useConfigFix = ({ file, dir }: { file: string; dir: string }) => `run from \`${dir}\` (its paths, results/ and the baseline are relative to there), or pass \`--config ${file}\``;
 

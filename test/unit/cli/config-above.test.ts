@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../harness/cli/main.js';
-import { configAbove } from '../../../harness/config/config-above.js';
+import { errorText } from '../../../harness/cli/error-text.js';
+import { configAbove, configElsewhere, useConfigFix } from '../../../harness/config/config-above.js';
 import { results, variant } from '../results-fixture.js';
 
 // stagebench reads its config from the working directory only (so results/, scenarios/ and the baseline are
@@ -45,7 +46,7 @@ test('run from a sub-folder: exit 2 naming the config above and how to use it, n
   expect(res.code).toBe(2);
   expect(res.stderr).toBe(
     'stagebench: no stagebench.config.json here; the nearest is ../../stagebench.config.json, and no scenarios/ folder here either\n' +
-      '  fix: run from ../.. (its paths, results/ and the baseline are relative to there), or pass --config ../../stagebench.config.json\n',
+      '  fix: run from `../..` (its paths, results/ and the baseline are relative to there), or pass `--config ../../stagebench.config.json`\n',
   );
 });
 
@@ -65,13 +66,25 @@ test('run in a sub-folder that has scenarios/ of its own: it reads them, noting 
   );
 });
 
+test('on an 80-column terminal the error wraps, the flag to copy kept whole', () => {
+  const elsewhere = configElsewhere(join(repo, 'services/api'), join(repo, 'stagebench.config.json'));
+  expect(errorText(elsewhere.message, useConfigFix(elsewhere), 80)).toBe(
+    'stagebench: no stagebench.config.json here; the nearest is\n' +
+      '  ../../stagebench.config.json\n' +
+      '  fix: run from `../..` (its paths, results/ and the baseline are relative to\n' +
+      '       there), or pass `--config ../../stagebench.config.json`\n',
+  );
+  // At 60 columns the flag would straddle two lines as words; it moves down whole.
+  expect(errorText(elsewhere.message, useConfigFix(elsewhere), 60).split('\n').slice(-3)).toEqual(['       baseline are relative to there), or pass', '       `--config ../../stagebench.config.json`', '']);
+});
+
 test('init in a sub-folder refuses to write a second config (exit 2); --force writes one for that folder', async () => {
   const api = join(repo, 'services/api');
   const res = await cli(['init'], api);
   expect(res.code).toBe(2);
   expect(res.stderr).toBe(
     'stagebench: no stagebench.config.json here; the nearest is ../../stagebench.config.json: init would write a second one, with its own rules, in this folder\n' +
-      '  fix: run stagebench from ../.., where that config is read, or pass --force to write one for this folder alone\n',
+      '  fix: run stagebench from `../..`, where that config is read, or pass --force to write one for this folder alone\n',
   );
   expect(existsSync(join(api, 'stagebench.config.json'))).toBe(false);
   expect((await cli(['init', '--force'], api)).code).toBe(0);
