@@ -58,7 +58,7 @@ const FLAG_HELP: Record<Flag, [arg: string, text: string]> = {
 export const COMMANDS: Record<string, CommandHelp> = {
   init: {
     usage: 'stagebench init [--force] [--config <file>]',
-    what: "find this repository's Dockerfiles and write a starting stagebench.config.json: a folder's Dockerfiles are one scenario, compared with its plain Dockerfile",
+    what: "find this repository's Dockerfiles and write a starting stagebench.config.json: a folder's Dockerfiles that share a context are one scenario, a variant each, compared with its plain Dockerfile",
     example: 'stagebench init && stagebench run && stagebench baseline update',
     exits: [
       [0, 'the config was written'],

@@ -93,7 +93,7 @@ function variantsOf(members: Found[]): { variants: GroupVariant[]; reference?: s
     ? `as in the lesson scenarios${plain ? `, where ${plain.file} is "multi"` : ''}`
     : plain
       ? 'the plain one'
-      : 'the first by name: there is no plain Dockerfile';
+      : 'the first by id: there is no plain Dockerfile';
   // The fixed ids are claimed first, so a Dockerfile.multi or Dockerfile.default beside them gets "-2".
   const fixed = (m: (typeof named)[number]) => (m === lesson ? LESSON_REFERENCE : m === plain ? (lesson ? 'multi' : DEFAULT_VARIANT) : undefined);
   const taken = new Set<string>();

@@ -98,11 +98,11 @@ export interface InitResult extends InitPlan {
 
 /** How init groups Dockerfiles into scenarios, for the config's "$comment" (the README says the same). */
 export const GROUPING_RULE =
-  `The Dockerfiles of one folder that build from one context are one scenario, one variant each, named for its file: "default" for the plain Dockerfile, "<x>" for Dockerfile.<x> and <x>.Dockerfile. "reference" is the one the others are compared with: the plain Dockerfile, or with no plain one the first by name; a folder laid out as the lesson scenarios keeps their ids, "single" (Dockerfile.single, the reference) and "multi" (Dockerfile). <name>.Dockerfile is an image of its own (api.Dockerfile, worker.Dockerfile) unless <name> is a flavour: ${FLAVOURS.join(', ')}.`;
+  `The Dockerfiles of one folder that build from one context are one scenario, one variant each, named for its file: "default" for the plain Dockerfile, "<x>" for Dockerfile.<x> and <x>.Dockerfile. "reference" is the one the others are compared with: the plain Dockerfile, or with no plain one the first by id; a folder laid out as the lesson scenarios keeps their ids, "single" (Dockerfile.single, the reference) and "multi" (Dockerfile). <name>.Dockerfile is an image of its own (api.Dockerfile, worker.Dockerfile) unless <name> is a flavour: ${FLAVOURS.join(', ')}.`;
 
 /** The same in three lines of what init prints. */
 export const GROUPING_RULE_SHORT =
-  'a scenario per folder and context, a variant per Dockerfile, named for its file (Dockerfile is "default"); "reference" is the one the others are compared with: the plain Dockerfile, else the first by name. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
+  'a scenario per folder and context, a variant per Dockerfile, named for its file (Dockerfile is "default"); "reference" is the one the others are compared with: the plain Dockerfile, else the first by id. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
 
 /**
  * What `stagebench init` writes: a scenario per folder, image and context (init/group-dockerfiles.ts), one

@@ -123,7 +123,7 @@ test('no plain Dockerfile: every variant named for its file, the first by id the
         { id: 'dev', dockerfile: 'Dockerfile.dev' },
         { id: 'prod', dockerfile: 'Dockerfile.prod' },
       ],
-      reference: 'the first by name: there is no plain Dockerfile',
+      reference: 'the first by id: there is no plain Dockerfile',
     },
   ]);
 });
@@ -333,7 +333,7 @@ test('what init prints for a folder holding Dockerfile and Dockerfile.prod: the 
       '  shop: prod (Dockerfile.prod) compared with default (Dockerfile, the plain one)',
       'how: a scenario per folder and context, a variant per Dockerfile, named for its',
       '  file (Dockerfile is "default"); "reference" is the one the others are compared',
-      '  with: the plain Dockerfile, else the first by name. <name>.Dockerfile is an',
+      '  with: the plain Dockerfile, else the first by id. <name>.Dockerfile is an',
       '  image of its own unless <name> is a flavour such as dev or prod (the config\'s',
       '  "$comment" lists them).',
       'next:',
@@ -354,13 +354,13 @@ test('what each scenario compares: others against the reference and why it is th
   const v = (id: string, dockerfile: string) => ({ id, dockerfile });
   expect(
     scenarioLines([
-      { name: 'web', variants: [v('dev', 'Dockerfile.dev'), v('prod', 'Dockerfile.prod')], reference: 'the first by name: there is no plain Dockerfile' },
+      { name: 'web', variants: [v('dev', 'Dockerfile.dev'), v('prod', 'Dockerfile.prod')], reference: 'the first by id: there is no plain Dockerfile' },
       { name: 'api', variants: [v('default', 'api.Dockerfile'), v('dev', 'api.dev.Dockerfile'), v('slim', 'api-slim.Dockerfile')], reference: 'the plain one' },
       { name: 'worker', variants: [v('default', 'worker.Dockerfile')] },
       { name: 'tool', variants: [v('default', 'tool/Dockerfile')] },
     ]),
   ).toEqual([
-    'web: prod (Dockerfile.prod) compared with dev (Dockerfile.dev, the first by name: there is no plain Dockerfile)',
+    'web: prod (Dockerfile.prod) compared with dev (Dockerfile.dev, the first by id: there is no plain Dockerfile)',
     'api: dev (api.dev.Dockerfile) and slim (api-slim.Dockerfile), each compared with default (api.Dockerfile, the plain one)',
     'one image, compared with nothing: worker (worker.Dockerfile), tool (tool/Dockerfile)',
   ]);
