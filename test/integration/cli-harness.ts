@@ -21,7 +21,7 @@ export interface CliRun {
 }
 
 /** Drives the whole CLI in-process, as bin/stagebench.js does, capturing its output. */
-export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void; startRegistry?: CliIo['startRegistry']; out?: string } = {}): Promise<CliRun> {
+export async function stagebench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, interrupt: () => void) => void; startRegistry?: CliIo['startRegistry']; out?: string; cwd?: string } = {}): Promise<CliRun> {
   // A fresh temporary --out folder for `run`, unless the test names one.
   const out = opts.out ?? mkdtempSync(join(tmpdir(), 'sb-out-'));
   let stdout = '';
@@ -30,7 +30,7 @@ export async function stagebench(args: string[], opts: { env?: Record<string, st
   const io: CliIo = {
     argv: [...args, ...(args[0] === 'run' ? ['--out', out] : [])],
     env: { ...process.env, XDG_CACHE_HOME: LAYER_CACHE_HOME, ...opts.env },
-    cwd: process.cwd(),
+    cwd: opts.cwd ?? process.cwd(),
     stdout: { write: (t: string) => (stdout += t) },
     stderr: {
       write: (t: string) => {

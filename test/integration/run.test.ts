@@ -239,7 +239,10 @@ describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s bu
 
 describe('an unreachable engine', () => {
   test('one clear message naming DOCKER_HOST, exit 3, JSON error, no stack trace', async () => {
-    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--format', 'json'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    // From a folder without this repository's config, whose gate keys name the lesson scenarios (a warning).
+    const cwd = mkdtempSync(join(tmpdir(), 'sb-cwd-'));
+    const res = await stagebench(['run', '--scenarios', join(FIXTURES, 'scenarios'), '--format', 'json'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, cwd });
+    rmSync(cwd, { recursive: true, force: true });
     expect(res.code).toBe(3);
     expect(res.stderr).toBe(
       'stagebench: cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)\n' +
