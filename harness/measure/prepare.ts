@@ -50,6 +50,9 @@ export async function prepareVariant(
   result.baseImages = images.finalBases;
   const bases = await pullMissingBases(engine, images.allBases, opts.signal, (line) => opts.progress.line(`${scenario.name} › ${result.id}: ${line}`));
   if (bases.pullMs !== undefined) result.pullMs = bases.pullMs;
+  // Ctrl-C in a pull: no request and no error, so the variant was never attempted and is left out (README's
+  // fault table: a variant not yet built is left out, never "build failed").
+  if (bases.interrupted) return { finalFrom: images.finalFrom };
   if (bases.error) {
     result.error = { step: 'FROM (base image)', message: bases.error, logTail: [] };
     return { finalFrom: images.finalFrom };

@@ -4,9 +4,10 @@ import { EngineUnreachableError, errorMessage } from '../errors.js';
 
 /**
  * Pulls the base images the engine does not have, before any timed build. pullMs: the time spent pulling,
- * absent when nothing was pulled; error: why a base is missing (the variant cannot be built).
+ * absent when nothing was pulled; error: why a base is missing (the variant cannot be built); interrupted:
+ * Ctrl-C cancelled a pull, which says nothing about the variant (it is left out, never "failed").
  */
-export async function pullMissingBases(engine: Engine, refs: string[], signal: AbortSignal, onLine: (line: string) => void): Promise<{ pullMs?: number; error?: string }> {
+export async function pullMissingBases(engine: Engine, refs: string[], signal: AbortSignal, onLine: (line: string) => void): Promise<{ pullMs?: number; error?: string; interrupted?: string }> {
   let pullMs: number | undefined;
   for (const ref of refs) {
     if (await engine.hasImage(ref)) continue;
@@ -17,7 +18,7 @@ export async function pullMissingBases(engine: Engine, refs: string[], signal: A
     try {
       await engine.pull(ref, signal);
     } catch (err) {
-      if (signal.aborted) return { error: `interrupted: the pull of ${ref} was cancelled` };
+      if (signal.aborted) return { interrupted: `the pull of ${ref} was cancelled` };
       if (err instanceof EngineUnreachableError) throw err;
       return {
         error:

@@ -76,6 +76,7 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
           // build times overlap, so the results say so (jobs) and the gate never compares them.
           const finished = new Set<VariantRun>();
           await eachAtOnce(runs, opts.jobs, async (run) => {
+            if (opts.signal.aborted) return;
             await run.prepare();
             if (opts.signal.aborted || run.failed) return;
             opts.progress.variant(scenario.name, run.result.id, ++index, total);
@@ -89,7 +90,11 @@ export async function runBench(engine: Engine, engineFacts: EngineFacts, opts: B
             if (run.attempted) opts.progress.line(describe(scenario.name, run.result));
           }
         } else {
-        for (const run of runs) await run.prepare();
+        // Ctrl-C stops the preparing too: no later variant asks the engine to pull its bases.
+        for (const run of runs) {
+          if (opts.signal.aborted) break;
+          await run.prepare();
+        }
         // Round by round (single, multi, single, multi, ...), so drift on the machine hits every variant alike.
         for (let round = 0; round < rounds && !opts.signal.aborted; round++) {
           for (const run of runs) {

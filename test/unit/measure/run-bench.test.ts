@@ -177,6 +177,28 @@ test('a build cancelled by Ctrl-C is not measured, not failed; the builds that f
   ]);
 });
 
+test('Ctrl-C during the pull of the first variant\'s base: interrupted, no variant failed, no later variant pulls', async () => {
+  const controller = new AbortController();
+  const engine = fakeEngine({});
+  const pulls: string[] = [];
+  // The base is missing for every variant (the fake never keeps what it pulled); the first pull is cut short.
+  engine.hasImage = async () => false;
+  engine.pull = async (ref: string, signal?: AbortSignal) => {
+    pulls.push(ref);
+    controller.abort();
+    if (signal?.aborted) throw new Error('aborted');
+  };
+  const lines: string[] = [];
+  const { run, latest } = await bench(engine, { signal: controller.signal, progress: { ...progress, line: (l: string) => lines.push(l) } });
+  const results = await run;
+  expect(results.run.status).toBe('interrupted');
+  expect(pulls).toEqual(['stagebench-fixture/busybox:latest']);
+  // Nothing was built: every variant is left out (README: "a variant not yet built is left out"), none is failed.
+  expect(latest().scenarios[0]!.variants).toEqual([]);
+  expect(lines.join('\n')).not.toMatch(/FAILED/);
+  expect(engine.cleanups).toBe(1);
+});
+
 test('--keep-images with --runs 3: clean-up is given every round\'s image and each variant\'s tag, and keeps the tags (on the last images)', async () => {
   const engine = fakeEngine({});
   const results = await (await bench(engine, { keepImages: true, runs: 3 })).run;
