@@ -25,8 +25,12 @@ import { accepted, configAboveNote, loadConfig, readBaseline, refuse } from './g
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 
-/** The profile asked for, from --profile or STAGEBENCH_PROFILE (whose messages name the variable: nothing on the line set it). */
-function pickProfile(name: string | undefined, fromEnv: boolean, file: string, config: ConfigFile | undefined) {
+/**
+ * The profile asked for, from --profile or STAGEBENCH_PROFILE (whose messages name the variable: nothing on the
+ * line set it). `configFile` is absolute: its folder is where the services start (the process's own working
+ * directory need not be the run's); `file` is how the messages show it.
+ */
+function pickProfile(name: string | undefined, fromEnv: boolean, configFile: string, file: string, config: ConfigFile | undefined) {
   if (!name) return undefined;
   const asked = fromEnv ? `STAGEBENCH_PROFILE=${name}` : `--profile ${name}`;
   const instead = fromEnv ? 'unset STAGEBENCH_PROFILE' : 'leave out --profile';
@@ -41,7 +45,7 @@ function pickProfile(name: string | undefined, fromEnv: boolean, file: string, c
     const use = close ? `${fromEnv ? `set STAGEBENCH_PROFILE=${close}` : `pass --profile ${close}`}, ${instead}` : instead;
     throw new ConfigError(`${asked}: no such profile in ${file}, ${defines}`, `${use}, or define "${name}" under "profiles" in ${file} (see the README)`);
   }
-  return { name, ...profile, configDir: dirname(file) };
+  return { name, ...profile, configDir: dirname(configFile) };
 }
 
 /** `stagebench run`: measure, write the results after every scenario, and with --baseline compare. */
@@ -62,7 +66,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
     io.stderr.write(configAboveNote(elsewhere, 'not read', 80));
   }
   const declared = config ? { file: configFile, config } : undefined;
-  const profile = pickProfile(profileName, profileFromEnv === true, shownPath(io.cwd, configFile), config);
+  const profile = pickProfile(profileName, profileFromEnv === true, configFile, shownPath(io.cwd, configFile), config);
   const discovered = await discoverScenarios(root, names, declared, io.cwd);
   const scenarios = shard ? pickShard(discovered, shard) : discovered;
   const available = await scenarioNames(root, declared);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -303,4 +303,17 @@ test('a shard with no scenarios says so, counting them as "1 scenario"', async (
   const res = await stagebench([...RUN, '--shard', '2/2']);
   expect(res.engine.builds).toEqual([]);
   expect(res.stderr).toContain('shard 2/2 has no scenarios (1 scenario in 2 shards)\n');
+});
+
+test("a profile's services start in the config file's folder, the run's working directory, not the process's", async () => {
+  const config = {
+    scenarios: { app: { context: '.', services: ['mark'] } },
+    profiles: { local: { services: [{ name: 'mark', start: ['node', '-e', "require('fs').writeFileSync('started', process.cwd())"] }] } },
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'sb-run-cli-'));
+  expect(dir).not.toBe(process.cwd());
+  const res = await stagebench(['run', '--profile', 'local', '--no-smoke', '--out', 'out'], { dir, files: { Dockerfile: 'FROM x', 'stagebench.config.json': JSON.stringify(config) } });
+  expect(res.stderr).not.toContain('did not start');
+  expect(res.code).toBe(0);
+  expect(realpathSync(res.read('started'))).toBe(realpathSync(dir));
 });
