@@ -5,18 +5,22 @@ import { dirname, join, relative, resolve } from 'node:path';
 export const CONFIG_FILE = 'stagebench.config.json';
 
 /**
- * The nearest stagebench.config.json in a folder above cwd, looking no higher than the repository root (the
- * folder holding `.git`) or the filesystem root. stagebench reads its config, scenarios/, results/ and the
- * baseline from the working directory only: this is what the messages name when that finds no config.
+ * The nearest stagebench.config.json in a folder above cwd, when it is in the same git repository as cwd: a
+ * `.git` (folder or file) must be found at or above that config, and none between cwd and it (a `.git` in
+ * cwd or on the way up marks cwd's own repository root, above which configs belong to something else).
+ * Outside any repository nothing is named: a stray ~/stagebench.config.json or /tmp/stagebench.config.json
+ * says nothing about a project below it. stagebench reads its config, scenarios/, results/ and the baseline
+ * from the working directory only: this is what the messages name when that finds no config.
  */
 export function configAbove(cwd: string): string | undefined {
   let dir = resolve(cwd);
+  let found: string | undefined;
   for (;;) {
-    if (existsSync(join(dir, '.git'))) return undefined;
+    if (existsSync(join(dir, '.git'))) return found;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
-    if (existsSync(join(dir, CONFIG_FILE))) return join(dir, CONFIG_FILE);
+    if (!found && existsSync(join(dir, CONFIG_FILE))) found = join(dir, CONFIG_FILE);
   }
 }
 

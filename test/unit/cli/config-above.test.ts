@@ -41,6 +41,30 @@ test('the nearest config above, no higher than the folder holding .git', () => {
   expect(configAbove(join(inner, 'src'))).toBeUndefined();
 });
 
+test('outside a git repository no config above is named: a stray one in a home or temp folder is not the project\'s', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'sb-above-nogit-'));
+  try {
+    writeFileSync(join(home, 'stagebench.config.json'), '{}');
+    const project = join(home, 'projects/app');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'Dockerfile'), 'FROM x\n');
+    expect(configAbove(project)).toBeUndefined();
+    // So init writes this project's config instead of refusing.
+    const res = await cli(['init'], project);
+    expect(res.stderr).not.toContain('the nearest is');
+    expect(res.code).toBe(0);
+    expect(existsSync(join(project, 'stagebench.config.json'))).toBe(true);
+    // Inside a repository below that folder, the search stops at the repository root.
+    mkdirSync(join(home, 'projects/.git'));
+    expect(configAbove(project)).toBeUndefined();
+    // The repository's own config, at its root, is named.
+    writeFileSync(join(home, 'projects/stagebench.config.json'), '{}');
+    expect(configAbove(project)).toBe(join(home, 'projects/stagebench.config.json'));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('run from a sub-folder: exit 2 naming the config above and how to use it, not `init`', async () => {
   const res = await cli(['run'], join(repo, 'services/api'));
   expect(res.code).toBe(2);
