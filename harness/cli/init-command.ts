@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { configAbove, configElsewhere, CONFIG_FILE } from '../config/config-above.js';
 import type { DeclaredScenario } from '../config/schemas.js';
@@ -21,7 +22,8 @@ const CI_EXAMPLE = 'node_modules/stagebench/docs/ci/github-actions.yml';
 export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { write(s: string): unknown } }): Promise<Outcome> {
   const file = resolve(io.cwd, args.config ?? CONFIG_FILE);
   // A sub-folder of a repository that has a config: a second one here would be a second, diverging set of rules.
-  const above = args.config || args.force ? undefined : configAbove(io.cwd);
+  // One already here (an earlier `init --force`) is this folder's: writeInitialConfig's "exists" refusal speaks.
+  const above = args.config || args.force || existsSync(file) ? undefined : configAbove(io.cwd);
   if (above) {
     const { message, dir } = configElsewhere(io.cwd, above);
     throw new ConfigError(`${message}: init would write a second one, with its own rules, in this folder`, `run stagebench from \`${dir}\`, where that config is read, or pass --force to write one for this folder alone`);

@@ -113,6 +113,11 @@ test('init in a sub-folder refuses to write a second config (exit 2); --force wr
   expect(existsSync(join(api, 'stagebench.config.json'))).toBe(false);
   expect((await cli(['init', '--force'], api)).code).toBe(0);
   expect(existsSync(join(api, 'stagebench.config.json'))).toBe(true);
+  // Now this folder has its own: a plain init says that one exists, not that there is none here.
+  const again = await cli(['init'], api);
+  expect(again.code).toBe(2);
+  expect(again.stderr).not.toContain('no stagebench.config.json here');
+  expect(again.stderr).toBe('stagebench: stagebench.config.json already exists; init leaves it as it is\n  fix: edit it, or pass --force to replace it with a fresh one\n');
 });
 
 test('compare in a sub-folder: a note that the config above (and its gate rules) was not read', async () => {
