@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import tarFs from 'tar-fs';
 import type { Pack } from 'tar-stream';
 import { ignoreRules } from './dockerignore.js';
+import { realPathOf, relativeInside } from './path-inside.js';
 
 /**
  * The Dockerfile's path inside the context (posix, context-relative), or undefined when it lies outside.
  * `dockerfile` is context-relative or absolute, as in a BuildRequest.
  */
 export function dockerfileInContext(contextDir: string, dockerfile: string): string | undefined {
-  const rel = relative(resolve(contextDir), resolve(contextDir, dockerfile));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  const rel = relativeInside(resolve(contextDir), resolve(contextDir, dockerfile));
+  if (!rel) return undefined;
   return rel.split(sep).join('/');
 }
 
@@ -30,13 +31,15 @@ export function ignoreFileFor(contextDir: string, dockerfile: string): string | 
 
 /**
  * Which of stagebench's own output paths (absolute: the --out folder, the --report file) lie inside the
- * context, context-relative (posix). A path that is the context itself is not one of them; a path under
- * another one is dropped (its folder is left out already).
+ * context, context-relative (posix). Compared with symlinks resolved on both sides (a context or an --out
+ * reached through a link, an --out not made yet). A path that is the context itself is not one of them; a
+ * path under another one is dropped (its folder is left out already).
  */
 export function ownOutputIn(contextDir: string, paths: string[]): string[] {
+  const context = realPathOf(contextDir);
   const inside = paths.flatMap((p) => {
-    const rel = relative(resolve(contextDir), resolve(p));
-    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? [] : [rel.split(sep).join('/')];
+    const rel = relativeInside(context, realPathOf(p));
+    return rel ? [rel.split(sep).join('/')] : [];
   });
   return [...new Set(inside)].filter((p) => !inside.some((q) => p.startsWith(`${q}/`))).sort();
 }

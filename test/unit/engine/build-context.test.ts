@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import tar from 'tar-stream';
-import { contextEntries, ownOutputIn, packContext } from '../../../harness/engine/build-context.js';
+import { contextEntries, dockerfileInContext, ownOutputIn, packContext } from '../../../harness/engine/build-context.js';
+import { shownPath } from '../../../harness/format/shown-path.js';
 
 let dir: string;
 function tree(files: Record<string, string>): void {
@@ -128,4 +129,28 @@ test("stagebench's own output inside the context is never sent, whatever .docker
   expect(await names([])).toEqual(everything);
   // --out . with the context .: the folder's own entries go, the rest is sent.
   expect(ownOutputIn(dir, [dir, join(dir, 'latest.json'), join(dir, 'runs')])).toEqual(['latest.json', 'runs']);
+});
+
+test('own output reached through a symlink is recognised, also before the --out folder exists', async () => {
+  tree({ 'real/app/Dockerfile': 'FROM scratch', 'real/app/app.txt': '' });
+  symlinkSync(join(dir, 'real/app'), join(dir, 'linkapp'));
+  // The context through the link, --out by its real path (not made yet: the first build comes before it).
+  expect(ownOutputIn(join(dir, 'linkapp'), [join(dir, 'real/app/results')])).toEqual(['results']);
+  expect(ownOutputIn(join(dir, 'linkapp'), [join(dir, 'real/app/results/runs/x/y.json')])).toEqual(['results/runs/x/y.json']);
+  // The context by its real path, --out through the link.
+  expect(ownOutputIn(join(dir, 'real/app'), [join(dir, 'linkapp/results')])).toEqual(['results']);
+  tree({ 'real/app/results/latest.json': '{}' });
+  const sent = await tarEntries(await packContext(join(dir, 'linkapp'), 'Dockerfile', ownOutputIn(join(dir, 'linkapp'), [join(dir, 'real/app/results')])));
+  expect(sent.map((e) => e.header.name).sort()).toEqual(['Dockerfile', 'app.txt']);
+  // Outside stays outside, with or without links.
+  expect(ownOutputIn(join(dir, 'linkapp'), [join(dir, 'real/results'), join(dir, 'real')])).toEqual([]);
+});
+
+test('a folder named `..results` is inside: paths are compared by segment, not as text', () => {
+  expect(ownOutputIn(dir, [join(dir, '..results')])).toEqual(['..results']);
+  expect(ownOutputIn(join(dir, 'ctx'), [join(dir, 'ctx-results'), dir])).toEqual([]);
+  expect(dockerfileInContext(dir, '..docker/Dockerfile')).toBe('..docker/Dockerfile');
+  expect(dockerfileInContext(join(dir, 'ctx'), '../Dockerfile')).toBeUndefined();
+  expect(shownPath(dir, join(dir, '..results/latest.json'))).toBe('..results/latest.json');
+  expect(shownPath(join(dir, 'ctx'), join(dir, 'latest.json'))).toBe(join(dir, 'latest.json'));
 });
