@@ -8,7 +8,7 @@ import { withChangedCopy } from './incremental-context.js';
  * file's content changed; otherwise as prepared.
  */
 export function buildInMode(engine: Engine, request: BuildRequest, scenario: Scenario, mode: CacheMode | undefined, nonce: string): Promise<BuildOutcome> {
-  if (mode === 'incremental') return withChangedCopy(scenario.dir, scenario.file.incremental!, nonce, (contextDir) => engine.build({ ...request, contextDir }));
+  if (mode === 'incremental') return withChangedCopy(scenario.dir, scenario.file.incremental!, nonce, request.leaveOut ?? [], (contextDir) => engine.build({ ...request, contextDir }));
   return engine.build(mode === 'cold' ? { ...request, noCache: true } : request);
 }
 

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BuildOutcome } from '../../../harness/engine/engine.js';
 import { buildInMode, stepsOf, buildLeftovers } from '../../../harness/measure/build.js';
 import { fakeEngine } from '../cli/fake-engine.js';
@@ -29,6 +29,18 @@ test('incremental builds a copy with the line appended ({nonce} replaced); the f
   expect(engine.builds[0]!.contextDir).not.toBe(s.dir);
   expect(readFileSync(join(s.dir, 'index.html'), 'utf8')).toBe('<p>hi</p>');
   expect(readdirSync(tmpdir()).filter((d) => d.startsWith('stagebench-incremental-'))).toEqual(before);
+});
+
+test("incremental: stagebench's own output (the request's leaveOut) is not copied into the scratch copy", async () => {
+  const s = scenario({ Dockerfile: 'FROM x\n', 'index.html': '<p>hi</p>', 'report.md': '' }, { incremental: { file: 'index.html', line: '<!-- {nonce} -->' } });
+  for (const f of ['results/latest.json', 'results/runs/1.json', 'results-old/x']) {
+    mkdirSync(dirname(join(s.dir, f)), { recursive: true });
+    writeFileSync(join(s.dir, f), '{}');
+  }
+  let copied: string[] = [];
+  const engine = fakeEngine({ duringBuild: (req) => void (copied = readdirSync(req.contextDir, { recursive: true }).map(String).sort()) });
+  await buildInMode(engine, { ...request(s.dir), leaveOut: ['report.md', 'results'] }, s, 'incremental', 'abc');
+  expect(copied).toEqual(['Dockerfile', 'index.html', 'results-old', 'results-old/x']);
 });
 
 const outcome = (over: Partial<BuildOutcome>): BuildOutcome => ({ auxIds: [], intermediateIds: [], containerIds: [], steps: [], warnings: [], ...over });
