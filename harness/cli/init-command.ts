@@ -36,9 +36,16 @@ export async function initCommand(args: InitArgs, io: { cwd: string; stdout: { w
     return sent.length > 0 ? [`note: ${name}'s context ${s.context ?? '.'} has no .dockerignore, so every build sends ${sent.join(' and ')} to the engine too (as docker build does; it counts in the build time): a .dockerignore that leaves them out is the fix`] : [];
   });
   // run's default --out inside a context: stagebench leaves it out of its builds, the user's docker build would not.
-  const sendsResults = Object.entries(config.scenarios ?? {}).filter(([, s]) => outputSent(dirname(file), s as DeclaredScenario, resolve(io.cwd, RESULTS_DIR)));
-  if (sendsResults.length > 0) {
-    bulky.push(`note: ${RESULTS_DIR}/ is in the context of ${sendsResults.map(([name]) => name).join(', ')}: stagebench leaves its own output out, your docker build would send it; add ${RESULTS_DIR}/ to .dockerignore`);
+  // One note per ignore file to change, naming it and the line it needs (relative to the context).
+  const sendsResults = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(config.scenarios ?? {})) {
+    for (const { ignoreFile, pattern } of outputSent(dirname(file), s as DeclaredScenario, resolve(io.cwd, RESULTS_DIR))) {
+      const add = `add ${pattern} to ${relative(io.cwd, ignoreFile)}`;
+      sendsResults.set(add, [...(sendsResults.get(add) ?? []), name]);
+    }
+  }
+  for (const [add, names] of sendsResults) {
+    bulky.push(`note: ${RESULTS_DIR}/ is in the context of ${names.join(', ')}: stagebench leaves its own output out, your docker build would send it; ${add}`);
   }
   const lines = [
     // Within 80 columns, as the help is; what `run` writes into results/ does not belong in git.

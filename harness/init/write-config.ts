@@ -55,18 +55,26 @@ export function bulkSent(configDir: string, scenario: DeclaredScenario): string[
 }
 
 /**
- * Whether the user's own `docker build` of a declared scenario would send `outDir` (absolute: where `run`
- * writes its results, existing yet or not): it lies inside the context and the ignore file that applies to some
- * variant's Dockerfile does not leave it out. stagebench itself never sends it (engine/build-context.ts).
+ * Where the user's own `docker build` of a declared scenario would send `outDir` (absolute: where `run` writes its
+ * results, existing yet or not): it lies inside the context and the ignore file that applies to some variant's
+ * Dockerfile does not leave it, or everything under it (`results/*`), out. One entry per ignore file that would
+ * need the line: that file (absolute; the context's `.dockerignore` when no ignore file applies, to be made) and
+ * the pattern to add, relative to the context as ignore files are. stagebench itself never sends it
+ * (engine/build-context.ts).
  */
-export function outputSent(configDir: string, scenario: DeclaredScenario, outDir: string): boolean {
+export function outputSent(configDir: string, scenario: DeclaredScenario, outDir: string): { ignoreFile: string; pattern: string }[] {
   const { context, dockerfiles } = contextOf(configDir, scenario);
   const [inside] = ownOutputIn(context, [outDir]);
-  if (inside === undefined) return false;
-  return dockerfiles.some((d) => {
+  if (inside === undefined) return [];
+  const files = new Set<string>();
+  for (const d of dockerfiles) {
     const file = ignoreFileFor(context, d);
-    return !ignoreRules(file ? readFileSync(file, 'utf8') : undefined, []).excludes(inside);
-  });
+    const rules = ignoreRules(file ? readFileSync(file, 'utf8') : undefined, []);
+    // The folder itself, or any file in it: a name no pattern would single out stands for them all.
+    const covered = rules.excludes(inside) || rules.excludes(`${inside}/stagebench-any-file`);
+    if (!covered) files.add(file ?? join(context, '.dockerignore'));
+  }
+  return [...files].map((ignoreFile) => ({ ignoreFile, pattern: `${inside}/` }));
 }
 
 /** A declared scenario's context (absolute) and its variants' Dockerfiles, relative to the context. */

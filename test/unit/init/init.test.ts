@@ -6,7 +6,7 @@ import { ConfigError } from '../../../harness/errors.js';
 import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-dockerfiles.js';
 import { guessContext } from '../../../harness/init/guess-context.js';
 import { groupDockerfiles, nameParts } from '../../../harness/init/group-dockerfiles.js';
-import { bulkSent, initialConfig, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
+import { bulkSent, initialConfig, outputSent, scenarioNameFor, writeInitialConfig } from '../../../harness/init/write-config.js';
 import { compareToReference } from '../../../harness/results/summarize.js';
 import type { VariantResult } from '../../../harness/results/schema.js';
 import { nameProblem, nameProblems } from '../../../harness/scenarios/names.js';
@@ -312,6 +312,37 @@ test('results/ inside a context and not in .dockerignore: init says stagebench l
   expect(await say()).toContain('note: results/ is in the context');
   writeFileSync(join(dir, '.dockerignore'), 'node_modules\nresults/\n');
   expect(await say()).not.toContain('results/ is in the context');
+  // Everything under it left out is as good: the empty folder is all a build would get.
+  writeFileSync(join(dir, '.dockerignore'), 'node_modules\nresults/*\n');
+  expect(await say()).not.toContain('results/ is in the context');
+  // Only some of its files left out is not.
+  writeFileSync(join(dir, '.dockerignore'), 'results/*.json\n');
+  expect(await say()).toContain('note: results/ is in the context');
+});
+
+test("results/ and a Dockerfile's own ignore file: the note names the file that applies, and the line relative to the context", async () => {
+  tree({ Dockerfile: 'FROM x\nCOPY . /app/\n', 'app.js': '', 'Dockerfile.dockerignore': 'node_modules\n' });
+  let out = '';
+  await initCommand({ command: 'init', force: false }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
+  const name = Object.keys(JSON.parse(readFileSync(join(dir, 'stagebench.config.json'), 'utf8')).scenarios)[0];
+  // Dockerfile.dockerignore wins over .dockerignore for Dockerfile: adding the line to .dockerignore would change nothing.
+  expect(out.replace(/\n {2}/g, ' ')).toContain(`note: results/ is in the context of ${name}: stagebench leaves its own output out, your docker build would send it; add results/ to Dockerfile.dockerignore\n`);
+  writeFileSync(join(dir, 'Dockerfile.dockerignore'), 'node_modules\nresults/*\n');
+  out = '';
+  await initCommand({ command: 'init', force: true }, { cwd: dir, stdout: { write: (t: string) => (out += t) } });
+  expect(out).not.toContain('results/ is in the context');
+});
+
+test('outputSent: the ignore file each variant reads, and the pattern relative to the context, for a context above the config', () => {
+  tree({ 'app/Dockerfile': 'FROM x\n', 'app/Dockerfile.prod': 'FROM x\n', 'app/Dockerfile.prod.dockerignore': 'x\n', 'app/ci/stagebench.config.json': '{}' });
+  const configDir = join(dir, 'app/ci');
+  const scenario = { context: '..', variants: { default: { dockerfile: '../Dockerfile' }, prod: { dockerfile: '../Dockerfile.prod' } } };
+  expect(outputSent(configDir, scenario, join(configDir, 'results'))).toEqual([
+    { ignoreFile: join(dir, 'app/.dockerignore'), pattern: 'ci/results/' },
+    { ignoreFile: join(dir, 'app/Dockerfile.prod.dockerignore'), pattern: 'ci/results/' },
+  ]);
+  // Outside the context: nothing to add anywhere.
+  expect(outputSent(configDir, scenario, join(dir, 'results'))).toEqual([]);
 });
 
 test('what to run next: the comments line up, with or without --config', () => {
