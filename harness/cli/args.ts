@@ -219,6 +219,12 @@ function checkTokens(command: string, tokens: ReturnType<typeof parseArgs>['toke
   for (const [i, t] of tokens.entries()) {
     // As the parser, a value that starts with a dash is taken for the next flag unless written --flag=-x.
     const swallowed = t.kind === 'option' && !t.inlineValue && t.value?.startsWith('-');
+    if (t.kind === 'option' && OPTIONS[t.name as Flag].type === 'string' && swallowed && /^-\d/.test(t.value!)) {
+      // `--runs -1`: a number flag says what it accepts (no negative counts or timeouts); another flag's value may
+      // be a negative number, written --flag=-1.
+      NUMBER_CHECKS[t.name as Flag]?.(t.value!);
+      throw new UsageError(`--${t.name} needs a value, and ${t.value} is read as a flag of its own`, `write --${t.name}=${t.value} if that is the value, or pass e.g. --${t.name} ${EXAMPLE[t.name as Flag] ?? '<value>'}; ${help}`);
+    }
     if (t.kind === 'option' && OPTIONS[t.name as Flag].type === 'string' && (t.value === undefined || swallowed)) {
       const next = swallowed ? t.value : tokens[i + 1]?.kind === 'option' ? (tokens[i + 1] as { rawName: string }).rawName : undefined;
       const took = next ? ` (${next} is a flag of its own)` : '';
@@ -234,9 +240,29 @@ function checkTokens(command: string, tokens: ReturnType<typeof parseArgs>['toke
   }
 }
 
+/** The flags that take a number, checked as they are when read: a value such as -1 gets their own refusal. */
+const NUMBER_CHECKS: Partial<Record<Flag, (value: string) => unknown>> = {
+  runs: (v) => count('runs', v, 1),
+  warmup: (v) => count('warmup', v, 0),
+  jobs: (v) => count('jobs', v, 1),
+  'engine-timeout': (v) => engineTimeout(v, {}),
+};
+
+/** Where the command is among argv: the first word that names one and is not the value of a flag before it. */
+function commandAt(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('-')) {
+      const name = a.replace(/^--?/, '') as Flag;
+      if (!a.includes('=') && OPTIONS[name]?.type === 'string') i++; // `--out report`: report is the value
+    } else if (FLAGS[a] !== undefined) return i;
+  }
+  return -1;
+}
+
 /** A flag before the command (`stagebench --no-cache run`): flags come after it. */
 function flagFirst(argv: string[]): never {
-  const at = argv.findIndex((a) => FLAGS[a] !== undefined);
+  const at = commandAt(argv);
   const flag = argv[0]!;
   const name = flag.replace(/^--?/, '').replace(/=.*$/, '') as Flag;
   const command = at > 0 ? argv[at]! : Object.keys(FLAGS).find((c) => FLAGS[c]!.includes(name));

@@ -175,6 +175,16 @@ test.each([
   [['--runs', '3', 'run', '--no-smoke'], '--runs comes before the command (run)', 'flags come after the command: `stagebench run --runs 3 --no-smoke`'],
   [['--runs', '3'], '--runs comes before the command, and there is none', 'flags come after the command: `stagebench run --runs 3`'],
   [['--nope'], '--nope comes before the command, and there is none', 'flags come after the command; run `stagebench --help` for the commands'],
+  // A flag's value that names a command is its value: the command is the word after it.
+  [['--out', 'report', 'run'], '--out comes before the command (run)', 'flags come after the command: `stagebench run --out report`'],
+  [['--no-cache', '--out', 'report', 'run', '--no-smoke'], '--no-cache comes before the command (run)', 'flags come after the command: `stagebench run --no-cache --out report --no-smoke`'],
+  [['--out=report', 'run'], '--out=report comes before the command (run)', 'flags come after the command: `stagebench run --out=report`'],
+  // A negative count is not a flag of its own: the flag says what it takes.
+  [['run', '--runs', '-1'], '--runs -1 is not a whole number from 1 to 100', 'pass e.g. --runs 5'],
+  [['run', '--warmup', '-1'], '--warmup -1 is not a whole number from 0 to 100', 'pass e.g. --warmup 5'],
+  [['run', '--engine-timeout', '-5'], '--engine-timeout -5 is not a number of seconds from 0 to 86400', 'pass e.g. --engine-timeout 120'],
+  // Another flag's value may be a negative number: written --flag=-1.
+  [['run', '--out', '-1'], '--out needs a value, and -1 is read as a flag of its own', 'write --out=-1 if that is the value, or pass e.g. --out results; `stagebench run --help` lists the flags'],
 ])('%j: what the argument parser would refuse is said in the message + fix form', (argv, message, hint) => {
   expect(refusal(argv)).toEqual({ message, hint });
 });
