@@ -76,20 +76,27 @@ const LABEL_ROOM = 1.3;
 // Px per character of the 11 px footnote when wrapping it, generous: fonts such as DejaVu Sans run wide.
 const FOOTER_CHAR = 6.2;
 
+/** The references of the scenarios that compare variants (more than one), each once. */
+function referencesOf(results: Results): string[] {
+  return [...new Set(results.scenarios.filter((s) => s.variants.length > 1).map(referenceOf))];
+}
+
 /**
  * Variant ids, each scenario's reference first (single in the lesson's), then multi, then the others in the
  * order they first appear: a bar's colour is its variant's across the scenarios.
  */
-function variantOrder(results: Results): string[] {
+function variantOrder(results: Results, references: string[]): string[] {
   const seen = [...new Set(results.scenarios.flatMap((s) => s.variants.map((v) => v.id)))];
-  const references = [...new Set(results.scenarios.filter((s) => s.variants.length > 1).map(referenceOf))];
   const fixed = [...new Set([...references, 'multi'])].filter((id) => seen.includes(id));
   return [...fixed, ...seen.filter((id) => !fixed.includes(id))];
 }
 
-/** The lesson's title while every compared scenario's reference is single; else what the bars are compared with. */
-function chartTitle(results: Results): string {
-  const references = [...new Set(results.scenarios.filter((s) => s.variants.length > 1).map(referenceOf))];
+/**
+ * The lesson's title when every compared scenario's reference is single; else what the bars are compared with;
+ * with nothing compared (one image per scenario, as `init` writes for lone Dockerfiles), no comparison at all.
+ */
+function chartTitle(references: string[]): string {
+  if (references.length === 0) return 'stagebench: one image per scenario';
   if (references.every((r) => r === LESSON_REFERENCE)) return 'stagebench: single vs multi-stage';
   return references.length === 1 ? `stagebench: variants vs ${references[0]}` : 'stagebench: variants vs their reference (per scenario)';
 }
@@ -116,7 +123,8 @@ function bar(panel: Panel, v: VariantResult | undefined): Bar {
  * READMEs and CI artefacts. Text is SVG text: selectable, searchable, read by screen readers.
  */
 export function renderChart(results: Results): string {
-  const ids = variantOrder(results);
+  const references = referencesOf(results);
+  const ids = variantOrder(results, references);
   const panels = panelsFor(results);
   const scenarios = results.scenarios.map((s) => s.name);
   const rowHeight = Math.round(ids.length * BAR * 1.3 + ROW_PADDING);
@@ -128,7 +136,7 @@ export function renderChart(results: Results): string {
   const xAxes: XAXisComponentOption[] = [];
   const yAxes: YAXisComponentOption[] = [];
   const titles: TitleComponentOption[] = [
-    { text: chartTitle(results), left: MARGIN, top: 16, textStyle: { color: TEXT, fontSize: 18, fontWeight: 'bold', fontFamily: FONT } },
+    { text: chartTitle(references), left: MARGIN, top: 16, textStyle: { color: TEXT, fontSize: 18, fontWeight: 'bold', fontFamily: FONT } },
     {
       text: wrapWords(footnote(results), Math.floor((WIDTH - 2 * MARGIN) / FOOTER_CHAR)),
       left: MARGIN,

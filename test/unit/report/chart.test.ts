@@ -138,6 +138,13 @@ test("the references first in the legend, and a title that says what the bars ar
   expect(textsOf(mixed).map((t) => t.content)).toContain('stagebench: variants vs their reference (per scenario)');
 });
 
+test('with no scenario comparing variants (lone Dockerfiles, as init writes them) the title claims no comparison', () => {
+  const lone = renderChart(scenarioResults({ web: [variant('default', { sizeBytes: 5_000_000, buildMs: 2_000 })], api: [variant('default', { sizeBytes: 3_000_000, buildMs: 2_000 })] }));
+  const texts = textsOf(lone).map((t) => t.content);
+  expect(texts).toContain('stagebench: one image per scenario');
+  expect(texts).not.toContain('stagebench: single vs multi-stage');
+});
+
 test('one bar per successful variant and panel, in its scenario\'s row, with its variant colour', () => {
   const placed = locate(svg, doc).map((b) => `${b.panel} ${b.scenario} ${b.variant}`).sort();
   const expected = ok(doc).flatMap(({ scenario, v }) => [`size ${scenario} ${v.id}`, `pull ${scenario} ${v.id}`, `time ${scenario} ${v.id}`]).sort();
