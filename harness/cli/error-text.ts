@@ -22,5 +22,11 @@ function continuation(line: string): string {
   return ' '.repeat(lead!.length + (mark ? mark.length : 2));
 }
 
-/** The width errors wrap at: stderr's when it is a terminal, none otherwise. */
+/** The width errors and notes wrap at: stderr's when it is a terminal, none otherwise. */
 export const errorWidth = (stderr: Stream): number | undefined => (stderr.isTTY && stderr.columns ? stderr.columns : undefined);
+
+/**
+ * A note or warning on stderr (`note: …`), by the errors' rule: wrapped at the terminal's width, the lines after
+ * the first indented two, a command in backticks kept whole; one line in a pipe or a CI log, for grep.
+ */
+export const noteText = (text: string, stderr: Stream): string => `${wrap(text, errorWidth(stderr), '  ', true)}\n`;

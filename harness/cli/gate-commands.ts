@@ -8,9 +8,9 @@ import { mergeResults } from '../results/merge.js';
 import type { BaselineArgs, CompareArgs, MergeArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
 import { configAboveNote, loadConfig, readBaseline, refuse, refused } from './gate.js';
+import { noteText } from './error-text.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
-import { wrap } from '../report/wrap.js';
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outcome> {
   const { config } = await loadConfig(io.cwd, args.config);
@@ -18,7 +18,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<Outc
   const above = config || args.config ? undefined : configAbove(io.cwd);
   if (above) {
     const elsewhere = configElsewhere(io.cwd, above);
-    io.stderr.write(configAboveNote(elsewhere, 'not read: the default gate rules apply', 80));
+    io.stderr.write(configAboveNote(elsewhere, 'not read: the default gate rules apply', io.stderr));
   }
   const gate = config?.gate ?? {};
   const baseline = await readBaseline(io.cwd, args.baseline);
@@ -38,12 +38,12 @@ export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<Ou
   refuse(checkBaselineCandidate(args.from, results));
   await writeAtomic(resolve(io.cwd, args.baseline), serializeResults(results), '--baseline <file>');
   const left = (results.selection?.available ?? []).filter((n) => !results.scenarios.some((s) => s.name === n));
-  if (left.length > 0) io.stderr.write(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared\n`);
+  if (left.length > 0) io.stderr.write(noteText(`note: the baseline has no ${left.join(', ')} (left out of that run): they will be "new" when compared`, io.stderr));
   // Accepted (a baseline may be made before a commit), but its numbers are of files no commit holds.
   if (results.git?.dirty) {
-    io.stderr.write(`${wrap(`note: run ${results.run.id} was measured from a working tree with uncommitted changes (git.dirty: true): the baseline's numbers may be of files commit ${results.git.commit.slice(0, 12)} does not hold; commit them, run again and update the baseline if that matters`, 80, '  ')}\n`);
+    io.stderr.write(noteText(`note: run ${results.run.id} was measured from a working tree with uncommitted changes (git.dirty: true): the baseline's numbers may be of files commit ${results.git.commit.slice(0, 12)} does not hold; commit them, run again and update the baseline if that matters`, io.stderr));
   }
-  io.stderr.write(`${wrap(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it`, 80, '  ')}\n`);
+  io.stderr.write(noteText(`wrote ${args.baseline} from run ${results.run.id} of ${results.createdAt}${results.git ? `, commit ${results.git.commit.slice(0, 12)}` : ''}; commit it`, io.stderr));
   return { kind: 'done' };
 }
 

@@ -3,18 +3,20 @@ import { join, resolve } from 'node:path';
 import type { EngineCheck, Refusal } from '../compare/baseline-checks.js';
 import { type ConfigFile, ConfigFileSchema } from '../config/schemas.js';
 import { loadJsonFile } from '../config/load.js';
+import { CONFIG_FILE, useConfigFix } from '../config/config-above.js';
 import { ConfigError, EngineError } from '../errors.js';
-import { wrap } from '../report/wrap.js';
 import { shownPath } from '../format/shown-path.js';
 import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { BASELINE_FILE } from './args.js';
+import { noteText } from './error-text.js';
+import type { Stream } from './output.js';
 
-/** The config file: --config (must exist) or ./stagebench.config.json when there is one. */
+/** The config file: --config (must exist) or ./stagebench.config.json (CONFIG_FILE) when there is one. */
 export async function loadConfig(cwd: string, flag: string | undefined): Promise<{ file: string; config: ConfigFile | undefined }> {
-  const file = flag ? resolve(cwd, flag) : join(cwd, 'stagebench.config.json');
+  const file = flag ? resolve(cwd, flag) : join(cwd, CONFIG_FILE);
   if (!existsSync(file)) {
-    if (flag) throw new ConfigError(`--config ${flag}: no such file`, 'pass the path of your stagebench.config.json');
+    if (flag) throw new ConfigError(`--config ${flag}: no such file`, `pass the path of your ${CONFIG_FILE}`);
     return { file, config: undefined };
   }
   return { file, config: await loadJsonFile(file, ConfigFileSchema, 'config file', shownPath(cwd, file)) };
@@ -41,8 +43,7 @@ export function refuse(refusal: Refusal | undefined): void {
 /** The notes of an accepted engine check; a refused one is raised. */
 export const accepted = (check: EngineCheck): string[] => ('refusal' in check ? refused(check.refusal) : check.notes);
 
-/** useConfigFix (config/config-above.ts) as a note of at most `width` columns: the prose wraps, the flag to copy stands whole on the last line. */
-export function configAboveNote(elsewhere: { message: string; file: string; dir: string }, what: string, width: number): string {
-  const prose = `note: ${elsewhere.message} (${what}): run from ${elsewhere.dir} (its paths, results/ and the baseline are relative to there), or pass`;
-  return `${wrap(prose, width, '  ')}\n  --config ${elsewhere.file}\n`;
+/** The note that a config above was not read (`what` says with what effect), with the error's fix in the same words. */
+export function configAboveNote(elsewhere: { message: string; file: string; dir: string }, what: string, stderr: Stream): string {
+  return noteText(`note: ${elsewhere.message} (${what}): ${useConfigFix(elsewhere)}`, stderr);
 }

@@ -16,12 +16,12 @@ import { markUnfinished, ownOutputPaths, publishGateReport, publishResults } fro
 import { ensureWritableDir, ensureWritableFile } from '../output/write.js';
 import { gitState } from '../results/git.js';
 import { createProgress } from '../report/progress.js';
-import { wrap } from '../report/wrap.js';
 import { discoverScenarios, scenarioNames } from '../scenarios/discover.js';
 import { pickShard } from '../scenarios/shard.js';
 import type { RunArgs } from './args.js';
 import type { Outcome } from './exit-code.js';
 import { accepted, configAboveNote, loadConfig, readBaseline, refuse } from './gate.js';
+import { noteText } from './error-text.js';
 import type { CliIo } from './io.js';
 import { render, renderGate, terminalFor } from './output.js';
 
@@ -63,7 +63,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   if (above) {
     const elsewhere = configElsewhere(io.cwd, above);
     if (!existsSync(root)) throw new ConfigError(`${elsewhere.message}, and no scenarios/ folder here either`, useConfigFix(elsewhere));
-    io.stderr.write(configAboveNote(elsewhere, 'not read', 80));
+    io.stderr.write(configAboveNote(elsewhere, 'not read', io.stderr));
   }
   const declared = config ? { file: configFile, config } : undefined;
   const profile = pickProfile(profileName, profileFromEnv === true, configFile, shownPath(io.cwd, configFile), config);
@@ -77,7 +77,7 @@ export async function runCommand(args: RunArgs, io: CliIo, engine: Engine, toolV
   else {
     // Nothing is compared, so a misspelt key only warns here; compare and --baseline refuse it.
     const warning = gateKeysWarning(gate, scenarios, available);
-    if (warning) io.stderr.write(`${wrap(`warning: ${warning}`, 80, '  ')}\n`);
+    if (warning) io.stderr.write(noteText(`warning: ${warning}`, io.stderr));
   }
   const noChange = measure.modes.includes('incremental') ? scenarios.filter((s) => !s.file.incremental).map((s) => s.name) : [];
   if (noChange.length > 0) {

@@ -19,11 +19,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
-async function cli(argv: string[], cwd: string, files: Record<string, unknown> = {}) {
+/** `columns`: stderr is a terminal of that width, else a pipe. */
+async function cli(argv: string[], cwd: string, files: Record<string, unknown> = {}, columns?: number) {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), JSON.stringify(content));
   let stdout = '';
   let stderr = '';
-  const code = await run({ argv, env: {}, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, onInterrupt: () => () => undefined });
+  const tty = columns ? { isTTY: true, columns } : {};
+  const code = await run({ argv, env: {}, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t), ...tty }, onInterrupt: () => () => undefined });
   return { code, stdout, stderr };
 }
 
@@ -80,13 +82,21 @@ test('run in a sub-folder that has scenarios/ of its own: it reads them, noting 
   // An empty scenarios/ stops the run after the note (exit 2), before any engine is needed.
   const res = await cli(['run'], api);
   expect(res.code).toBe(2);
+  // In a pipe the note is one line, as the error after it is.
   expect(res.stderr).toBe(
-    'note: no stagebench.config.json here; the nearest is\n' +
-      '  ../../stagebench.config.json (not read): run from ../.. (its paths, results/\n' +
-      '  and the baseline are relative to there), or pass\n' +
-      '  --config ../../stagebench.config.json\n' +
+    'note: no stagebench.config.json here; the nearest is ../../stagebench.config.json (not read): run from `../..` (its paths, results/ and the baseline are relative to there), or pass `--config ../../stagebench.config.json`\n' +
       'stagebench: no scenarios in scenarios\n' +
       '  fix: add a folder holding Dockerfile.single and Dockerfile, declare scenarios in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>\n',
+  );
+  // On a terminal both wrap at its width; the flag to copy moves down whole rather than leave "pass" behind.
+  expect((await cli(['run'], api, {}, 80)).stderr).toBe(
+    'note: no stagebench.config.json here; the nearest is\n' +
+      '  ../../stagebench.config.json (not read): run from `../..` (its paths, results/\n' +
+      '  and the baseline are relative to there), or pass\n' +
+      '  `--config ../../stagebench.config.json`\n' +
+      'stagebench: no scenarios in scenarios\n' +
+      '  fix: add a folder holding Dockerfile.single and Dockerfile, declare scenarios\n' +
+      '       in stagebench.config.json (`stagebench init`), or pass --scenarios <dir>\n',
   );
 });
 
@@ -125,12 +135,17 @@ test('compare in a sub-folder: a note that the config above (and its gate rules)
   const r = results([variant('single', { sizeBytes: 300_000_000 })]);
   const res = await cli(['compare', '--baseline', 'base.json', 'now.json'], api, { 'base.json': r, 'now.json': r });
   expect(res.code).toBe(0);
+  // In a pipe one line, in the error's words.
   expect(res.stderr).toContain(
+    'note: no stagebench.config.json here; the nearest is ../../stagebench.config.json (not read: the default gate rules apply): run from `../..` (its paths, results/ and the baseline are relative to there), or pass `--config ../../stagebench.config.json`\n',
+  );
+  // On a terminal wrapped at its width as errors are, the command to copy whole on its line.
+  const tty = await cli(['compare', '--baseline', 'base.json', 'now.json'], api, {}, 80);
+  expect(tty.stderr).toContain(
     'note: no stagebench.config.json here; the nearest is\n' +
       '  ../../stagebench.config.json (not read: the default gate rules apply): run\n' +
-      '  from ../.. (its paths, results/ and the baseline are relative to there), or\n' +
-      '  pass\n' +
-      '  --config ../../stagebench.config.json\n',
+      '  from `../..` (its paths, results/ and the baseline are relative to there), or\n' +
+      '  pass `--config ../../stagebench.config.json`\n',
   );
   // From the config's own folder there is nothing to say.
   const root = await cli(['compare', '--baseline', 'base.json', 'now.json'], repo, { 'base.json': r, 'now.json': r });

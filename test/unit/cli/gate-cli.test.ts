@@ -8,7 +8,8 @@ import { results, variant } from '../results-fixture.js';
 const MB = 1_000_000;
 
 /** Runs the CLI in a scratch folder holding these files; returns what it printed and its exit code. */
-async function cli(argv: string[], files: Record<string, unknown>, env: Record<string, string> = {}) {
+/** `stagebench <argv>` in a scratch folder; `columns`: stderr is a terminal of that width, else a pipe. */
+async function cli(argv: string[], files: Record<string, unknown>, env: Record<string, string> = {}, columns?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'sb-gate-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   let stdout = '';
@@ -18,7 +19,7 @@ async function cli(argv: string[], files: Record<string, unknown>, env: Record<s
     env,
     cwd: dir,
     stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+    stderr: { write: (t: string) => (stderr += t), ...(columns ? { isTTY: true, columns } : {}) },
     onInterrupt: () => () => undefined,
   });
   return { code, stdout, stderr, dir, read: (name: string) => readFileSync(join(dir, name), 'utf8') };
@@ -148,18 +149,22 @@ describe('stagebench baseline update', () => {
     const res = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}) });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.read('stagebench.baseline.json'))).toEqual(run1({}));
-    // Within 80 columns: a real run id and commit make the line longer than that.
-    expect(res.stderr).toContain('wrote stagebench.baseline.json from run abc of 2026-11-27T12:00:00.000Z, commit\n  deadbeef; commit it\n');
-    expect(Math.max(...res.stderr.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    // One line in a pipe, as errors are; on a terminal within its width (a real run id and commit make it longer).
+    expect(res.stderr).toBe('wrote stagebench.baseline.json from run abc of 2026-11-27T12:00:00.000Z, commit deadbeef; commit it\n');
+    const narrow = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}) }, {}, 80);
+    expect(narrow.stderr).toBe('wrote stagebench.baseline.json from run abc of 2026-11-27T12:00:00.000Z, commit\n  deadbeef; commit it\n');
   });
 
   test('a run from a working tree with uncommitted changes is accepted, with a note naming it', async () => {
     const dirty = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}, (r) => (r.git = { commit: 'deadbeef', dirty: true })) });
     expect(dirty.code).toBe(0);
     expect(dirty.stderr).toContain(
-      'note: run abc was measured from a working tree with uncommitted changes\n' +
-        "  (git.dirty: true): the baseline's numbers may be of files commit deadbeef does\n" +
-        '  not hold; commit them, run again and update the baseline if that matters\n',
+      "note: run abc was measured from a working tree with uncommitted changes (git.dirty: true): the baseline's numbers may be of files commit deadbeef does not hold; commit them, run again and update the baseline if that matters\n",
+    );
+    const wide = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}, (r) => (r.git = { commit: 'deadbeef', dirty: true })) }, {}, 120);
+    expect(wide.stderr).toContain(
+      "note: run abc was measured from a working tree with uncommitted changes (git.dirty: true): the baseline's numbers may be\n" +
+        '  of files commit deadbeef does not hold; commit them, run again and update the baseline if that matters\n',
     );
     const clean = await cli(['baseline', 'update', 'now.json'], { 'now.json': run1({}) });
     expect(clean.stderr).not.toContain('uncommitted');

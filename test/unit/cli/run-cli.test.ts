@@ -196,10 +196,15 @@ test('a plain run warns (exit 0) about a gate key that names nothing, with the n
   const config = JSON.stringify({ gate: { scenarios: { 'hello/mutli': { maxSize: '1 GB' }, helo: { maxLayers: 9 } } } });
   const res = await stagebench(RUN, { files: { 'stagebench.config.json': config } });
   expect(res.code).toBe(0);
+  // One line in a pipe or a CI log, as errors are, for grep.
   expect(res.stderr).toContain(
-    'warning: gate.scenarios names no scenario or variant of this run: hello/mutli\n' +
-      '  (did you mean "hello/multi"?), helo (did you mean "hello"?); its rule applies\n' +
-      '  to nothing, and compare or run --baseline will refuse it (exit 2)\n',
+    'warning: gate.scenarios names no scenario or variant of this run: hello/mutli (did you mean "hello/multi"?), helo (did you mean "hello"?); its rule applies to nothing, and compare or run --baseline will refuse it (exit 2)\n',
+  );
+  // On a terminal, wrapped at its width (100 columns here, not 80).
+  expect((await stagebench(RUN, { files: { 'stagebench.config.json': config }, stderrColumns: 100 })).stderr).toContain(
+    'warning: gate.scenarios names no scenario or variant of this run: hello/mutli (did you mean\n' +
+      '  "hello/multi"?), helo (did you mean "hello"?); its rule applies to nothing, and compare or run\n' +
+      '  --baseline will refuse it (exit 2)\n',
   );
   const fine = await stagebench(RUN, { files: { 'stagebench.config.json': JSON.stringify({ gate: { scenarios: { 'hello/multi': { maxSize: '1 GB' }, hello: { maxLayers: 9 } } } }) } });
   expect(fine.code).toBe(0);
