@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StagebenchError, UsageError } from '../errors.js';
-import { likely } from '../format/did-you-mean.js';
+import { meantAs } from '../format/did-you-mean.js';
 import { shownPath } from '../format/shown-path.js';
 import type { ChosenBy } from '../output/write.js';
 import type { Results } from '../results/schema.js';
@@ -27,8 +27,7 @@ function checkScenarios(results: Results, names: string[], file: string, by: str
   const known = results.scenarios.map((s) => s.name);
   const absent = names.filter((n) => !known.includes(n));
   if (absent.length === 0) return;
-  const guess = absent.length === 1 ? likely(absent[0]!, known) : [];
-  const meant = guess.length > 0 ? `; did you mean ${guess.join(' or ')}?` : '';
+  const { guess, text: meant } = meantAs(absent, known);
   const has = `it has ${known.join(', ') || 'no scenarios'}`;
   const hint = guess.length === 1 ? `pass ${by === '--scenario' ? '--scenario ' : ''}${guess[0]} (${has})` : `${has}; pass one of those ${by === '--scenario' ? 'to --scenario' : 'as the scenario'}`;
   throw new UsageError(`${file} has no scenario ${absent.map((n) => `"${n}"`).join(', ')}${meant}`, hint);

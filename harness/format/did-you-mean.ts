@@ -23,6 +23,15 @@ export function nearest(word: string, known: readonly string[]): string | undefi
 }
 
 /**
+ * What names that are none of `known` were likely meant as, for a message: the guesses (only for one unknown
+ * name: several slips have no one fix) and "; did you mean a or b?" to follow the message ('' without a guess).
+ */
+export function meantAs(unknown: readonly string[], known: readonly string[]): { guess: string[]; text: string } {
+  const guess = unknown.length === 1 ? likely(unknown[0]!, known) : [];
+  return { guess, text: guess.length > 0 ? `; did you mean ${guess.join(' or ')}?` : '' };
+}
+
+/**
  * The names of `known` that `word` was likely meant as, closest first, at most three: the nearest (a slip),
  * and those that hold it or that it holds (`api` for `api-api`).
  */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { type BuildOptions, type ConfigFile, type ScenarioFile, ScenarioFileSchema } from '../config/schemas.js';
 import { parseJsonFile } from '../json-file.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { likely } from '../format/did-you-mean.js';
+import { meantAs } from '../format/did-you-mean.js';
 import { counted, shownPath } from '../format/shown-path.js';
 import { declaredScenarios } from './declared.js';
 import type { Scenario, Variant } from './scenario.js';
@@ -80,8 +80,8 @@ export async function scenarioNames(root: string, declared?: Declarations): Prom
  * Every scenario: the folders under root and those the config file declares (optionally only the named
  * ones). All problems are collected and raised together, so one run shows everything to fix; a half-made
  * scenario is never skipped silently. Names follow one rule (names.ts) across folders and declarations.
+ * `cwd`: messages name files relative to it (shownPath); without it, as given.
  */
-/** `cwd`: messages name files relative to it (shownPath); without it, as given. */
 export async function discoverScenarios(root: string, only: string[] = [], declared?: Declarations, cwd?: string): Promise<Scenario[]> {
   const show = (file: string) => (cwd === undefined ? file : shownPath(cwd, file));
   const rootDir = resolve(root);
@@ -113,7 +113,7 @@ export async function discoverScenarios(root: string, only: string[] = [], decla
   }
   // The flag's problems alone are the flag's: named as such, with the names it was likely meant as.
   if (problems.length === 0 && unknown.length > 0) throw unknownScenarios(unknown, known);
-  problems.push(...unknown.map((n) => `--scenario ${n}: no such scenario${meant(n, known)} (found: ${known.join(', ') || 'none'})`));
+  problems.push(...unknown.map((n) => `--scenario ${n}: no such scenario${meantAs([n], known).text} (found: ${known.join(', ') || 'none'})`));
   if (problems.length > 0) {
     const where = [existsSync(rootDir) ? show(root) : '', configName, unknown.length > 0 ? '--scenario' : ''].filter(Boolean).join(' and ');
     throw new ConfigError(`${counted(problems.length, 'problem')} in ${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix them and run again; nothing was built');
@@ -124,16 +124,11 @@ export async function discoverScenarios(root: string, only: string[] = [], decla
   return scenarios;
 }
 
-const meant = (name: string, known: string[]) => {
-  const names = likely(name, known);
-  return names.length > 0 ? `; did you mean ${names.join(' or ')}?` : '';
-};
-
 /** `--scenario` names that are no scenario: a usage error naming the flag, the likely names, and all there are. */
 function unknownScenarios(unknown: string[], known: string[]): UsageError {
   const flags = unknown.map((n) => `--scenario ${n}`).join(', ');
-  const guess = unknown.length === 1 ? likely(unknown[0]!, known) : [];
-  const message = `${flags}: no such scenario${unknown.length > 1 ? 's' : ''}${guess.length > 0 ? `; did you mean ${guess.join(' or ')}?` : ''}`;
+  const { guess, text: meant } = meantAs(unknown, known);
+  const message = `${flags}: no such scenario${unknown.length > 1 ? 's' : ''}${meant}`;
   if (known.length === 0) return new UsageError(message, 'there are no scenarios yet: add one (see the README), or leave out --scenario');
   return new UsageError(message, `${guess.length === 1 ? `pass --scenario ${guess[0]}; ` : ''}the scenarios are: ${known.join(', ')}`);
 }
