@@ -84,8 +84,6 @@ export function checkComplete(current: Results): Refusal | undefined {
   };
 }
 
-
-
 /** Only a complete run of every shard, where everything built and worked, becomes the baseline: anything else would hide regressions. */
 export function checkBaselineCandidate(file: string, results: Results): Refusal | undefined {
   const broken = brokenVariants(results);
@@ -104,7 +102,6 @@ export function checkBaselineCandidate(file: string, results: Results): Refusal 
   }
   return undefined;
 }
-
 
 /** The comparison, with the engine check's notes first. */
 export function compareWithNotes(baseline: Results, current: Results, gate: GateConfig, notes: string[]): GateReport {

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { LESSON_REFERENCE, NetworkSchema } from '../results/schema.js';
 import { GateConfigSchema } from './gate-schema.js';
 
-/** The default reference of a scenario that has a variant of this id (scenarios/reference.ts). */
+/**
+ * The default reference of a scenario that has a variant of this id (scenarios/reference.ts). Defined in
+ * results/schema.ts; passed on here because scenarios/ may not import results/ (eslint.config.js layers) and
+ * reads it through config/. Others import it from results/schema.ts.
+ */
 export { LESSON_REFERENCE };
 
 const stringMap = z.record(z.string(), z.string());
@@ -137,13 +141,13 @@ export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
 const ClaimCheckSchema = z.discriminatedUnion('kind', [
-  /** The variant is at least this many percent smaller than single (held when measured ≥ 90 % of it). */
+  /** The variant is at least this many percent smaller than the scenario's reference (single in the lesson's; held when measured ≥ 90 % of it). */
   z.strictObject({ kind: z.literal('reduction'), percent: z.number().positive().max(100) }),
   /** The variant's size is in this range; comparable only when its final stage is on one of these bases. */
   z.strictObject({ kind: z.literal('size'), minBytes: z.int().min(0), maxBytes: z.int().positive(), comparableBases: z.array(z.string()).min(1) }),
   /** None of these `contains` checks (scenario.json) found anything in the variant's image. */
   z.strictObject({ kind: z.literal('absent'), items: z.array(z.string()).min(1) }),
-  /** With --deploy: the variant downloads fewer bytes than single and deploys (pull + start) in less time. */
+  /** With --deploy: the variant downloads fewer bytes than the scenario's reference and deploys (pull + start) in less time. */
   z.strictObject({ kind: z.literal('faster-deploy') }),
 ]);
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { LESSON_REFERENCE } from '../config/schemas.js';
+import { LESSON_REFERENCE } from '../results/schema.js';
 import { DEFAULT_VARIANT } from '../scenarios/declared.js';
 import { idFromValue, nameProblem } from '../scenarios/names.js';
 

@@ -110,7 +110,7 @@ export const GROUPING_RULE =
 
 /** The same in three lines of what init prints. */
 export const GROUPING_RULE_SHORT =
-  'a scenario per folder and context, a variant per Dockerfile, named for its file (Dockerfile is "default"); "reference" is the one the others are compared with: the plain Dockerfile, else the first by id. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
+  'a scenario per folder and context, a variant per Dockerfile, named for its file (Dockerfile is "default"); "reference" is the one the others are compared with: Dockerfile.single where there is one (the lesson\'s layout, where Dockerfile is "multi"), else the plain Dockerfile, else the first by id. <name>.Dockerfile is an image of its own unless <name> is a flavour such as dev or prod (the config\'s "$comment" lists them).';
 
 /**
  * What `stagebench init` writes: a scenario per folder, image and context (init/group-dockerfiles.ts), one
