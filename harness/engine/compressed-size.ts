@@ -87,6 +87,9 @@ export class PullSizer implements LayerAnalysis<CompressedSize> {
    * layer of this image (then its hash is checked after the fact); attempt 1 compresses every new layer.
    */
   async pass(image: ImageLayers, attempt: number): Promise<ExportPass<CompressedSize>> {
+    // The workers boot while the engine prepares the export (Docker 20.10 writes it all out before its first
+    // byte), not when its first layer arrives.
+    this.pool.prepare();
     const known = new Map<string, LayerRecord>();
     await Promise.all(
       [...new Set(image.diffIds)].map(async (d) => {

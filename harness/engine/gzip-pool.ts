@@ -58,6 +58,8 @@ export interface GzipJob {
 /** Gzips streams: in worker threads across the machine's cores, or on the main thread. */
 export interface GzipPool {
   start(): GzipJob;
+  /** Start what the pool compresses with now (its worker threads), e.g. while an export's first byte is awaited. */
+  prepare(): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export function inlineGzip(): GzipPool {
         },
       };
     },
+    prepare: () => {},
     close: async () => {},
   };
 }
@@ -140,6 +143,9 @@ export function workerGzip(workers = availableParallelism(), maxInFlight = 256 *
   };
 
   return {
+    prepare() {
+      while (threads.length < Math.max(1, workers)) spawn();
+    },
     start() {
       const thread = pick();
       const id = nextId++;

@@ -14,6 +14,7 @@ function counting(pool: GzipPool): GzipPool & { started: number } {
       counted.started++;
       return pool.start();
     },
+    prepare: () => pool.prepare(),
     close: () => pool.close(),
   };
   return counted;
