@@ -6,6 +6,7 @@
 // the npm proxy. Uses its own layer-cache folder, never the user's.
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -77,6 +78,24 @@ async function cliLoop(dir, dockerfiles, buildArgs, i) {
   }
 }
 
+/**
+ * GET /system/df on the local engine, timed, with the number of build-cache records it walked: before API
+ * 1.42 stagebench's one disk-usage call per scenario pays for the whole build cache (part of a's overhead).
+ */
+async function dfProbe() {
+  const t0 = performance.now();
+  const body = await new Promise((resolve, reject) => {
+    const req = request({ socketPath: '/var/run/docker.sock', path: '/system/df' }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  return { ms: performance.now() - t0, records: (JSON.parse(body).BuildCache ?? []).length };
+}
+
 const rows = [];
 const target = (row) => rows.push(row);
 
@@ -85,7 +104,8 @@ if (ONLY.has('a')) {
   log('(a) whole process: stagebench run --no-cache --no-compressed --no-files --no-smoke against a docker build/inspect/rmi loop');
   const goArgs = ['run', '--scenario', 'go-app', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--profile', 'offline', '--out', join(scratch, 'a-out')];
   const go = await pairs('go-app', () => stagebench(goArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('scenarios/go-app', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], { GO_IMAGE: OFFLINE_ARGS.GO_IMAGE, RUNTIME_IMAGE: OFFLINE_ARGS.RUNTIME_IMAGE }, i), { warmup: true });
-  target({ id: 'a1', what: 'whole process vs the CLI loop, go-app (3 variants, --no-cache)', ...go, goal: 1.2 });
+  const df = await dfProbe();
+  target({ id: 'a1', what: `whole process vs the CLI loop, go-app (3 variants, --no-cache; the engine's GET /system/df: ${df.records} build-cache records, ${secs(df.ms)})`, ...go, goal: 1.2 });
   const fxArgs = ['run', '--scenarios', 'test/fixtures/scenarios', '--no-cache', '--no-compressed', '--no-files', '--no-smoke', '--out', join(scratch, 'a-out')];
   const fx = await pairs('fixture', () => stagebench(fxArgs, { XDG_CACHE_HOME: cacheHome('a') }), (i) => cliLoop('test/fixtures/scenarios/hello', ['Dockerfile.single', 'Dockerfile', 'Dockerfile.scratch'], {}, i), { warmup: true });
   target({ id: 'a2', what: 'whole process vs the CLI loop, the busybox fixture (3 variants, --no-cache)', ...fx });
@@ -180,6 +200,7 @@ const lines = [
   '## Method',
   '',
   '- **All**: a, b (empty cache) and d run each side once, untimed, before the timed pairs: the first run after a pause finds a cold page cache and a daemon that has not answered for a while, and would otherwise count against whichever side goes first.',
+  '- **a, the engine\'s state**: before API 1.42 (Docker 20.10 here) the one disk-usage call per scenario (`GET /system/df`, for unique and shared bytes) also walks the whole build cache, which every `--no-cache` build grows; a1 names how many records it walked and how long one call took just after, so a run on a machine with a large build cache says so. From API 1.42 stagebench asks for images only.',
   '- **a**: `stagebench run --no-cache --no-compressed --no-files --no-smoke` as a whole process (start-up, engine checks, builds, inspect, composition, clean-up, results: the builds and their sizes, as the loop does; the pull size and the file analyses each read an export the loop does not) against a shell loop of `docker build --no-cache -q` (BuildKit), `docker image inspect` and `docker rmi` for the same three Dockerfiles with the same build args; go-app with the offline profile (its services: none) and the busybox fixture.',
   '- **b**: the pull size of `stagebench-local/node:18-runtime` measured in process (inspect, `GET /images/{id}/get` streamed, new layers gzipped at level 6 in worker threads) against `docker save | gzip -6 | wc -c`; "empty": a fresh layer-cache folder each time; "warm": the same folder after one measurement (the image\'s record answers: no export).',
   '- **c**: `stagebench run --profile offline --no-smoke` (pull size and file analyses on, the defaults) against the same with `--no-compressed`, after one untimed run, so the build cache and the layer cache are warm, as on a developer\'s machine or a CI runner with a kept cache.',
