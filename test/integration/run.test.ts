@@ -123,8 +123,17 @@ describeEngine.each(EXPECT.builders)(`${ENGINE_TITLE} real builds with the %s bu
       const [a, b] = [first, second].map((r) => (JSON.parse(r.stdout) as Results).scenarios[0]!.variants);
       // Without the exclusion the second run's contexts hold the first run's latest.json, latest.md and runs/.
       expect(readFileSync(join(out, 'latest.json'), 'utf8')).toContain(b![0]!.imageId!);
-      expect(b!.map((v) => [v.id, v.status, v.sizeBytes])).toEqual(a!.map((v) => [v.id, 'ok', v.sizeBytes]));
-      expect(b!.map((v) => [v.id, v.steps!.filter((s) => s.name.includes("COPY . /app")).map((s) => s.cached)])).toEqual(b!.map((v) => [v.id, [true]]));
+      // The COPY layer holds the same bytes in both runs (the image's Size also counts its config on Podman,
+      // whose cached rebuild writes a new one, a byte longer or shorter with its timestamp).
+      const copied = (vs: typeof a) => vs!.map((v) => [v.id, v.status, v.layers!.filter((l) => l.createdBy.includes('COPY')).map((l) => l.sizeBytes)]);
+      expect(copied(b)).toEqual(copied(a));
+      if (EXPECT.kind !== 'podman') expect(b!.map((v) => v.sizeBytes)).toEqual(a!.map((v) => v.sizeBytes));
+      // The containerd store's classic builder and Podman's buildah do not reuse the first run's COPY for the
+      // first variant of a second run even with the output folder outside the context (measured on Docker
+      // 26.1 and Podman 4.3): there the COPY layer's size shows it.
+      if (EXPECT.imageStore === 'graphdriver') {
+        expect(b!.map((v) => [v.id, v.steps!.filter((s) => s.name.includes("COPY . /app")).map((s) => s.cached)])).toEqual(b!.map((v) => [v.id, [true]]));
+      }
       expect((await stagebench(['clean', (JSON.parse(first.stdout) as Results).run.id])).code).toBe(0);
     } finally {
       rmSync(root, { recursive: true, force: true });
