@@ -139,13 +139,16 @@ export class DockerEngine implements Engine {
 
   async facts(signal?: AbortSignal): Promise<EngineFacts> {
     const [version, info] = await this.call('reading the engine version', (abortSignal) => Promise.all([this.dial<VersionAnswer>('/version', abortSignal), this.dial<InfoAnswer>('/info', abortSignal)]), signal);
-    const facts = describeEngine(version, info, this.address);
-    this.imageStore = facts.imageStore;
-    this.apiVersion = facts.apiVersion;
-    return facts;
+    this.known = describeEngine(version, info, this.address);
+    return this.known;
   }
 
-  private apiVersion?: string;
+  private known?: EngineFacts;
+
+  /** The engine's facts, read once: the image store defines what Size and disk usage mean, the API version how to ask. */
+  private async knownFacts(): Promise<EngineFacts> {
+    return this.known ?? (await this.facts());
+  }
 
   async hasImage(ref: string): Promise<boolean> {
     return this.call(`looking up image ${ref}`, async (signal) => {
@@ -361,23 +364,20 @@ export class DockerEngine implements Engine {
   }
 
   async diskUsage(images: { id: string; sizeBytes: number }[]): Promise<Map<string, Usage>> {
-    const store = await this.store();
+    const { imageStore: store, apiVersion } = await this.knownFacts();
     if (store === 'containers-storage') return new Map();
     // The engine computes one disk usage at a time and refuses a second caller (another stagebench, a
     // `docker system df`) with 409 "already running": wait for it, a bounded number of times.
     // API 1.42 (Docker 23) and later compute only the kinds `type` names; earlier engines ignore it and also
     // walk containers, volumes and the whole build cache (0.1 s and more with a large one).
     // (docker-modem appends `options` as the query to a path ending in "?", and cuts the "?" when there are none.)
-    const query = atLeast(this.apiVersion ?? (await this.facts()).apiVersion, [1, 42]) ? { type: 'image' } : {};
+    const query = atLeast(apiVersion, [1, 42]) ? { type: 'image' } : {};
     const df = (await retryWhileBusy(() => this.call('reading disk usage', (abortSignal) => this.dial('/system/df?', abortSignal, { options: query })))) as { Images?: DfImage[] };
     return usageOf(df.Images ?? [], new Map(images.map((i) => [i.id, i.sizeBytes])), store);
   }
 
-  private imageStore?: EngineFacts['imageStore'];
-
-  /** The image store, which defines what Size and disk usage mean (read once). */
   private async store(): Promise<EngineFacts['imageStore']> {
-    return (this.imageStore ??= (await this.facts()).imageStore);
+    return (await this.knownFacts()).imageStore;
   }
 
   async pathsPresent(image: string, paths: string[], labels: Record<string, string>): Promise<Set<string>> {
