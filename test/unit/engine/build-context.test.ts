@@ -1,17 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import tar from 'tar-stream';
 import { contextEntries, dockerfileInContext, ownOutputIn, packContext } from '../../../harness/engine/build-context.js';
 import { shownPath } from '../../../harness/format/shown-path.js';
+import { writeTree } from '../file-tree.js';
 
 let dir: string;
-function tree(files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
+const tree = (files: Record<string, string>) => writeTree(dir, files);
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sb-ctx-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

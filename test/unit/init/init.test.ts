@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { findDockerfiles, isDockerfileName } from '../../../harness/init/find-dockerfiles.js';
@@ -12,16 +12,12 @@ import type { VariantResult } from '../../../harness/results/schema.js';
 import { nameProblem, nameProblems } from '../../../harness/scenarios/names.js';
 import { initCommand, nextSteps, scenarioLines } from '../../../harness/cli/init-command.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
+import { writeTree } from '../file-tree.js';
 
 const REPO = new URL('../../fixtures/repo', import.meta.url).pathname;
 
 let dir: string;
-function tree(files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
+const tree = (files: Record<string, string>) => writeTree(dir, files);
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sb-init-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

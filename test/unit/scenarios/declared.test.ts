@@ -1,19 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { formatIssues } from '../../../harness/json-file.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { declaredScenarios, expandMatrix } from '../../../harness/scenarios/declared.js';
 import { discoverScenarios, scenarioNames, variantOptions } from '../../../harness/scenarios/discover.js';
+import { writeTree } from '../file-tree.js';
 
 let repo: string;
-function tree(files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), content);
-  }
-}
+const tree = (files: Record<string, string>) => writeTree(repo, files);
 const config = (scenarios: unknown) => ConfigFileSchema.parse({ scenarios });
 beforeEach(() => (repo = mkdtempSync(join(tmpdir(), 'sb-decl-'))));
 afterEach(() => rmSync(repo, { recursive: true, force: true }));

@@ -1,19 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigFileSchema } from '../../../harness/config/schemas.js';
 import { ConfigError } from '../../../harness/errors.js';
 import { declaredScenarios } from '../../../harness/scenarios/declared.js';
 import { discoverScenarios } from '../../../harness/scenarios/discover.js';
 import { chooseReference } from '../../../harness/scenarios/reference.js';
+import { writeTree } from '../file-tree.js';
 
 let repo: string;
-function tree(files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), content);
-  }
-}
+const tree = (files: Record<string, string>) => writeTree(repo, files);
 const config = (scenarios: unknown) => ConfigFileSchema.parse({ scenarios });
 beforeEach(() => (repo = mkdtempSync(join(tmpdir(), 'sb-ref-'))));
 afterEach(() => rmSync(repo, { recursive: true, force: true }));
